@@ -14,3 +14,4 @@ Model modules are imported here too, so that ``import il2`` fills the parameter 
 from il2 import validation, registry, units, plotting, explore  # noqa: F401
 
 __version__ = "0.1.0"
+from il2 import pk, outcomes  # noqa: F401

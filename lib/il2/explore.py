@@ -108,9 +108,14 @@ class Slider:
             grid = np.linspace(self.min, self.max, self.steps)
         if self.integer:
             grid = np.unique(np.round(grid))
-        grid[int(np.argmin(np.abs(np.log(grid / self.default)) if self.log and self.default > 0
-                           else np.abs(grid - self.default)))] = self.default
-        vals = sorted(set(float(v) for v in grid))
+        # Keep both ends; the default joins the grid and displaces an inner neighbour that
+        # sits within half a step of it, so the page opens on the default value.
+        scale = np.log if self.log else (lambda v: v)
+        pos = scale(np.asarray(grid, dtype=float))
+        half_step = 0.5 * (pos[-1] - pos[0]) / max(len(pos) - 1, 1)
+        near = np.abs(pos - scale(float(self.default))) < half_step
+        near[0] = near[-1] = False
+        vals = sorted(set(float(v) for v in grid[~near]) | {float(self.default)})
         return [int(v) if self.integer else v for v in vals]
 
     def label_for(self, value: float) -> str:

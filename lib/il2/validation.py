@@ -124,7 +124,7 @@ def check_array(
     if high_open:
         bad |= arr == high
     if np.any(bad):
-        first = arr.flat[int(np.flatnonzero(bad)[0])]
+        first = float(arr.flat[int(np.flatnonzero(bad)[0])])
         raise ValueError(
             f"{name} must be finite numbers in {allowed}; got {_describe(value)} "
             f"(first bad element {first!r})"

@@ -1,0 +1,82 @@
+"""Published response data and exact binomial confidence intervals."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from il2 import outcomes
+
+from .conftest import BIB
+
+
+def test_atkins_melanoma_ci_reproduced():
+    """Atkins et al. 1999 (atkins1999): 270 patients, 17 CR + 26 PR, ORR 16% (95% CI 12-21%)."""
+    rec = outcomes.record("atkins1999")
+    ci = rec.orr_ci(0.95)
+    assert rec.responders == 43
+    assert round(100 * ci.estimate) == 16
+    assert (round(100 * ci.low), round(100 * ci.high)) == (12, 21)
+    assert outcomes.published_ci_matches(rec)
+    assert round(100 * rec.cr_ci().estimate) == 6  # 17 CR = 6%
+
+
+def test_fyfe_rcc_ci_and_its_stated_level():
+    """Fyfe et al. 1995 (fyfe1995): 255 patients, 12 CR + 24 PR, ORR 14%, printed as
+    '90% CI 10-19%'. The exact interval reproduces 10-19% at the 95% level; the exact 90%
+    interval is 11-18%. The test pins this down so the chapter's remark stays true."""
+    rec = outcomes.record("fyfe1995")
+    assert round(100 * rec.orr_ci().estimate) == 14
+    assert not outcomes.published_ci_matches(rec)  # at the stated 90%
+    assert outcomes.published_ci_matches(rec, 0.95)
+    ci90 = rec.orr_ci(0.90)
+    assert (round(100 * ci90.low), round(100 * ci90.high)) == (11, 18)
+
+
+def test_fisher_update_counts():
+    """Fisher et al. 1997 (fisher1997): 37 of 255 (15%): 17 CR (7%), 20 PR (8%); median 54 months."""
+    rec = outcomes.record("fisher1997")
+    assert rec.responders == 37
+    assert round(100 * rec.orr_ci().estimate) == 15
+    assert round(100 * rec.cr_ci().estimate) == 7
+    assert rec.median_response_months == 54
+
+
+def test_rosenberg_cr_rate():
+    """Rosenberg et al. 1998 (rosenberg1998): 33 CR among 409 patients (8.1%)."""
+    rec = outcomes.record("rosenberg1998")
+    assert 100 * rec.cr_ci().estimate == pytest.approx(8.1, abs=0.05)
+
+
+def test_ci_properties():
+    ci = outcomes.exact_ci(43, 270)
+    assert ci.low < ci.estimate < ci.high
+    wider = outcomes.exact_ci(43, 270, 0.99)
+    assert wider.low < ci.low and wider.high > ci.high
+    zero = outcomes.exact_ci(0, 20)
+    assert zero.low == 0 and 0 < zero.high < 0.2
+    # (0.05)**(1/20) rule: upper 95% bound for 0/20 is 1 - 0.025**(1/20)
+    assert zero.high == pytest.approx(1 - 0.025 ** (1 / 20), rel=1e-9)
+    assert outcomes.exact_ci(20, 20).high == 1
+    assert "95% CI" in ci.percent()
+
+
+def test_every_source_in_bibliography():
+    keys = set(re.findall(r"^@\w+\{([^,\s]+),", BIB.read_text(), flags=re.M))
+    for rec in outcomes.RESPONSE_RECORDS:
+        assert rec.source in keys
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="successes"):
+        outcomes.exact_ci(30, 20)
+    with pytest.raises(ValueError, match="trials"):
+        outcomes.exact_ci(0, 0)
+    with pytest.raises(ValueError, match="level"):
+        outcomes.exact_ci(3, 20, 1.0)
+    with pytest.raises(ValueError, match="key"):
+        outcomes.record("nobody2020")
+    with pytest.raises(ValueError, match="partial"):
+        outcomes.ResponseRecord(key="x", source="x", disease="x", series="x", patients=10,
+                                complete=6, partial=6)
