@@ -63,6 +63,7 @@ __all__ = [
     "Regimen",
     "PKResult",
     "ROUTES",
+    "REGIMEN_DEFAULTS",
     "high_dose_regimen",
     "low_dose_sc_regimen",
     "disposition",
@@ -434,7 +435,7 @@ def low_dose_sc_regimen(
 
 
 def _modes(
-    route: str, infusion_h: float, disp: Disposition, params: PKParameters
+    route: str, disp: Disposition, params: PKParameters
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Rate constants and per-unit-dose coefficients of the central *amount*'s exponential modes."""
     lam = np.array([disp.alpha_per_h, disp.beta_per_h])
@@ -523,7 +524,7 @@ def concentration_iu_per_ml(
     out = np.zeros(t.shape)
     if times.size == 0:
         return out
-    lam, coef = _modes(route, inf_h, disp, params)
+    lam, coef = _modes(route, disp, params)
 
     # Dosing events: bolus jumps at dose starts, or infusion rate steps at starts and ends.
     if inf_h > 0:

@@ -1,0 +1,23 @@
+"""Benchmark cases of the therapy chapter (timed by benchmarks/run.py)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from il2 import pk, therapy
+from il2.figures import therapy as figs
+
+
+def cases() -> list[tuple[str, Callable[[], object]]]:
+    """Name and zero-argument call of each case."""
+    hd = pk.high_dose_regimen()
+    ld = pk.low_dose_sc_regimen()
+    out: list[tuple[str, Callable[[], object]]] = [
+        ("two-cycle course at 1-min resolution", lambda: pk.simulate(hd, 70.0)),
+        ("12-week low-dose SC course at 1-min resolution", lambda: pk.simulate(ld, 70.0)),
+        ("course with receptor engagement (5 cell types)", lambda: therapy.course(hd, 70.0)),
+    ]
+    for name, factory in figs.EXPLORERS.items():
+        explorer = factory()
+        out.append((f"explorer '{name}' model call at defaults", explorer.compute))
+    return out

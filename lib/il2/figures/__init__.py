@@ -1,0 +1,1 @@
+"""Figure and explorer helpers for the chapters, one module per chapter."""

@@ -1,0 +1,453 @@
+"""Figures and explorers of the chapter "Mechanism of action" (chapters/02_mechanism.ipynb).
+
+Every function calls the library (:mod:`il2.binding`, :mod:`il2.signaling`) and draws with the
+house style (:func:`il2.plotting.new_figure`); the notebook only narrates and calls these.
+:data:`EXPLORERS` lists the interactive figures (the benchmarks and tests iterate over it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from il2 import binding, signaling
+from il2.explore import Choice, Explorer, Slider, explore
+from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure
+from il2.validation import check_choice, check_scalar
+
+__all__ = [
+    "EXPLORERS",
+    "BLOOD_CELLS",
+    "MEASURED_EC50_PM",
+    "ChapterNumbers",
+    "chapter_numbers",
+    "ec50_table_markdown",
+    "receptor_forms_figure",
+    "cell_dose_response_figure",
+    "binding_kinetics_figure",
+    "trafficking_figure",
+    "cd25_explorer",
+    "cell_types_explorer",
+    "kinetics_explorer",
+    "trafficking_explorer",
+]
+
+#: The resting blood cells with measured receptor counts (Farhat et al. 2021).
+BLOOD_CELLS = ("Treg", "CD4", "CD8", "NK")
+_LABEL = {"Treg": "Treg", "CD4": "CD4 T cells", "CD8": "CD8 T cells", "NK": "NK cells",
+          "activated T": "activated T blast"}
+#: Measured pSTAT5 EC50s (pM) of human blood cells: Hill fits to the data published with
+#: Farhat et al. (2021), facts file section B (Treg at 30 min; CD4 is poorly constrained).
+MEASURED_EC50_PM = {"Treg": 40.0, "CD4": 800.0, "CD8": 2500.0, "NK": 1700.0}
+_MEASURED_RANGE_PM = {"Treg": (10.0, 40.0), "CD4": (400.0, 1500.0), "CD8": (2300.0, 2800.0),
+                      "NK": (1700.0, 1700.0)}
+_CONC = np.geomspace(0.1, 1e5, 121)
+_STIM_H = 0.5  # the stimulation time of the measured EC50s (30 min)
+
+
+def _log_x(ax, label: str = "IL-2 (pM)") -> None:
+    ax.set_xscale("log")
+    ax.set_xlabel(label)
+
+
+# ---------------------------------------------------------------------------------------
+# Numbers quoted in the chapter text
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChapterNumbers:
+    """Model numbers the chapter quotes (every one computed by the library)."""
+
+    kd_alpha_nM: float
+    kd_beta_nM: float
+    kd_intermediate_cd8_pM: float
+    kd_intermediate_nk_pM: float
+    kd_high_activated_pM: float
+    kd_treg_pM: float
+    cd25_fold_activated_vs_cd8: float
+    ec50_equilibrium_pM: dict[str, float]
+    ec50_30min_pM: dict[str, float]
+    half_time_cd25_s: float
+    half_time_intermediate_min: float
+    half_time_high_min: float
+    il2_left_ratio_2d1_3days: float
+    recycled_ratio_2d1_3days: float
+
+
+def chapter_numbers() -> ChapterNumbers:
+    """Compute every number the chapter quotes (about a second)."""
+    cells = binding.CELL_TYPES
+    p = binding.BindingParameters()
+    cd8_no_a = cells["CD8"].with_cd25(0.0)
+    t = np.concatenate([[0.0], np.geomspace(1e-5, 24.0, 400)])
+    alpha_only = binding.CellType("CD25 only", cells["activated T"].cd25, 0.0, 0.0)
+    days = np.linspace(0.0, 72.0, 73)
+    wt = binding.trafficking(days, variant="wild type")
+    mut = binding.trafficking(days, variant="2D1")
+    return ChapterNumbers(
+        kd_alpha_nM=p.kd_alpha_pM / 1000,
+        kd_beta_nM=p.kd_beta_pM / 1000,
+        kd_intermediate_cd8_pM=binding.apparent_kd_pM(cd8_no_a),
+        kd_intermediate_nk_pM=binding.apparent_kd_pM(cells["NK"].with_cd25(0.0)),
+        kd_high_activated_pM=binding.apparent_kd_pM(cells["activated T"]),
+        kd_treg_pM=binding.apparent_kd_pM(cells["Treg"]),
+        cd25_fold_activated_vs_cd8=binding.apparent_kd_pM(cd8_no_a)
+        / binding.apparent_kd_pM(cells["CD8"].with_cd25(cells["activated T"].cd25)),
+        ec50_equilibrium_pM={c: signaling.ec50_pM(c) for c in BLOOD_CELLS},
+        ec50_30min_pM={c: signaling.ec50_pM(c, t_h=_STIM_H) for c in BLOOD_CELLS},
+        half_time_cd25_s=binding.kinetics(alpha_only, 1000.0, t, "dissociation").half_time_h() * 3600,
+        half_time_intermediate_min=binding.kinetics("CD8", 1000.0, t, "dissociation").half_time_h() * 60,
+        half_time_high_min=binding.kinetics("activated T", 10.0, t, "dissociation").half_time_h() * 60,
+        il2_left_ratio_2d1_3days=float(mut.il2_pM[-1] / wt.il2_pM[-1]),
+        recycled_ratio_2d1_3days=float(mut.recycled_il2_pM[-1] / wt.recycled_il2_pM[-1]),
+    )
+
+
+def _fmt_time_h(t_h: float) -> str:
+    if t_h * 60 < 1:
+        return f"{t_h * 3600:.0f} s"
+    if t_h < 2:
+        return f"{t_h * 60:.0f} min"
+    return f"{t_h:.1f} h"
+
+
+def _fmt_pM(x: float) -> str:
+    return f"{x / 1000:.1f} nM" if x >= 1000 else f"{x:.0f} pM"
+
+
+def ec50_table_markdown(numbers: ChapterNumbers | None = None) -> str:
+    """Markdown table: model EC50 at equilibrium and at 30 min against the measured values."""
+    n = numbers or chapter_numbers()
+    rows = ["| Cell type | CD25 / CD122 / CD132 per cell | Model EC50, equilibrium | "
+            "Model EC50, 30 min | Measured EC50 |", "|---|---|---|---|---|"]
+    for c in BLOOD_CELLS:
+        cell = binding.CELL_TYPES[c]
+        lo, hi = _MEASURED_RANGE_PM[c]
+        meas = _fmt_pM(lo) if lo == hi else f"{_fmt_pM(lo)} to {_fmt_pM(hi)}"
+        rows.append(
+            f"| {_LABEL[c]} | {cell.cd25:,.0f} / {cell.cd122:,.0f} / {cell.cd132:,.0f} | "
+            f"{_fmt_pM(n.ec50_equilibrium_pM[c])} | {_fmt_pM(n.ec50_30min_pM[c])} | {meas} |"
+        )
+    return "\n".join(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# Static figures
+# ---------------------------------------------------------------------------------------
+
+
+def receptor_forms_figure() -> Figure:
+    """Occupancy of the three receptor forms against IL-2: CD25 alone, βγ, αβγ."""
+    cells = binding.CELL_TYPES
+    forms = [
+        ("CD25 alone (low affinity)", binding.CellType("CD25 only", 20_000.0, 0.0, 0.0), "NK"),
+        ("CD122 + CD132 (intermediate)", cells["CD8"].with_cd25(0.0), "CD8"),
+        ("CD25 + CD122 + CD132 (high)", cells["activated T"], "activated T"),
+    ]
+    fig, ax = new_figure(width_in=7.0, height_in=3.8)
+    colors = [QUANTITY_COLORS["threshold"], CELL_COLORS["CD8"], CELL_COLORS["activated T"]]
+    for (label, cell, _), color in zip(forms, colors):
+        eq = binding.equilibrium(cell, _CONC)
+        if cell.cd122 > 0:
+            frac = (eq.il2_cd122 + eq.il2_cd25_cd122 + eq.signaling_complexes) / cell.cd122
+            kd = binding.apparent_kd_pM(cell)
+        else:
+            frac = eq.il2_cd25 / cell.cd25
+            kd = binding.BindingParameters().kd_alpha_pM
+        ax.plot(_CONC, frac, color=color, label=f"{label}: half at {_fmt_pM(kd)}")
+        ax.axvline(kd, color=color, lw=1, ls=":")
+    _log_x(ax)
+    ax.set_ylabel("Fraction of receptors holding IL-2")
+    ax.set_ylim(0, 1.02)
+    ax.legend(loc="upper left", fontsize=8.5)
+    ax.set_title("Three receptor forms, three affinities")
+    return fig
+
+
+def _normalised_30min(cell: str, conc: Any) -> np.ndarray:
+    out = []
+    for c in conc:
+        kin = binding.kinetics(cell, float(c), [0.0, _STIM_H])
+        out.append(float(signaling.pstat5_from_complexes(kin.signaling_complexes[-1])))
+    return np.asarray(out)
+
+
+def cell_dose_response_figure() -> Figure:
+    """pSTAT5 dose responses of the four blood cell types, at 30 min and at equilibrium."""
+    fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.8)
+    conc30 = np.geomspace(0.1, 1e5, 31)
+    for c in BLOOD_CELLS:
+        color = CELL_COLORS[c]
+        eq = signaling.pstat5_fraction(c, _CONC)
+        top = float(signaling.pstat5_fraction(c, 1e6))
+        axes[1].plot(_CONC, eq / top, color=color, label=_LABEL[c])
+        r30 = _normalised_30min(c, conc30)
+        top30 = float(_normalised_30min(c, [1e6])[0])
+        axes[0].plot(conc30, r30 / top30, color=color, label=_LABEL[c])
+        axes[0].plot([MEASURED_EC50_PM[c]], [0.5], marker="o", mfc="white", mec=color, ms=8, ls="none")
+    axes[0].plot([], [], marker="o", mfc="white", mec="#333333", ls="none", label="measured EC50")
+    for ax, title in zip(axes, ["After 30 min of IL-2", "At equilibrium"]):
+        _log_x(ax)
+        ax.set_ylim(0, 1.05)
+        ax.set_title(title)
+    axes[0].set_ylabel("pSTAT5, fraction of the cell's maximum")
+    axes[0].legend(loc="upper left", fontsize=8.5)
+    return fig
+
+
+def binding_kinetics_figure() -> Figure:
+    """Release of bound IL-2 after a wash: seconds for CD25 alone, minutes to hours otherwise."""
+    t = np.concatenate([[0.0], np.geomspace(1e-5, 24.0, 300)])
+    cells = binding.CELL_TYPES
+    runs = [
+        ("CD25 alone", binding.CellType("CD25 only", 20_000.0, 0.0, 0.0), 1000.0,
+         QUANTITY_COLORS["threshold"]),
+        ("high affinity (activated T)", cells["activated T"], 10.0, CELL_COLORS["activated T"]),
+        ("intermediate (CD8 T cell)", cells["CD8"], 1000.0, CELL_COLORS["CD8"]),
+    ]
+    fig, ax = new_figure(width_in=7.0, height_in=3.6)
+    for label, cell, conc, color in runs:
+        k = binding.kinetics(cell, conc, t, "dissociation")
+        ax.plot(t[1:] * 3600, k.bound_il2[1:] / k.bound_il2[0], color=color,
+                label=f"{label}: half-time {_fmt_time_h(k.half_time_h())}")
+    ax.set_xscale("log")
+    for sec, lab in [(60, "1 min"), (3600, "1 h")]:
+        ax.axvline(sec, color="#BBBBBB", lw=1)
+        ax.text(sec * 1.1, 1.0, lab, fontsize=8.5, va="top", color="#555555")
+    ax.set_xlabel("Time after washing the IL-2 away (s)")
+    ax.set_ylabel("IL-2 still bound (fraction)")
+    ax.set_ylim(0, 1.05)
+    ax.legend(loc="lower left", fontsize=8.5)
+    ax.set_title("How long each receptor form holds IL-2")
+    return fig
+
+
+def trafficking_figure(days: float = 4.0) -> Figure:
+    """Wild-type IL-2 against the 2D1 analogue over days (Fallon and Lauffenburger model)."""
+    check_scalar("days", days, 0.5, 14.0)
+    t = np.linspace(0.0, days * 24.0, 193)
+    res = {v: binding.trafficking(t, variant=v) for v in binding.VARIANTS}
+    fig, axes = new_figure(1, 3, width_in=10.0, height_in=3.4)
+    styles = {"wild type": ("-", QUANTITY_COLORS["IL-2"]), "2D1": ("--", CELL_COLORS["activated T"])}
+    for v, r in res.items():
+        ls, color = styles[v]
+        axes[0].plot(t / 24, r.il2_pM, ls=ls, color=color, label=v)
+        axes[1].plot(t / 24, r.recycled_il2_pM, ls=ls, color=color, label=f"{v}, recycled")
+        axes[1].plot(t / 24, r.degraded_il2_pM, ls=ls, color=color, alpha=0.45, label=f"{v}, degraded")
+        axes[2].plot(t / 24, r.cells_per_l / r.cells_per_l[0], ls=ls, color=color, label=v)
+    axes[0].set_ylabel("IL-2 in the medium (pM)")
+    axes[1].set_ylabel("IL-2 so far (pM of medium)")
+    axes[2].set_ylabel("Cells (relative to day 0)")
+    for ax, title in zip(axes, ["Depletion", "Recycled or destroyed", "Proliferation"]):
+        ax.set_xlabel("Days")
+        ax.set_title(title)
+        ax.legend(fontsize=8)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------
+# Explorers
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Cd25Result:
+    conc: np.ndarray
+    pstat5: np.ndarray
+    reference: np.ndarray
+    ec50: float
+    ec50_reference: float
+    base: str
+
+
+def _cd25_model(cd25: float, base: str) -> _Cd25Result:
+    check_choice("base", base, ["CD8", "NK", "CD4"])
+    cell = binding.CELL_TYPES[base]
+    mod = cell.with_cd25(cd25)
+    p = signaling.pstat5_fraction(mod, _CONC)
+    ref = signaling.pstat5_fraction(cell, _CONC)
+    return _Cd25Result(_CONC, p, ref, signaling.ec50_pM(mod), signaling.ec50_pM(cell), base)
+
+
+def _cd25_view(r: _Cd25Result, fig: Figure, cd25: float, base: str) -> None:
+    ax = fig.subplots()
+    color = CELL_COLORS[base]
+    ax.plot(r.conc, r.reference / r.reference.max(), color="#999999", ls="--",
+            label=f"resting {_LABEL[base]} (EC50 {_fmt_pM(r.ec50_reference)})")
+    ax.plot(r.conc, r.pstat5 / r.pstat5.max(), color=color,
+            label=f"with {cd25:,.0f} CD25 per cell (EC50 {_fmt_pM(r.ec50)})")
+    ax.axvline(r.ec50, color=color, lw=1, ls=":")
+    _log_x(ax)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("pSTAT5, fraction of maximum")
+    ax.set_title(f"CD25 moves the dose response ({r.ec50_reference / r.ec50:.0f}-fold)")
+    ax.legend(loc="upper left", fontsize=8.5)
+
+
+def cd25_explorer() -> Explorer:
+    """Slider: CD25 per cell; the pSTAT5 dose-response curve moves left as CD25 rises."""
+    return explore(
+        _cd25_model,
+        _cd25_view,
+        [Slider("cd25", "CD25 per cell", 10.0, 50_000.0, 1000.0, steps=11, log=True),
+         Choice("base", "Cell", [("CD8 T cell", "CD8"), ("NK cell", "NK")], "CD8")],
+        alt=("Equilibrium pSTAT5 dose-response of a {base} given {cd25} CD25 receptors per cell, "
+             "against the resting cell: more CD25 shifts the curve to lower IL-2."),
+        title="CD25 per cell and IL-2 sensitivity",
+    )
+
+
+@dataclass(frozen=True)
+class _CellsResult:
+    names: tuple[str, ...]
+    complexes: np.ndarray
+    pstat5_rel: np.ndarray
+    proliferation: np.ndarray
+
+
+def _cells_model(il2_pM: float) -> _CellsResult:
+    names = BLOOD_CELLS + ("activated T",)
+    L = check_scalar("il2_pM", il2_pM, 0.0)
+    s, p, q = [], [], []
+    for n in names:
+        s.append(float(binding.signaling_complexes(n, L)))
+        top = float(signaling.pstat5_fraction(n, 1e7))
+        p.append(float(signaling.pstat5_fraction(n, L)) / top)
+        q.append(float(signaling.proliferation_signal(n, L)))
+    return _CellsResult(names, np.array(s), np.array(p), np.array(q))
+
+
+def _cells_view(r: _CellsResult, fig: Figure, il2_pM: float) -> None:
+    axes = fig.subplots(1, 2)
+    x = np.arange(len(r.names))
+    colors = [CELL_COLORS[n] for n in r.names]
+    labels = ["Treg", "CD4", "CD8", "NK", "act. T"]
+    axes[0].bar(x, r.pstat5_rel, color=colors)
+    axes[0].set_ylabel("pSTAT5, fraction of maximum")
+    axes[1].bar(x, r.proliferation, color=colors)
+    axes[1].set_ylabel("Proliferation signal")
+    for ax in axes:
+        ax.set_xticks(x, labels)
+        ax.set_ylim(0, 1.05)
+    fig.suptitle(f"IL-2 at {il2_pM:.3g} pM (equilibrium)", fontsize=11, fontweight="bold")
+
+
+def cell_types_explorer() -> Explorer:
+    """Slider: IL-2 concentration; the signal of every cell type side by side."""
+    return explore(
+        _cells_model,
+        _cells_view,
+        [Slider("il2_pM", "IL-2", 1.0, 1e5, 30.0, steps=13, log=True, unit="pM")],
+        alt=("Bar charts of pSTAT5 (fraction of each cell's maximum) and proliferation signal for "
+             "Treg, CD4, CD8, NK cells and activated T blasts at {il2_pM} IL-2."),
+        title="One concentration, five cell types",
+        width_in=8.0,
+    )
+
+
+@dataclass(frozen=True)
+class _KineticsResult:
+    on: binding.BindingKinetics
+    off: binding.BindingKinetics
+    equilibrium_bound: float
+
+
+def _kinetics_model(il2_pM: float, cell: str) -> _KineticsResult:
+    on = binding.kinetics(cell, il2_pM, np.linspace(0.0, 2.0, 81), "association")
+    off = binding.kinetics(cell, il2_pM, np.linspace(0.0, 6.0, 81), "dissociation")
+    eq = binding.equilibrium(cell, il2_pM)
+    return _KineticsResult(on, off, float(eq.bound_il2))
+
+
+def _kinetics_view(r: _KineticsResult, fig: Figure, il2_pM: float, cell: str) -> None:
+    axes = fig.subplots(1, 2, sharey=True)
+    color = CELL_COLORS[cell]
+    for ax, k, title, xlabel in [
+        (axes[0], r.on, "IL-2 added at time 0", "Time (h)"),
+        (axes[1], r.off, "IL-2 washed away at time 0", "Time (h)"),
+    ]:
+        ax.plot(k.t_h, k.bound_il2, color=color, label="all bound IL-2")
+        ax.plot(k.t_h, k.signaling_complexes, color=color, ls="--", label="signalling complexes")
+        ax.set_title(f"{title}; half-time {_fmt_time_h(k.half_time_h())}", fontsize=9.5)
+        ax.set_xlabel(xlabel)
+    axes[0].axhline(r.equilibrium_bound, color="#999999", lw=1, ls=":", label="equilibrium")
+    axes[0].set_ylabel("IL-2 per cell")
+    axes[0].legend(fontsize=8, loc="lower right")
+    fig.suptitle(f"{_LABEL[cell]} at {il2_pM:.3g} pM", fontsize=11, fontweight="bold")
+
+
+def kinetics_explorer() -> Explorer:
+    """Slider: IL-2; menu: cell type. Binding and release of IL-2 over hours."""
+    return explore(
+        _kinetics_model,
+        _kinetics_view,
+        [Slider("il2_pM", "IL-2", 1.0, 1e4, 100.0, steps=9, log=True, unit="pM"),
+         Choice("cell", "Cell", [("Treg", "Treg"), ("CD8 T cell", "CD8"), ("NK cell", "NK"),
+                                 ("activated T blast", "activated T")], "Treg")],
+        alt=("Time courses of IL-2 bound per {cell} after {il2_pM} IL-2 is added (left, two hours) "
+             "and after it is washed away (right, six hours)."),
+        title="Binding kinetics over time",
+        width_in=8.0,
+    )
+
+
+@dataclass(frozen=True)
+class _TraffickingResultPair:
+    t_h: np.ndarray
+    wild: binding.TraffickingResult
+    variant: binding.TraffickingResult
+
+
+@functools.lru_cache(maxsize=1)
+def _wild_type_4_days() -> binding.TraffickingResult:
+    return binding.trafficking(np.linspace(0.0, 96.0, 97))
+
+
+def _trafficking_model(kd_endosome_pM: float) -> _TraffickingResultPair:
+    t = np.linspace(0.0, 96.0, 97)
+    custom = dataclasses.replace(binding.TraffickingParameters(), kd_endosome_pM=kd_endosome_pM)
+    return _TraffickingResultPair(t, _wild_type_4_days(), binding.trafficking(t, variant=custom))
+
+
+def _trafficking_view(r: _TraffickingResultPair, fig: Figure, kd_endosome_pM: float) -> None:
+    axes = fig.subplots(1, 2)
+    d = r.t_h / 24
+    axes[0].plot(d, r.wild.il2_pM, color=QUANTITY_COLORS["IL-2"], label="wild type (1000 pM)")
+    axes[0].plot(d, r.variant.il2_pM, color=CELL_COLORS["activated T"], ls="--",
+                 label=f"endosomal Kd {kd_endosome_pM:,.0f} pM")
+    axes[0].set_ylabel("IL-2 in the medium (pM)")
+    axes[1].plot(d, r.wild.cells_per_l / r.wild.cells_per_l[0], color=QUANTITY_COLORS["IL-2"])
+    axes[1].plot(d, r.variant.cells_per_l / r.variant.cells_per_l[0], color=CELL_COLORS["activated T"],
+                 ls="--")
+    axes[1].set_ylabel("Cells (relative to day 0)")
+    for ax in axes:
+        ax.set_xlabel("Days")
+    axes[0].legend(fontsize=8.5)
+
+
+def trafficking_explorer() -> Explorer:
+    """Slider: endosomal dissociation constant; depletion and growth over four days."""
+    return explore(
+        _trafficking_model,
+        _trafficking_view,
+        [Slider("kd_endosome_pM", "Endosomal Kd", 100.0, 10_000.0, 1000.0, steps=9, log=True, unit="pM")],
+        alt=("IL-2 left in the medium and cell growth over four days for wild-type IL-2 and for a "
+             "variant with the same surface binding but an endosomal Kd of {kd_endosome_pM}."),
+        title="Weaker binding in the endosome, more IL-2 recycled",
+        width_in=8.0,
+    )
+
+
+#: Every explorer of the chapter (benchmarks and tests iterate over it).
+EXPLORERS: dict[str, Callable[[], Explorer]] = {
+    "cd25": cd25_explorer,
+    "cell_types": cell_types_explorer,
+    "kinetics": kinetics_explorer,
+    "trafficking": trafficking_explorer,
+}

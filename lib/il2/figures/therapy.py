@@ -1,0 +1,361 @@
+"""Figures and explorers of the chapter "Therapeutic applications" (chapters/03_therapy.ipynb).
+
+Every function calls the library (:mod:`il2.pk`, :mod:`il2.therapy`, :mod:`il2.outcomes`,
+:mod:`il2.signaling`) and draws with the house style (:func:`il2.plotting.new_figure`); the
+notebook only narrates and calls these. :data:`EXPLORERS` lists the interactive figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from il2 import binding, outcomes, pk, signaling, therapy, units
+from il2.explore import Choice, Explorer, Slider, explore
+from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure
+
+__all__ = [
+    "EXPLORERS",
+    "ChapterNumbers",
+    "chapter_numbers",
+    "single_dose_figure",
+    "course_comparison_figure",
+    "receptor_window_figure",
+    "receptor_response_after",
+    "time_above_figure",
+    "outcomes_figure",
+    "response_table_markdown",
+    "course_explorer",
+]
+
+#: Cell types drawn in this chapter (the three whose contrast the chapter is about first).
+SHOWN = ("Treg", "NK", "CD8")
+_LABEL = {"Treg": "Treg", "NK": "NK cells", "CD8": "CD8 T cells", "CD4": "CD4 T cells",
+          "activated T": "activated T blasts"}
+_HOURS_PER_DAY = 24.0
+
+
+def _iu_to_pm_factor() -> float:
+    return float(units.iu_per_ml_to_pM(1.0))
+
+
+def _threshold_lines(ax, cells=SHOWN, *, text: bool = True, xpos: float = 0.99) -> None:
+    for c in cells:
+        th = therapy.threshold_pM(c)
+        ax.axhline(th, color=CELL_COLORS[c], lw=1.2, ls="--", label=f"{_LABEL[c]} threshold")
+        if text:
+            ax.text(xpos, th * 1.12, f"{_LABEL[c]} threshold", color=CELL_COLORS[c],
+                    ha="right", va="bottom", fontsize=8.5, transform=ax.get_yaxis_transform())
+
+
+# ---------------------------------------------------------------------------------------
+# Numbers quoted in the chapter text
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChapterNumbers:
+    """Numbers the chapter quotes, all computed by the library (for ``glue``)."""
+
+    weight_kg: float
+    dose_iu_per_kg: float
+    dose_iu: float
+    dose_mg: float
+    plasma_volume_l: float
+    all_in_plasma_iu_per_ml: float
+    hd_peak_iu_per_ml: float
+    hd_peak_pM: float
+    hd_peak_fraction_of_upper: float
+    hd_trough_pM: float
+    ld_dose_iu: float
+    ld_peak_pM: float
+    natural_pM: float
+    peak_over_natural: float
+    hd_over_ld_peak: float
+    iu_per_ml_in_pM: float
+    total_course_iu_per_kg: float
+    total_course_mg: float
+    clearance_ml_per_min: float
+    v2_l: float
+    alpha_fraction: float
+    thresholds_pM: dict[str, float]
+    hd_hours_above_per_day: dict[str, float]
+    ld_hours_above_per_day: dict[str, float]
+
+
+def chapter_numbers(weight_kg: float = 70.0) -> ChapterNumbers:
+    """Compute every number the chapter quotes for a patient of ``weight_kg``."""
+    hd = pk.high_dose_regimen()
+    single = pk.simulate(pk.high_dose_regimen(doses_per_cycle=1, cycles=1), weight_kg)
+    disp = pk.disposition(weight_kg)
+    course = therapy.course(hd, weight_kg)
+    ld = therapy.course(pk.low_dose_sc_regimen(weight_kg=weight_kg), weight_kg)
+    ref = therapy.TherapyReference()
+    dose_iu = hd.dose_iu_per_kg * weight_kg
+    upper = dose_iu / (disp.v1_l * 1000.0)
+    t = course.pk.t_h
+    before_second = (t > hd.interval_h - 0.2) & (t < hd.interval_h)
+    day2 = 1  # second day of each course: past the first dose, before the rest
+    return ChapterNumbers(
+        weight_kg=weight_kg,
+        dose_iu_per_kg=hd.dose_iu_per_kg,
+        dose_iu=dose_iu,
+        dose_mg=float(units.iu_to_mg(dose_iu)),
+        plasma_volume_l=disp.v1_l,
+        all_in_plasma_iu_per_ml=upper,
+        hd_peak_iu_per_ml=float(single.iu_per_ml.max()),
+        hd_peak_pM=float(single.il2_pM.max()),
+        hd_peak_fraction_of_upper=float(single.iu_per_ml.max()) / upper,
+        hd_trough_pM=float(course.pk.il2_pM[before_second].min()),
+        ld_dose_iu=float(ld.pk.doses_iu[0]),
+        ld_peak_pM=ld.exposure.cmax_pM,
+        natural_pM=ref.physiological_il2_pM,
+        peak_over_natural=float(single.il2_pM.max()) / ref.physiological_il2_pM,
+        hd_over_ld_peak=float(single.il2_pM.max()) / ld.exposure.cmax_pM,
+        iu_per_ml_in_pM=_iu_to_pm_factor(),
+        total_course_iu_per_kg=hd.total_dose_iu_per_kg,
+        total_course_mg=float(units.iu_to_mg(hd.total_dose_iu_per_kg * weight_kg)),
+        clearance_ml_per_min=disp.clearance_l_per_h * 1000.0 / 60.0,
+        v2_l=disp.v2_l,
+        alpha_fraction=disp.a_fraction,
+        thresholds_pM=dict(course.engagement.threshold_pM),
+        hd_hours_above_per_day={c: float(v[day2]) for c, v in
+                                course.engagement.daily_hours_above_threshold.items()},
+        ld_hours_above_per_day={c: float(v[day2]) for c, v in
+                                ld.engagement.daily_hours_above_threshold.items()},
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Static figures
+# ---------------------------------------------------------------------------------------
+
+
+def single_dose_figure(weight_kg: float = 70.0) -> Figure:
+    """One 600,000 IU/kg dose as a 15-min infusion: the two phases on a log scale."""
+    reg = pk.high_dose_regimen(doses_per_cycle=1, cycles=1)
+    t = np.linspace(0.0, 8.0, 8 * 120 + 1)
+    res = pk.simulate(reg, weight_kg, t)
+    disp = pk.disposition(weight_kg)
+    fig, ax = new_figure(width_in=7.0, height_in=3.6)
+    ax.semilogy(t * 60.0, res.iu_per_ml, color=QUANTITY_COLORS["plasma"], label="model plasma level")
+    # the slow (beta) phase alone, extrapolated back: the part left once distribution is over
+    late = t > 3.0
+    slope, intercept = np.polyfit(t[late], np.log(res.iu_per_ml[late]), 1)
+    ax.semilogy(t * 60.0, np.exp(intercept + slope * t), color=QUANTITY_COLORS["threshold"], ls=":",
+                label=f"elimination phase alone (half-life {np.log(2) / -slope * 60:.0f} min)")
+    upper = reg.dose_iu_per_kg * weight_kg / (disp.v1_l * 1000.0)
+    ax.axhline(upper, color=QUANTITY_COLORS["IL-2"], lw=1, ls="--")
+    ax.text(470, upper * 1.1, "whole dose in plasma", ha="right", va="bottom", fontsize=8.5)
+    ax.axhline(0.3 * upper, color=QUANTITY_COLORS["IL-2"], lw=1, ls="-.")
+    ax.text(470, 0.3 * upper * 1.1, "30% of the dose in plasma", ha="right", va="bottom", fontsize=8.5)
+    ax.set_xlabel("time after the start of the infusion (min)")
+    ax.set_ylabel("plasma aldesleukin (IU/mL)")
+    ax.set_xlim(0, 480)
+    ax.set_xticks(np.arange(0, 481, 60))
+    factor = _iu_to_pm_factor()
+    sec = ax.secondary_yaxis("right", functions=(lambda x: x * factor, lambda y: y / factor))
+    sec.set_ylabel("IL-2 (pM)")
+    ax.legend(loc="lower left")
+    return fig
+
+
+def _course_panel(ax, result: pk.PKResult, title: str, days: float) -> None:
+    keep = result.t_h <= days * _HOURS_PER_DAY
+    ax.semilogy(result.t_h[keep] / _HOURS_PER_DAY, np.maximum(result.il2_pM[keep], 1e-2),
+                color=QUANTITY_COLORS["plasma"], lw=1.3, label="plasma IL-2")
+    _threshold_lines(ax, text=False)
+    nat = therapy.TherapyReference().physiological_il2_pM
+    ax.axhline(nat, color=QUANTITY_COLORS["threshold"], lw=1.2, ls=":",
+               label="physiological signalling level")
+    ax.set_title(title)
+    ax.set_xlabel("day of treatment")
+    ax.set_xlim(0, days)
+    ax.set_ylim(1e-1, 2e5)
+
+
+def course_comparison_figure(weight_kg: float = 70.0) -> Figure:
+    """Plasma IL-2 in the first days of a high-dose IV course and of a low-dose SC course,
+    against the thresholds of regulatory T cells, NK cells and CD8 T cells."""
+    hd = pk.simulate(pk.high_dose_regimen(), weight_kg)
+    ld = pk.simulate(pk.low_dose_sc_regimen(weight_kg=weight_kg), weight_kg)
+    fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.8)
+    _course_panel(axes[0], hd, "High dose: 600,000 IU/kg IV every 8 h", 6.0)
+    _course_panel(axes[1], ld, "Low dose: 1 million IU/m² SC daily", 6.0)
+    axes[0].set_ylabel("plasma IL-2 (pM)")
+    axes[1].tick_params(labelleft=False)
+    axes[1].legend(loc="lower right", fontsize=8)
+    return fig
+
+
+def receptor_response_after(cell: str, il2_pM: np.ndarray, exposure_h: float) -> np.ndarray:
+    """pSTAT5 of ``cell`` after ``exposure_h`` hours at each concentration, as a fraction of its
+    value at a saturating concentration (:func:`il2.binding.kinetics`,
+    :func:`il2.signaling.pstat5_from_complexes`): the quantity whose half-point is the cell's
+    threshold (:func:`il2.therapy.threshold_pM`)."""
+    def at(c: float) -> float:
+        kin = binding.kinetics(cell, float(c), [0.0, exposure_h], "association")
+        return float(signaling.pstat5_from_complexes(kin.signaling_complexes[-1]))
+
+    top = at(1e8)
+    return np.array([at(c) for c in il2_pM]) / top
+
+
+def receptor_window_figure(weight_kg: float = 70.0, points: int = 36) -> Figure:
+    """Each cell type's response after one hour of exposure against IL-2, with the concentration
+    ranges each regimen covers from day 2 to day 4."""
+    exposure_h = therapy.TherapyReference().threshold_exposure_h
+    c = np.geomspace(0.3, 1e5, points)
+    hd = pk.simulate(pk.high_dose_regimen(), weight_kg)
+    ld = pk.simulate(pk.low_dose_sc_regimen(weight_kg=weight_kg), weight_kg)
+    fig, ax = new_figure(width_in=7.0, height_in=3.8)
+    for res, name, alpha in ((ld, "low dose", 0.22), (hd, "high dose", 0.12)):
+        sel = (res.t_h >= 24) & (res.t_h <= 96)
+        lo, hi = float(res.il2_pM[sel].min()), float(res.il2_pM[sel].max())
+        ax.axvspan(lo, hi, color=QUANTITY_COLORS["plasma"], alpha=alpha, lw=0)
+        ax.text(np.sqrt(lo * hi), 1.04, name, ha="center", va="bottom", fontsize=8.5)
+    for cell in ("activated T", "Treg", "CD4", "NK", "CD8"):
+        ax.semilogx(c, receptor_response_after(cell, c, exposure_h), color=CELL_COLORS[cell],
+                    label=_LABEL[cell])
+        ax.plot([therapy.threshold_pM(cell)], [0.5], "o", color=CELL_COLORS[cell], ms=5)
+    ax.axhline(0.5, color=QUANTITY_COLORS["threshold"], lw=0.8, ls=":")
+    ax.set_xlabel("IL-2 (pM)")
+    ax.set_ylabel(f"pSTAT5 after {exposure_h:g} h\n(fraction of the cell's maximum)")
+    ax.set_ylim(0, 1.12)
+    ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+    ax.legend(loc="upper left", fontsize=8.5, bbox_to_anchor=(0.0, 0.93))
+    return fig
+
+
+def time_above_figure(weight_kg: float = 70.0) -> Figure:
+    """Hours per day above each cell type's threshold on day 2 of each regimen."""
+    n = chapter_numbers(weight_kg)
+    cells = therapy.CELL_ORDER
+    x = np.arange(len(cells))
+    fig, ax = new_figure(width_in=7.0, height_in=3.4)
+    hd = [n.hd_hours_above_per_day[c] for c in cells]
+    ld = [n.ld_hours_above_per_day[c] for c in cells]
+    colors = [CELL_COLORS[c] for c in cells]
+    ax.bar(x - 0.2, hd, width=0.38, color=colors, edgecolor="#333333", label="high dose (IV)")
+    ax.bar(x + 0.2, ld, width=0.38, color=colors, alpha=0.35, edgecolor="#333333", hatch="//",
+           label="low dose (SC)")
+    ax.set_xticks(x, [_LABEL[c] for c in cells])
+    ax.set_ylabel("hours above threshold on day 2")
+    ax.set_ylim(0, 24.5)
+    ax.set_yticks([0, 6, 12, 18, 24])
+    ax.legend(loc="upper right")
+    return fig
+
+
+def outcomes_figure() -> Figure:
+    """Objective and complete response rates with exact 95% confidence intervals."""
+    recs = outcomes.RESPONSE_RECORDS
+    fig, ax = new_figure(width_in=7.0, height_in=3.2)
+    y = np.arange(len(recs))[::-1]
+    for yi, rec in zip(y, recs):
+        orr = rec.orr_ci(0.95)
+        cr = rec.cr_ci(0.95)
+        ax.errorbar(100 * orr.estimate, yi + 0.12, xerr=[[100 * (orr.estimate - orr.low)],
+                    [100 * (orr.high - orr.estimate)]], fmt="o", color=QUANTITY_COLORS["IL-2"],
+                    capsize=3, label="objective response" if yi == y[0] else None)
+        ax.errorbar(100 * cr.estimate, yi - 0.12, xerr=[[100 * (cr.estimate - cr.low)],
+                    [100 * (cr.high - cr.estimate)]], fmt="s", color=CELL_COLORS["CD8"],
+                    capsize=3, label="complete response" if yi == y[0] else None)
+    labels = [f"{r.key[:-4].capitalize()} {r.key[-4:]}\n{_short(r.disease)}, n={r.patients}" for r in recs]
+    ax.set_yticks(y, labels, fontsize=8.5)
+    ax.set_xlabel("patients responding (%), exact 95% CI")
+    ax.set_xlim(0, 35)
+    ax.legend(loc="lower right", fontsize=8.5)
+    return fig
+
+
+def _short(disease: str) -> str:
+    return {"metastatic melanoma": "melanoma", "metastatic renal cell carcinoma": "kidney",
+            "both": "melanoma + kidney"}.get(disease, disease)
+
+
+def response_table_markdown(level: float = 0.95) -> str:
+    """The published series as a MyST table with exact CIs computed here and the sources cited."""
+    head = (f"| Series | Disease | Patients | CR | PR | Objective response, exact {100 * level:g}% CI "
+            "| Published | Durability |\n|---|---|---|---|---|---|---|---|")
+    rows = [head]
+    for r in outcomes.RESPONSE_RECORDS:
+        ci = r.orr_ci(level)
+        pub = "—"
+        if r.published_orr_percent is not None:
+            pub = f"{r.published_orr_percent:g}%"
+            if r.published_ci_percent is not None:
+                lo, hi = r.published_ci_percent
+                pub += f" ({100 * r.published_ci_level:g}% CI {lo:g}–{hi:g}%)"
+        rows.append(
+            f"| {{cite:t}}`{r.source}` | {_short(r.disease)} | {r.patients} | {r.complete} | {r.partial} "
+            f"| {ci.percent()} | {pub} | {r.durability} |"
+        )
+    return "\n".join(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# Explorer
+# ---------------------------------------------------------------------------------------
+
+
+def _course_model(dose_iu_per_kg: float, interval_h: float, doses_per_cycle: int,
+                  weight_kg: float) -> therapy.CourseResult:
+    return therapy.simulate_course(dose_iu_per_kg, interval_h, int(doses_per_cycle), weight_kg,
+                                   cells=SHOWN)
+
+
+def _course_view(result: therapy.CourseResult, fig: Figure, **values) -> None:
+    ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2.2, 1]})
+    res = result.pk
+    reg = result.regimen
+    end = min(reg.scheduled_times_h()[reg.doses_per_cycle - 1] + 24.0, res.t_h[-1])
+    keep = res.t_h <= end
+    ax1.semilogy(res.t_h[keep] / _HOURS_PER_DAY, np.maximum(res.il2_pM[keep], 1e-1),
+                 color=QUANTITY_COLORS["plasma"], lw=1.2)
+    _threshold_lines(ax1, text=False)
+    ax1.legend(loc="upper right", fontsize=7.5, ncol=3, handlelength=1.5, columnspacing=0.8)
+    ax1.set_ylim(1, 1e6)
+    ax1.set_xlim(0, end / _HOURS_PER_DAY)
+    ax1.set_xlabel("day of the first cycle")
+    ax1.set_ylabel("plasma IL-2 (pM)")
+    ax1.set_title(f"peak {result.exposure.cmax_pM / 1000:.1f} nM, "
+                  f"{reg.total_dose_iu_per_kg * result.weight_kg / 1e6:,.0f} MIU per course", fontsize=9.5)
+    eng = result.engagement
+    y = np.arange(len(eng.cells))
+    ax2.barh(y, [eng.hours_above_threshold[c] for c in eng.cells],
+             color=[CELL_COLORS[c] for c in eng.cells])
+    ax2.set_yticks(y, [_LABEL[c] for c in eng.cells])
+    ax2.set_xlabel("hours above threshold\n(whole course)")
+    ax2.invert_yaxis()
+    ax2.set_xlim(0, 260)
+
+
+def course_explorer() -> Explorer:
+    """Dose per kg, interval, doses per cycle and body weight: the concentration curve over the
+    first cycle and the hours each cell type spends above its threshold over a two-cycle course."""
+    return explore(
+        _course_model,
+        _course_view,
+        [
+            Slider("dose_iu_per_kg", "Dose", 6_000.0, 720_000.0, 600_000.0, steps=9, log=True,
+                   unit="IU/kg"),
+            Choice("interval_h", "Interval", [4.0, 8.0, 12.0, 24.0], 8.0, unit="h"),
+            Slider("doses_per_cycle", "Doses per cycle", 1, 14, 14, steps=3, integer=True),
+            Choice("weight_kg", "Body weight", [50.0, 70.0, 100.0], 70.0, unit="kg"),
+        ],
+        alt=("Left: plasma IL-2 on a log scale over the first cycle of a course of {dose_iu_per_kg} "
+             "every {interval_h}, {doses_per_cycle} doses per cycle, body weight {weight_kg}, with "
+             "dashed lines at the thresholds of regulatory T cells, NK cells and CD8 T cells. "
+             "Right: hours the concentration spends above each threshold over a two-cycle course."),
+        title="A high-dose course and the cells it reaches",
+        width_in=8.0,
+        height_in=3.4,
+    )
+
+
+#: Every explorer of the chapter (benchmarks and tests iterate over it).
+EXPLORERS: dict[str, Callable[[], Explorer]] = {"course": course_explorer}

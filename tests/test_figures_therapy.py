@@ -1,0 +1,56 @@
+"""Figures and explorers of the therapy chapter: they draw, they are fast, they quote the library."""
+
+from __future__ import annotations
+
+import timeit
+
+import pytest
+from matplotlib.figure import Figure
+
+from il2 import outcomes
+from il2.explore import Explorer
+from il2.figures import therapy as figs
+
+
+@pytest.mark.parametrize(
+    "make",
+    [figs.single_dose_figure, figs.course_comparison_figure, figs.time_above_figure,
+     figs.outcomes_figure, lambda: figs.receptor_window_figure(points=8)],
+)
+def test_static_figures_draw(make):
+    fig = make()
+    assert isinstance(fig, Figure)
+    assert fig.axes
+
+
+@pytest.mark.parametrize("name", sorted(figs.EXPLORERS))
+def test_explorers_fast_and_draw(name):
+    ex = figs.EXPLORERS[name]()
+    assert isinstance(ex, Explorer)
+    ex.compute()
+    best = min(timeit.repeat(ex.compute, number=3, repeat=3)) / 3
+    assert best < 0.02
+    assert isinstance(ex.figure(), Figure)
+    # extreme corner of the controls still draws
+    lo = {c.name: (c.values()[0]) for c in ex.controls}
+    assert isinstance(ex.figure(**lo), Figure)
+    assert "{" not in ex.alt_for()
+
+
+def test_response_table_quotes_every_record_with_exact_ci():
+    text = figs.response_table_markdown()
+    for rec in outcomes.RESPONSE_RECORDS:
+        assert f"{{cite:t}}`{rec.source}`" in text
+        assert rec.orr_ci(0.95).percent() in text
+
+
+def test_chapter_numbers_consistent():
+    """Facts C: 600,000 IU/kg in 70 kg is 42 MIU (about 2.6 mg) and at most about 14,000 IU/mL
+    if it all stayed in 3 L of plasma (proleukin_label, guyton2021)."""
+    n = figs.chapter_numbers()
+    assert n.dose_iu == pytest.approx(42e6)
+    assert n.dose_mg == pytest.approx(2.57, rel=0.01)
+    assert n.all_in_plasma_iu_per_ml == pytest.approx(13_953, rel=1e-3)
+    assert 0.3 < n.hd_peak_fraction_of_upper < 1.0
+    assert n.peak_over_natural > 1000
+    assert n.hd_hours_above_per_day["Treg"] >= n.hd_hours_above_per_day["NK"]
