@@ -35,3 +35,18 @@ def test_new_figure_is_opaque_white_and_validates():
         plotting.new_figure(0)
     with pytest.raises(ValueError, match="cell_type"):
         plotting.cell_color("B cell")
+
+
+def test_bare_figures_display_as_png_in_ipython():
+    """Chapters end cells with library Figures; IPython must render them as images."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        assert plotting.register_notebook_display()
+        fig, ax = plotting.new_figure()
+        ax.plot([0, 1], [0, 1])
+        data, _ = shell.display_formatter.format(fig)
+        assert data["image/png"].startswith(b"\x89PNG")
+    finally:
+        InteractiveShell.clear_instance()

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import itertools
 import json
 import math
@@ -43,7 +42,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from il2.plotting import new_figure
+from il2.plotting import figure_png, new_figure
 from il2.validation import check_integer, check_scalar
 
 __all__ = ["Slider", "Choice", "Explorer", "explore"]
@@ -265,10 +264,7 @@ class Explorer:
 
     def png(self, **values: Any) -> bytes:
         """The figure at ``values`` as PNG bytes."""
-        fig = self.figure(**values)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=self.dpi)
-        return buf.getvalue()
+        return figure_png(self.figure(**values), dpi=self.dpi)
 
     # -- static HTML for the book -------------------------------------------------------
     def static_controls(self) -> list[Control]:

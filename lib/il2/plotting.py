@@ -18,7 +18,16 @@ from matplotlib.figure import Figure
 
 from il2.validation import check_choice, check_integer, check_scalar
 
-__all__ = ["CELL_COLORS", "QUANTITY_COLORS", "STYLE", "cell_color", "new_figure", "apply_style"]
+__all__ = [
+    "CELL_COLORS",
+    "QUANTITY_COLORS",
+    "STYLE",
+    "apply_style",
+    "cell_color",
+    "figure_png",
+    "new_figure",
+    "register_notebook_display",
+]
 
 #: One colour per cell type (Okabe-Ito). Keys are the library's cell-type names.
 CELL_COLORS: dict[str, str] = {
@@ -74,6 +83,35 @@ def cell_color(cell_type: str) -> str:
     return CELL_COLORS[cell_type]
 
 
+def figure_png(fig: Figure, dpi: int = 100) -> bytes:
+    """PNG bytes of a figure (how notebooks and the book show every static figure)."""
+    import io
+
+    check_integer("dpi", dpi, 40, 300)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def register_notebook_display() -> bool:
+    """Make IPython show a bare :class:`~matplotlib.figure.Figure` as a PNG image.
+
+    Figures from :func:`new_figure` are not attached to pyplot, so without this a notebook
+    cell ending with one would show only its text form whenever matplotlib's inline backend
+    is not active (for example when ``MPLBACKEND`` is set). Called on import; returns whether
+    an IPython shell was found.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.display_formatter.formatters["image/png"].for_type(Figure, figure_png)
+    return True
+
+
 def new_figure(
     nrows: int = 1, ncols: int = 1, *, width_in: float = 7.0, height_in: float = 3.6
 ) -> tuple[Figure, Any]:
@@ -92,3 +130,6 @@ def new_figure(
     fig = Figure(figsize=(width_in, height_in))
     axes = fig.subplots(nrows, ncols, squeeze=True)
     return fig, axes
+
+
+register_notebook_display()

@@ -1,0 +1,486 @@
+"""Figures and explorers of the chapter "The primary T cell growth factor" (chapters/01_growth_factor.ipynb).
+
+Every function calls the library (:mod:`il2.growth`, which uses :mod:`il2.binding` and
+:mod:`il2.signaling`) and draws with the house style (:func:`il2.plotting.new_figure`); the
+notebook only narrates and calls these. :data:`EXPLORERS` lists the interactive figures (the
+benchmarks and tests iterate over it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from il2 import binding, growth, signaling
+from il2.explore import Choice, Explorer, Slider, explore
+from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure
+from il2.units import molecules_per_cell_to_pM
+
+__all__ = [
+    "EXPLORERS",
+    "LABELS",
+    "SIGNALLING_THRESHOLD_PM",
+    "ChapterNumbers",
+    "chapter_numbers",
+    "expansion_figure",
+    "feedback_figure",
+    "threshold_figure",
+    "nk_figure",
+    "brakes_figure",
+    "helpers_explorer",
+    "secretion_explorer",
+    "feedback_explorer",
+]
+
+#: Legend names of the model's populations.
+LABELS = {"CD4": "CD4 helpers", "CD8": "CD8 cytotoxic", "NK": "NK cells", "Treg": "Treg"}
+#: The canonical IL-2 signalling threshold (Smith 1988, as quoted by Tkach et al. 2014), pM.
+SIGNALLING_THRESHOLD_PM = 10.0
+#: Solver tolerance of the explorers' model calls ("explorer resolution", about 1%).
+_EXPLORER_RTOL = 1e-3
+#: Output samples of the explorers' model calls (every 3 h over two weeks).
+_EXPLORER_POINTS = 113
+_COMPARTMENT_CHOICE = Choice("compartment", "Where", [("lymph-node niche", "lymph node"),
+                                                     ("culture well", "culture well")], "lymph node")
+_DAY = 24.0
+#: IL-2 concentration (pM) at which the chapter quotes a T cell blast's uptake (near the model's peak).
+_UPTAKE_PM = 100.0
+
+
+# ---------------------------------------------------------------------------------------
+# Numbers quoted in the chapter text
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChapterNumbers:
+    """Every model number the chapter quotes, each from a library call."""
+
+    secretion_per_s: float
+    division_time_h: float
+    niche_volume_ul: float
+    niche_clearance_per_h: float
+    well_volume_ul: float
+    niche_pM_per_helper_h: float
+    well_pM_per_helper_h: float
+    default_helpers: float
+    default_cd8: float
+    default_treg: float
+    antigen_days: float
+    fold_day3: float
+    fold_day7: float
+    peak_fold: float
+    peak_day: float
+    shortest_division_h: float
+    shortest_doubling_h: float
+    fold_day14: float
+    contraction_pct: float
+    peak_il2_pM: float
+    cd25_rest_cd8: float
+    cd25_peak_cd8: float
+    feedback_off_peak_fold: float
+    feedback_off_fold_day4: float
+    feedback_on_fold_day4: float
+    feedback_off_peak_il2_pM: float
+    feedback_off_cd25_peak: float
+    helper_threshold: float
+    helper_threshold_fold2: float
+    helper_threshold_fold100: float
+    helper_threshold_feedback_off: float
+    helper_threshold_no_treg: float
+    helper_threshold_treg_x3: float
+    helper_threshold_well: float
+    secretion_threshold: float
+    il2_just_below_pM: float
+    fold_just_below: float
+    fold_just_above: float
+    nk_peak_fold: float
+    nk_pstat5_peak: float
+    nk_pstat5_rest: float
+    nk_division_h: float
+    treg_peak_fold: float
+    il2_block_fold: float
+    cd25_block_fold: float
+    cd25_block_peak_il2_pM: float
+    treg_x10_fold: float
+    no_treg_fold: float
+    uptake_blast_100pM_per_s: float
+    ec50_blast_pM: float
+    ec50_blast_no_cd25_pM: float
+    nk_cd122: float
+
+
+@functools.lru_cache(maxsize=1)
+def chapter_numbers() -> ChapterNumbers:
+    """Run the chapter's scenarios once and collect the numbers its text quotes."""
+    p = growth.GrowthParameters()
+    niche = growth.COMPARTMENTS["lymph node"]
+    well = growth.COMPARTMENTS["culture well"]
+    base = growth.simulate()
+    off_params = dataclasses.replace(p, cd25_feedback=0.0)
+    off = growth.simulate(params=off_params)
+    thr = growth.expansion_threshold("helpers").value
+    below = growth.simulate(helpers=0.9 * thr)
+    above = growth.simulate(helpers=1.1 * thr)
+    no_t = growth.simulate(helpers=0.0)
+    cd25_blocked = growth.simulate(cd25_block=1.0)
+    per_h = p.secretion_molecules_per_h
+    blast = binding.CELL_TYPES["activated T"]
+
+    def pM_per_helper_h(comp: growth.Compartment) -> float:
+        return float(molecules_per_cell_to_pM(per_h, 1.0 / comp.volume_l))
+
+    return ChapterNumbers(
+        secretion_per_s=p.secretion_molecules_per_s,
+        division_time_h=p.division_time_h,
+        niche_volume_ul=niche.volume_l * 1e6,
+        niche_clearance_per_h=niche.clearance_per_h,
+        well_volume_ul=well.volume_l * 1e6,
+        niche_pM_per_helper_h=pM_per_helper_h(niche),
+        well_pM_per_helper_h=pM_per_helper_h(well),
+        default_helpers=niche.helpers,
+        default_cd8=niche.cd8,
+        default_treg=niche.treg,
+        antigen_days=p.antigen_duration_h / _DAY,
+        fold_day3=base.fold_at("CD8", 3 * _DAY),
+        fold_day7=base.fold_at("CD8", 7 * _DAY),
+        peak_fold=base.peak_fold("CD8"),
+        peak_day=base.peak_time_h("CD8") / _DAY,
+        shortest_division_h=base.shortest_division_time_h("CD8"),
+        shortest_doubling_h=base.shortest_doubling_time_h("CD8"),
+        fold_day14=base.fold_at("CD8", 14 * _DAY),
+        contraction_pct=100.0 * (1.0 - base.cells["CD8"][-1] / base.cells["CD8"].max()),
+        peak_il2_pM=base.peak_il2_pM,
+        cd25_rest_cd8=float(base.cd25["CD8"][0]),
+        cd25_peak_cd8=float(base.cd25["CD8"].max()),
+        feedback_off_peak_fold=off.peak_fold("CD8"),
+        feedback_off_fold_day4=off.fold_at("CD8", 4 * _DAY),
+        feedback_on_fold_day4=base.fold_at("CD8", 4 * _DAY),
+        feedback_off_peak_il2_pM=off.peak_il2_pM,
+        feedback_off_cd25_peak=float(off.cd25["CD8"].max()),
+        helper_threshold=thr,
+        helper_threshold_fold2=growth.expansion_threshold("helpers", fold=2.0).value,
+        helper_threshold_fold100=growth.expansion_threshold("helpers", fold=100.0).value,
+        helper_threshold_feedback_off=growth.expansion_threshold("helpers", params=off_params).value,
+        helper_threshold_no_treg=growth.expansion_threshold("helpers", treg=0.0).value,
+        helper_threshold_treg_x3=growth.expansion_threshold("helpers", treg=3.0 * niche.treg).value,
+        helper_threshold_well=growth.expansion_threshold("helpers", compartment="culture well").value,
+        secretion_threshold=growth.expansion_threshold("secretion").value,
+        il2_just_below_pM=below.peak_il2_pM,
+        fold_just_below=below.peak_fold("CD8"),
+        fold_just_above=above.peak_fold("CD8"),
+        nk_peak_fold=base.peak_fold("NK"),
+        nk_pstat5_peak=float(base.pstat5["NK"].max()),
+        nk_pstat5_rest=float(no_t.pstat5["NK"].max()),
+        nk_division_h=base.shortest_division_time_h("NK"),
+        treg_peak_fold=base.peak_fold("Treg"),
+        il2_block_fold=growth.simulate(il2_block=1.0).peak_fold("CD8"),
+        cd25_block_fold=cd25_blocked.peak_fold("CD8"),
+        cd25_block_peak_il2_pM=cd25_blocked.peak_il2_pM,
+        treg_x10_fold=growth.simulate(treg=10.0 * niche.treg).peak_fold("CD8"),
+        no_treg_fold=growth.simulate(treg=0.0).peak_fold("CD8"),
+        uptake_blast_100pM_per_s=float(binding.internalization_rate(blast, _UPTAKE_PM)) / 3600.0,
+        ec50_blast_pM=signaling.ec50_pM(blast),
+        ec50_blast_no_cd25_pM=signaling.ec50_pM(blast.with_cd25(0.0)),
+        nk_cd122=binding.CELL_TYPES["NK"].cd122,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Drawing helpers
+# ---------------------------------------------------------------------------------------
+
+
+def _days(r: growth.GrowthResult) -> np.ndarray:
+    return r.t_h / _DAY
+
+
+def _shade_antigen(ax: Any, r: growth.GrowthResult) -> None:
+    on = r.t_h[r.antigen > 0]
+    if on.size:
+        ax.axvspan(on[0] / _DAY, (on[-1] + (r.t_h[1] - r.t_h[0])) / _DAY, color="#F2F2F2", zorder=0,
+                   lw=0)
+
+
+def _cells_panel(ax: Any, r: growth.GrowthResult, legend: bool = True) -> None:
+    for pop in growth.POPULATIONS:
+        if r.cells[pop][0] > 0:
+            ax.plot(_days(r), r.cells[pop], color=CELL_COLORS[pop], label=LABELS[pop])
+    _shade_antigen(ax, r)
+    ax.set_yscale("log")
+    ax.set_xlabel("Day")
+    ax.set_ylabel("Cells")
+    ax.set_xlim(0, r.t_h[-1] / _DAY)
+    top = max(float(np.max(r.cells[p])) for p in growth.POPULATIONS)
+    ax.set_ylim(10.0, max(10 * top, 1e5))
+    if legend:
+        ax.legend(loc="upper left", fontsize=8, ncol=2)
+
+
+def _il2_panel(ax: Any, r: growth.GrowthResult, label: str | None = None, color: str | None = None,
+               **kw: Any) -> None:
+    ax.plot(_days(r), np.maximum(r.il2_pM, 1e-3), color=color or QUANTITY_COLORS["IL-2"], label=label, **kw)
+    ax.set_yscale("log")
+    ax.set_xlabel("Day")
+    ax.set_ylabel("Free IL-2 (pM)")
+    ax.set_xlim(0, r.t_h[-1] / _DAY)
+
+
+def _threshold_line(ax: Any) -> None:
+    ax.axhline(SIGNALLING_THRESHOLD_PM, color=QUANTITY_COLORS["threshold"], ls="--", lw=1)
+    ax.annotate("10 pM", (0.98, SIGNALLING_THRESHOLD_PM), xycoords=("axes fraction", "data"),
+                ha="right", va="bottom", fontsize=8, color=QUANTITY_COLORS["threshold"])
+
+
+def _fold_text(fold: float) -> str:
+    """A fold change for a title: 'x26,000', 'x3.4', 'x0.02'."""
+    if fold >= 100:
+        return f"x{float(f'{fold:.2g}'):,.0f}"
+    return f"x{fold:.2g}"
+
+
+def _course(r: growth.GrowthResult, fig: Figure, title: str) -> None:
+    ax_n, ax_c = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.35, 1.0]})
+    _cells_panel(ax_n, r)
+    ax_n.set_title(title, fontsize=10)
+    _shade_antigen(ax_c, r)
+    _il2_panel(ax_c, r)
+    _threshold_line(ax_c)
+    ax_c.set_ylim(1e-3, 1e5)
+    peak = r.peak_il2_pM
+    ax_c.set_title(f"IL-2 peaks at {peak:,.0f} pM" if peak >= 100 else f"IL-2 peaks at {peak:.2g} pM",
+                   fontsize=10)
+
+
+# ---------------------------------------------------------------------------------------
+# Static figures
+# ---------------------------------------------------------------------------------------
+
+
+def expansion_figure() -> Figure:
+    """The lymph-node scenario at its defaults: cells, free IL-2 and CD25 per cell over two weeks."""
+    r = growth.simulate()
+    fig, (ax_n, ax_c, ax_a) = new_figure(1, 3, width_in=10.5, height_in=3.6)
+    _cells_panel(ax_n, r)
+    ax_n.set_title("Cells in the niche")
+    _shade_antigen(ax_c, r)
+    _il2_panel(ax_c, r)
+    _threshold_line(ax_c)
+    ax_c.set_ylim(1e-3, 1e3)
+    ax_c.set_title("Free IL-2")
+    for pop in growth.POPULATIONS:
+        ax_a.plot(_days(r), r.cd25[pop], color=CELL_COLORS[pop], label=LABELS[pop])
+    _shade_antigen(ax_a, r)
+    ax_a.set_yscale("log")
+    ax_a.set_xlabel("Day")
+    ax_a.set_ylabel("CD25 per cell")
+    ax_a.set_xlim(0, r.t_h[-1] / _DAY)
+    ax_a.set_title("CD25 (IL-2Rα)")
+    return fig
+
+
+def feedback_figure() -> Figure:
+    """CD8 expansion, free IL-2 and CD8 CD25 for three strengths of the CD25 feedback."""
+    p = growth.GrowthParameters()
+    strengths = (0.0, 0.5, 1.0)
+    styles = (":", "--", "-")
+    fig, (ax_n, ax_c, ax_a) = new_figure(1, 3, width_in=10.5, height_in=3.5)
+    for phi, ls in zip(strengths, styles):
+        r = growth.simulate(params=dataclasses.replace(p, cd25_feedback=phi))
+        label = f"feedback {phi:g}"
+        ax_n.plot(_days(r), r.fold("CD8"), color=CELL_COLORS["CD8"], ls=ls, label=label)
+        _il2_panel(ax_c, r, label=label, ls=ls)
+        ax_a.plot(_days(r), r.cd25["CD8"], color=CELL_COLORS["CD8"], ls=ls, label=label)
+    _shade_antigen(ax_n, r)
+    _shade_antigen(ax_c, r)
+    _shade_antigen(ax_a, r)
+    ax_n.set_yscale("log")
+    ax_n.set_ylabel("CD8 cells, fold of start")
+    ax_n.set_xlabel("Day")
+    ax_n.set_title("CD8 expansion")
+    ax_n.legend(fontsize=8, loc="upper left")
+    _threshold_line(ax_c)
+    ax_c.set_ylim(1e-3, 1e4)
+    ax_c.set_title("Free IL-2")
+    ax_a.set_yscale("log")
+    ax_a.set_xlabel("Day")
+    ax_a.set_ylabel("CD25 per CD8 cell")
+    ax_a.set_title("CD25 on CD8 cells")
+    for ax in (ax_n, ax_a):
+        ax.set_xlim(0, 14)
+    return fig
+
+
+def threshold_figure() -> Figure:
+    """Peak CD8 expansion against the helpers at the start and against their secretion rate."""
+    n = chapter_numbers()
+    p = growth.GrowthParameters()
+    helpers = np.geomspace(30.0, 1e5, 25)
+    secretion = np.geomspace(0.3, 100.0, 19)
+    on = growth.expansion_scan("helpers", helpers)
+    off = growth.expansion_scan("helpers", helpers, params=dataclasses.replace(p, cd25_feedback=0.0))
+    sec = growth.expansion_scan("secretion", secretion)
+    fig, (ax_h, ax_s) = new_figure(1, 2, width_in=9.0, height_in=3.6)
+    ax_h.plot(helpers, on.peak_fold["CD8"], color=CELL_COLORS["CD8"], marker="o", ms=3,
+              label="with CD25 feedback")
+    ax_h.plot(helpers, off.peak_fold["CD8"], color=CELL_COLORS["CD8"], ls=":", marker="o", ms=3,
+              mfc="white", label="without")
+    ax_h.axvline(n.helper_threshold, color=QUANTITY_COLORS["threshold"], ls="--", lw=1)
+    ax_h.axvline(n.helper_threshold_feedback_off, color=QUANTITY_COLORS["threshold"], ls=":", lw=1)
+    ax_h.set_xscale("log")
+    ax_h.set_yscale("log")
+    ax_h.set_xlabel("Activated helpers at the start")
+    ax_h.set_ylabel("Peak CD8 expansion (fold)")
+    ax_h.set_title(f"Threshold: {n.helper_threshold:.0f} helpers")
+    ax_h.legend(fontsize=8, loc="upper left")
+    ax_s.plot(secretion, sec.peak_fold["CD8"], color=CELL_COLORS["CD4"], marker="o", ms=3)
+    ax_s.axvline(n.secretion_threshold, color=QUANTITY_COLORS["threshold"], ls="--", lw=1)
+    ax_s.axvspan(10.0, 100.0, color="#F2F2F2", zorder=0, lw=0)
+    ax_s.set_xscale("log")
+    ax_s.set_yscale("log")
+    ax_s.set_xlabel("IL-2 secretion per helper (molecules/s)")
+    ax_s.set_ylabel("Peak CD8 expansion (fold)")
+    ax_s.set_title(f"Threshold: {n.secretion_threshold:.1f} molecules/s")
+    return fig
+
+
+def nk_figure() -> Figure:
+    """NK cells with and without IL-2 from T cells: pSTAT5 and numbers."""
+    with_t = growth.simulate()
+    without = growth.simulate(helpers=0.0)
+    blocked = growth.simulate(il2_block=1.0)
+    fig, (ax_p, ax_n) = new_figure(1, 2, width_in=9.0, height_in=3.5)
+    for r, ls, label in ((with_t, "-", "helpers making IL-2"), (blocked, "--", "IL-2 neutralised"),
+                         (without, ":", "no activated helpers")):
+        ax_p.plot(_days(r), 100 * r.pstat5["NK"], color=CELL_COLORS["NK"], ls=ls, label=label)
+        ax_n.plot(_days(r), r.fold("NK"), color=CELL_COLORS["NK"], ls=ls, label=label)
+    for ax in (ax_p, ax_n):
+        _shade_antigen(ax, with_t)
+        ax.set_xlabel("Day")
+        ax.set_xlim(0, 14)
+    ax_p.set_ylabel("NK cell STAT5 phosphorylated (%)")
+    ax_p.set_title("NK signalling")
+    ax_p.legend(fontsize=8, loc="upper right")
+    ax_n.set_yscale("log")
+    ax_n.set_ylabel("NK cells, fold of resting size")
+    ax_n.set_title("NK numbers")
+    return fig
+
+
+def brakes_figure() -> Figure:
+    """CD8 expansion when IL-2 or CD25 is blocked and when regulatory T cells are more or fewer."""
+    treg0 = growth.COMPARTMENTS["lymph node"].treg
+    fig, (ax_b, ax_t) = new_figure(1, 2, width_in=9.0, height_in=3.6)
+    base = growth.simulate()
+    for kw, ls, label in (({}, "-", "no blockade"), ({"il2_block": 1.0}, "--", "IL-2 neutralised"),
+                          ({"cd25_block": 1.0}, ":", "CD25 blocked"),
+                          ({"cd25_block": 0.5}, "-.", "half of CD25 blocked")):
+        r = growth.simulate(**kw) if kw else base
+        ax_b.plot(_days(r), r.fold("CD8"), color=CELL_COLORS["CD8"], ls=ls, label=label)
+    for factor, ls in ((0.0, ":"), (1.0, "-"), (3.0, "--"), (10.0, "-.")):
+        r = growth.simulate(treg=factor * treg0)
+        ax_t.plot(_days(r), r.fold("CD8"), color=CELL_COLORS["Treg"] if factor != 1.0 else CELL_COLORS["CD8"],
+                  ls=ls, label=f"{factor:g} x the Treg")
+    for ax in (ax_b, ax_t):
+        _shade_antigen(ax, base)
+        ax.set_yscale("log")
+        ax.set_xlabel("Day")
+        ax.set_ylabel("CD8 cells, fold of start")
+        ax.set_xlim(0, 14)
+        ax.set_ylim(1e-3, 1e6)
+        ax.legend(fontsize=8, loc="lower left")
+    ax_b.set_title("Blocking IL-2 or CD25")
+    ax_t.set_title("Competition from regulatory T cells")
+    return fig
+
+
+# ---------------------------------------------------------------------------------------
+# Explorers
+# ---------------------------------------------------------------------------------------
+
+
+def _helpers_model(helpers: float, compartment: str) -> growth.GrowthResult:
+    return growth.simulate(compartment, helpers=helpers, n_points=_EXPLORER_POINTS, rtol=_EXPLORER_RTOL)
+
+
+def _helpers_view(r: growth.GrowthResult, fig: Figure, helpers: float, compartment: str) -> None:
+    _course(r, fig, f"{helpers:,.0f} helpers: CD8 peak {_fold_text(r.peak_fold('CD8'))}")
+
+
+def helpers_explorer() -> Explorer:
+    """Slider: activated helpers at the start; all populations and IL-2 over two weeks."""
+    return explore(
+        _helpers_model,
+        _helpers_view,
+        [Slider("helpers", "Activated helpers at the start", 30.0, 30_000.0, 1000.0, steps=13, log=True),
+         _COMPARTMENT_CHOICE],
+        alt=("Cells of the four populations (left, logarithmic) and free IL-2 (right) over two weeks "
+             "in the {compartment}, starting from {helpers} activated helpers; below a critical "
+             "number IL-2 stays under about 10 pM and nothing expands, above it the helpers and CD8 "
+             "cells expand by orders of magnitude."),
+        title="How many helpers does it take?",
+        width_in=9.0,
+        height_in=3.6,
+    )
+
+
+def _secretion_model(secretion: float, compartment: str) -> growth.GrowthResult:
+    params = dataclasses.replace(growth.GrowthParameters(), secretion_molecules_per_s=secretion)
+    return growth.simulate(compartment, n_points=_EXPLORER_POINTS, rtol=_EXPLORER_RTOL, params=params)
+
+
+def _secretion_view(r: growth.GrowthResult, fig: Figure, secretion: float, compartment: str) -> None:
+    _course(r, fig, f"{secretion:.2g} molecules/s per helper: CD8 peak {_fold_text(r.peak_fold('CD8'))}")
+
+
+def secretion_explorer() -> Explorer:
+    """Slider: IL-2 secretion per helper; all populations and IL-2 over two weeks."""
+    return explore(
+        _secretion_model,
+        _secretion_view,
+        [Slider("secretion", "IL-2 secretion per helper", 1.0, 100.0, 10.0, steps=9, log=True,
+                unit="molecules/s"),
+         _COMPARTMENT_CHOICE],
+        alt=("Cells of the four populations (left) and free IL-2 (right) over two weeks in the "
+             "{compartment} when each activated helper secretes {secretion} of IL-2."),
+        title="How fast must helpers secrete?",
+        width_in=9.0,
+        height_in=3.6,
+    )
+
+
+def _feedback_model(feedback: float, compartment: str) -> growth.GrowthResult:
+    params = dataclasses.replace(growth.GrowthParameters(), cd25_feedback=feedback)
+    return growth.simulate(compartment, n_points=_EXPLORER_POINTS, rtol=_EXPLORER_RTOL, params=params)
+
+
+def _feedback_view(r: growth.GrowthResult, fig: Figure, feedback: float, compartment: str) -> None:
+    _course(r, fig, f"CD25 feedback {feedback:.2g}: CD8 peak {_fold_text(r.peak_fold('CD8'))}")
+
+
+def feedback_explorer() -> Explorer:
+    """Slider: strength of the CD25 feedback; all populations and IL-2 over two weeks."""
+    return explore(
+        _feedback_model,
+        _feedback_view,
+        [Slider("feedback", "Strength of the CD25 feedback", 0.0, 1.0, 1.0, steps=11),
+         _COMPARTMENT_CHOICE],
+        alt=("Cells of the four populations (left) and free IL-2 (right) over two weeks in the "
+             "{compartment} with the IL-2-driven induction of CD25 at strength {feedback} "
+             "(0: none, 1: full)."),
+        title="Strength of the autocrine loop",
+        width_in=9.0,
+        height_in=3.6,
+    )
+
+
+EXPLORERS: dict[str, Callable[[], Explorer]] = {
+    "helpers": helpers_explorer,
+    "secretion": secretion_explorer,
+    "feedback": feedback_explorer,
+}

@@ -1,0 +1,82 @@
+"""Figures and explorers of the growth chapter (il2.figures.growth)."""
+
+import hashlib
+import timeit
+
+import pytest
+from matplotlib.figure import Figure
+
+from il2 import growth
+from il2.explore import Explorer
+from il2.figures import growth as figs
+
+
+@pytest.mark.parametrize("name", list(figs.EXPLORERS))
+def test_explorers_build_and_are_fast(name):
+    explorer = figs.EXPLORERS[name]()
+    assert isinstance(explorer, Explorer)
+    n_frames = 1
+    for c in explorer.static_controls():
+        n_frames *= len(c.values())
+    assert n_frames <= 60
+    assert len(explorer.static_controls()) == len(explorer.controls)  # every control moves in the book
+    result = explorer.compute()
+    assert isinstance(result, growth.GrowthResult)
+    t = min(timeit.repeat(explorer.compute, number=3, repeat=3)) / 3
+    assert t < 0.04, f"{name} model call {t * 1e3:.1f} ms"
+
+
+@pytest.mark.parametrize("name", list(figs.EXPLORERS))
+def test_explorer_frames_differ_between_control_values(name):
+    explorer = figs.EXPLORERS[name]()
+    main = explorer.controls[0]
+    values = main.values()
+    assert main.default in values
+    low = explorer.png(**{main.name: values[0]})
+    high = explorer.png(**{main.name: values[-1]})
+    assert hashlib.sha1(low).digest() != hashlib.sha1(high).digest()
+    assert "{" not in explorer.alt_for()
+    assert "culture well" in explorer.alt_for(compartment="culture well")
+
+
+def test_helpers_explorer_crosses_the_threshold():
+    """The helper slider spans the critical number: no expansion at its low end, a large one at the top."""
+    explorer = figs.helpers_explorer()
+    values = explorer.controls[0].values()
+    thr = growth.expansion_threshold("helpers").value
+    assert values[0] < thr < values[-1]
+    assert explorer.compute(helpers=values[0]).peak_fold("CD8") < 2.0
+    assert explorer.compute(helpers=values[-1]).peak_fold("CD8") > 1000.0
+
+
+@pytest.mark.parametrize("fn", [figs.expansion_figure, figs.feedback_figure, figs.threshold_figure,
+                                figs.nk_figure, figs.brakes_figure])
+def test_static_figures_draw(fn):
+    fig = fn()
+    assert isinstance(fig, Figure) and len(fig.axes) >= 2
+
+
+def test_chapter_numbers_are_consistent():
+    n = figs.chapter_numbers()
+    assert n.fold_day7 >= 1000.0  # murali1998: thousands-fold within a week
+    assert 8.0 <= n.shortest_division_h <= n.shortest_doubling_h <= 12.0
+    assert n.helper_threshold_fold2 <= n.helper_threshold <= n.helper_threshold_fold100
+    assert n.helper_threshold_no_treg < n.helper_threshold < n.helper_threshold_treg_x3
+    assert n.helper_threshold < n.helper_threshold_feedback_off
+    assert n.helper_threshold < n.default_helpers < n.helper_threshold_well
+    assert n.secretion_threshold < n.secretion_per_s
+    assert n.fold_just_below < 2.0 < 100.0 < n.fold_just_above
+    assert n.feedback_off_peak_fold < n.peak_fold
+    assert n.il2_block_fold < 1.01 and n.cd25_block_fold < 2.0 and n.treg_x10_fold < 2.0
+    assert n.nk_pstat5_peak > 100 * n.nk_pstat5_rest and n.nk_peak_fold > 5.0
+    assert n.well_pM_per_helper_h == pytest.approx(n.niche_pM_per_helper_h * n.niche_volume_ul / n.well_volume_ul)
+    assert 0.4 < n.niche_pM_per_helper_h < 0.8  # 36,000 molecules/h in 0.1 uL
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="helpers"):
+        figs.helpers_explorer().compute(helpers=-3.0)
+    with pytest.raises(ValueError, match="compartment"):
+        figs.secretion_explorer().compute(compartment="spleen")
+    with pytest.raises(ValueError, match="cd25_feedback"):
+        figs.feedback_explorer().compute(feedback=2.0)

@@ -1,0 +1,378 @@
+"""IL-2-driven growth (il2.growth): published numbers, the chapter's claims, limits, bad input.
+
+Each claim the chapter "The primary T cell growth factor" makes about the model is checked
+here, with the source it rests on named in the docstring.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+import time
+
+import numpy as np
+import pytest
+
+from il2 import binding, growth, registry, signaling
+
+from .conftest import BIB
+
+P = growth.GrowthParameters()
+
+
+@pytest.fixture(scope="module")
+def default():
+    """The lymph-node scenario at its defaults (the chapter's main example)."""
+    return growth.simulate()
+
+
+@pytest.fixture(scope="module")
+def helper_threshold():
+    return growth.expansion_threshold("helpers")
+
+
+# ---------------------------------------------------------------------------------------
+# Parameters and plumbing
+# ---------------------------------------------------------------------------------------
+
+
+def test_growth_parameters_are_registered_with_sources_in_the_bibliography():
+    keys = set(re.findall(r"^@\w+\{([^,\s]+),", BIB.read_text(), flags=re.M))
+    rows = [r for r in registry.parameter_rows() if r.owner in
+            ("GrowthParameters", "LymphNodeCompartment", "CultureWellCompartment")]
+    assert len(rows) >= 20
+    for row in rows:
+        for key in row.source.split(","):
+            assert key.strip() in keys, (row.name, key)
+
+
+def test_division_rate_comes_from_the_8_hour_division_time():
+    """murali1998: CD8 T cells divide about every 8 h at the peak of the LCMV response."""
+    assert growth.max_division_rate_per_h() == pytest.approx(math.log(2) / 8.0)
+    assert P.division_time_h == 8.0
+    with pytest.raises(ValueError, match="division_time_h"):
+        dataclasses.replace(P, division_time_h=1.0)  # below the 2 h first division of yoon2010
+
+
+def test_response_tables_agree_with_the_binding_and_signalling_modules():
+    """The tabulated uptake, signal and pSTAT5 match direct library calls within 1%."""
+    tables = growth.response_tables()
+    rng = np.random.default_rng(3)
+    cells = [binding.CELL_TYPES[t] for t in ("activated T", "activated T", "NK", "Treg")]
+    for _ in range(25):
+        cd25 = np.exp(rng.uniform(np.log(5.0), np.log(3e4), 4))
+        c = float(np.exp(rng.uniform(np.log(0.05), np.log(5e4))))
+        u, s, p = tables.evaluate(cd25, c)
+        for i, cell in enumerate(cells):
+            v = cell.with_cd25(float(cd25[i]))
+            assert u[i] == pytest.approx(float(binding.internalization_rate(v, c)), rel=1e-2)
+            assert s[i] == pytest.approx(float(signaling.proliferation_signal(v, c)), rel=1e-2, abs=1e-4)
+            assert p[i] == pytest.approx(float(signaling.pstat5_fraction(v, c)), rel=1e-2, abs=1e-5)
+
+
+def test_response_tables_limits():
+    """No IL-2: no uptake, no signal; more CD25 means more uptake at low IL-2."""
+    tables = growth.response_tables()
+    u0, s0, p0 = tables.evaluate(np.full(4, 1000.0), 0.0)
+    assert np.all(u0 == 0) and np.all(s0 == 0) and np.all(p0 == 0)
+    u_lo, _, _ = tables.evaluate(np.full(4, 100.0), 1.0)
+    u_hi, _, _ = tables.evaluate(np.full(4, 10_000.0), 1.0)
+    assert np.all(u_hi > u_lo)
+    with pytest.raises(ValueError, match="cd25"):
+        tables.evaluate(np.full(3, 100.0), 1.0)
+    with pytest.raises(ValueError, match="il2_pM"):
+        tables.evaluate(np.full(4, 100.0), -1.0)
+
+
+@pytest.mark.parametrize("cd25_block", [0.0, 0.6])
+@pytest.mark.parametrize("antigen", [0.0, 1.0])
+def test_analytic_jacobian_matches_finite_differences(cd25_block, antigen):
+    system = growth._System(growth.COMPARTMENTS["lymph node"], np.array([1e3, 1e3, 3e3, 1e4]), P,
+                            0.0, cd25_block)
+    system.set_antigen(antigen)
+    rng = np.random.default_rng(7)
+    for _ in range(5):
+        y = np.concatenate([rng.uniform(5, 15, 4), rng.uniform(3, 10, 4), [rng.uniform(-5, 10)]])
+        jac = system.jac(0.0, y)
+        num = np.empty((9, 9))
+        for k in range(9):
+            h = 1e-6 * max(1.0, abs(y[k]))
+            up, dn = y.copy(), y.copy()
+            up[k] += h
+            dn[k] -= h
+            num[:, k] = (system.rhs(0.0, up) - system.rhs(0.0, dn)) / (2 * h)
+        scale = 1e-8 + 1e-3 * np.abs(num).max(axis=1, keepdims=True) + np.abs(num)
+        assert np.max(np.abs(jac - num) / scale) < 1e-3
+
+
+# ---------------------------------------------------------------------------------------
+# Non-negativity, conservation and limits
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kwargs", [
+    {},
+    {"compartment": "culture well"},
+    {"helpers": 0.0},
+    {"helpers": 0.0, "cd8": 0.0, "nk": 0.0, "treg": 0.0, "il2_pM0": 50.0},
+    {"il2_block": 1.0},
+    {"cd25_block": 1.0},
+    {"helpers": 1e6, "antigen_end_h": 336.0},
+    {"antigen_start_h": 48.0, "antigen_end_h": 60.0, "il2_pM0": 1000.0},
+])
+def test_populations_concentrations_and_cd25_stay_non_negative_and_finite(kwargs):
+    r = growth.simulate(**kwargs)
+    assert np.all(np.isfinite(r.il2_pM)) and np.all(r.il2_pM >= 0)
+    for pop in growth.POPULATIONS:
+        for arr in (r.cells[pop], r.cd25[pop], r.division_rate_per_h[pop]):
+            assert np.all(np.isfinite(arr)) and np.all(arr >= 0), pop
+        assert np.all((r.signal[pop] >= 0) & (r.signal[pop] <= 1))
+        assert np.all((r.pstat5[pop] >= 0) & (r.pstat5[pop] <= 1))
+
+
+def test_output_grid_and_antigen_window(default):
+    assert default.t_h[0] == 0.0 and default.t_h[-1] == 336.0 and default.t_h.size == 337
+    assert np.all(np.diff(default.t_h) > 0)
+    on = default.antigen > 0
+    assert default.t_h[on].min() == 0.0 and default.t_h[on].max() < P.antigen_duration_h
+    for pop in growth.POPULATIONS:
+        assert default.cells[pop][0] == pytest.approx(default.compartment.start()[pop])
+
+
+def test_without_cells_il2_decays_with_the_clearance_rate():
+    """No cells: dc/dt = -k_cl c, so c(t) = c0 exp(-k_cl t) exactly (culture well, k_cl = 0.01/h)."""
+    comp = growth.COMPARTMENTS["culture well"]
+    r = growth.simulate(comp, helpers=0, cd8=0, nk=0, treg=0, il2_pM0=100.0, t_end_h=100.0, n_points=11)
+    expected = 100.0 * np.exp(-comp.clearance_per_h * r.t_h)
+    np.testing.assert_allclose(r.il2_pM, expected, rtol=1e-3)
+
+
+def test_absent_population_stays_absent_and_no_helpers_means_no_il2():
+    r = growth.simulate(helpers=0.0)
+    assert np.all(r.cells["CD4"] == 0)
+    assert r.peak_il2_pM < 0.01  # only the negligible starting level
+    assert r.peak_fold("CD8") == pytest.approx(1.0)
+    assert r.cells["CD8"][-1] < 0.01 * r.cells["CD8"][0]  # effectors die without IL-2
+
+
+def test_resident_populations_rest_at_their_size_without_il2():
+    r = growth.simulate(helpers=0.0)
+    for pop in growth.RESIDENTS:
+        np.testing.assert_allclose(r.cells[pop], r.cells[pop][0], rtol=1e-3)
+
+
+def test_two_week_simulation_is_fast():
+    growth.simulate()
+    start = time.perf_counter()
+    growth.simulate()
+    assert time.perf_counter() - start < 0.5
+
+
+# ---------------------------------------------------------------------------------------
+# The chapter's claims
+# ---------------------------------------------------------------------------------------
+
+
+def test_clonal_expansion_is_thousand_fold_within_a_week(default):
+    """murali1998: >= 10,000-fold expansion of LCMV-specific CD8 T cells in 8 days.
+
+    The chapter claims at least a thousand-fold CD8 expansion within a week in the
+    lymph-node scenario.
+    """
+    assert default.fold_at("CD8", 168.0) >= 1000.0
+    assert default.fold_at("CD8", 72.0) < default.fold_at("CD8", 168.0)
+
+
+def test_division_time_at_the_peak_is_near_8_hours(default):
+    """murali1998: division time of about 8 h at the peak of expansion; yoon2010: >= 2 h."""
+    t_div = default.shortest_division_time_h("CD8")
+    assert 8.0 <= t_div <= 11.0
+    t_double = default.shortest_doubling_time_h("CD8")
+    assert t_div <= t_double <= 12.0
+    assert t_double >= 2.0
+
+
+def test_contraction_after_antigen_is_gone(default):
+    """murali1998: after viral clearance the specific CD8 T cells fall about 20-fold (2e7 to 1e6)."""
+    peak = default.cells["CD8"].max()
+    assert default.peak_time_h("CD8") <= P.antigen_duration_h + 12.0
+    assert default.cells["CD8"][-1] < peak / 10.0
+
+
+def test_cd25_feedback_amplifies_the_response():
+    """cantrell1984, smith1988, busse2010: IL-2 induces CD25, raising IL-2 sensitivity.
+
+    Same start with and without the feedback: the feedback gives a larger, earlier expansion,
+    higher CD25 and lowers the number of helpers needed.
+    """
+    on = growth.simulate()
+    off = growth.simulate(params=dataclasses.replace(P, cd25_feedback=0.0))
+    assert on.peak_fold("CD8") > 5.0 * off.peak_fold("CD8")
+    assert on.cd25["CD8"].max() > 5.0 * off.cd25["CD8"].max()
+    assert on.fold_at("CD8", 96.0) > 5.0 * off.fold_at("CD8", 96.0)
+    t_on = growth.expansion_threshold("helpers").value
+    t_off = growth.expansion_threshold("helpers", params=dataclasses.replace(P, cd25_feedback=0.0)).value
+    assert t_off > 1.3 * t_on
+
+
+def test_feedback_strength_is_monotonic():
+    folds = [growth.simulate(params=dataclasses.replace(P, cd25_feedback=f)).peak_fold("CD8")
+             for f in (0.0, 0.5, 1.0)]
+    assert folds[0] < folds[1] < folds[2]
+
+
+def test_helper_threshold_exists_and_sits_at_a_few_hundred_cells(helper_threshold):
+    """busse2010, tkach2014: too few IL-2 producers, and IL-2 never accumulates to act.
+
+    The chapter reports the critical number of helpers from expansion_threshold (a few hundred
+    in the lymph-node niche): well below it the CD8 cells do not expand; well above it they
+    expand more than a thousand-fold.
+    """
+    h = helper_threshold.value
+    assert 150.0 < h < 800.0
+    assert growth.simulate(helpers=0.7 * h).peak_fold("CD8") < 2.0
+    assert growth.simulate(helpers=1.5 * h).peak_fold("CD8") > 1000.0
+
+
+def test_threshold_is_a_sharp_switch(helper_threshold):
+    """The answer barely depends on what counts as expansion (2-fold or 100-fold)."""
+    lo = growth.expansion_threshold("helpers", fold=2.0).value
+    hi = growth.expansion_threshold("helpers", fold=100.0).value
+    assert lo <= helper_threshold.value <= hi
+    assert hi / lo < 1.3
+
+
+def test_il2_below_the_threshold_stays_near_the_10_pM_signalling_level(helper_threshold):
+    """tkach2014: IL-2 acts at about 10 pM (Smith 1988's threshold).
+
+    Just below the critical number of helpers, IL-2 peaks within a factor of three of 10 pM;
+    just above it, IL-2 rises past that level and the loop takes off.
+    """
+    below = growth.simulate(helpers=0.9 * helper_threshold.value)
+    assert 3.0 < below.peak_il2_pM < 30.0
+    above = growth.simulate(helpers=1.2 * helper_threshold.value)
+    assert above.peak_il2_pM > below.peak_il2_pM
+
+
+def test_secretion_rate_threshold_lies_below_the_cited_rate():
+    """hofer2012: about 10 molecules/cell/s; the default helpers expand at that rate,
+    and the critical secretion rate is a few molecules per cell per second."""
+    t = growth.expansion_threshold("secretion")
+    assert 1.0 < t.value < P.secretion_molecules_per_s
+    assert t.unit == "molecules/cell/s"
+    slow = dataclasses.replace(P, secretion_molecules_per_s=0.7 * t.value)
+    assert growth.simulate(params=slow).peak_fold("CD8") < 2.0
+
+
+def test_expansion_grows_with_helpers_and_secretion():
+    scan = growth.expansion_scan("helpers", [100.0, 300.0, 1000.0, 3000.0])
+    assert np.all(np.diff(scan.peak_fold["CD8"]) >= -1e-6)
+    assert np.all(np.diff(scan.peak_il2_pM) > 0)
+    scan = growth.expansion_scan("secretion", [1.0, 10.0, 100.0])
+    assert np.all(np.diff(scan.peak_fold["CD8"]) >= -1e-6)
+
+
+def test_nk_cells_are_activated_by_il2_from_t_cells():
+    """malek2008, boyman2012: IL-2 made by T cells also activates NK cells.
+
+    NK cells see no antigen in the model; with IL-2 from helpers their pSTAT5 and numbers rise,
+    without helpers (or with IL-2 neutralised) they stay at rest.
+    """
+    with_t = growth.simulate()
+    without = growth.simulate(helpers=0.0)
+    blocked = growth.simulate(il2_block=1.0)
+    assert with_t.pstat5["NK"].max() > 20.0 * without.pstat5["NK"].max()
+    assert with_t.peak_fold("NK") > 5.0
+    assert without.peak_fold("NK") == pytest.approx(1.0, abs=0.01)
+    assert blocked.peak_fold("NK") == pytest.approx(1.0, abs=0.01)
+
+
+def test_blocking_il2_or_cd25_stops_the_expansion(default):
+    """Neutralising IL-2 or blocking CD25 (the principle of anti-CD25 antibodies) stops expansion."""
+    assert default.peak_fold("CD8") > 1000.0
+    assert growth.simulate(il2_block=1.0).peak_fold("CD8") < 1.01
+    assert growth.simulate(cd25_block=1.0).peak_fold("CD8") < 2.0
+    partial = growth.simulate(il2_block=0.5).peak_fold("CD8")
+    assert partial < default.peak_fold("CD8")
+
+
+def test_regulatory_t_cells_compete_for_il2():
+    """busse2010, feinerman2010, hofer2012: Tregs consume IL-2 and restrain effector expansion.
+
+    More Tregs lower the CD8 expansion and raise the critical number of helpers; without
+    Tregs fewer helpers suffice.
+    """
+    base = growth.simulate().peak_fold("CD8")
+    many = growth.simulate(treg=1e5).peak_fold("CD8")
+    none = growth.simulate(treg=0.0).peak_fold("CD8")
+    assert many < 2.0 < base < none
+    t_base = growth.expansion_threshold("helpers").value
+    t_more = growth.expansion_threshold("helpers", treg=3e4).value
+    t_none = growth.expansion_threshold("helpers", treg=0.0).value
+    assert t_none < t_base < t_more
+
+
+def test_culture_well_needs_more_helpers_than_the_niche():
+    """The 200 uL well dilutes each helper's IL-2 2000 times more than the 0.1 uL niche."""
+    well = growth.expansion_threshold("helpers", compartment="culture well").value
+    niche = growth.expansion_threshold("helpers").value
+    assert well > 2.0 * niche
+    assert growth.simulate("culture well").peak_fold("CD8") > 1000.0
+
+
+# ---------------------------------------------------------------------------------------
+# Bad input
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"helpers": -1.0}, "helpers"),
+    ({"cd8": float("nan")}, "cd8"),
+    ({"nk": "many"}, "nk"),
+    ({"treg": float("inf")}, "treg"),
+    ({"compartment": "spleen"}, "compartment"),
+    ({"t_end_h": 0.0}, "t_end_h"),
+    ({"antigen_start_h": -1.0}, "antigen_start_h"),
+    ({"antigen_start_h": 50.0, "antigen_end_h": 10.0}, "antigen_end_h"),
+    ({"il2_block": 1.5}, "il2_block"),
+    ({"cd25_block": -0.1}, "cd25_block"),
+    ({"il2_pM0": -3.0}, "il2_pM0"),
+    ({"n_points": 1}, "n_points"),
+    ({"params": "defaults"}, "params"),
+])
+def test_simulate_rejects_bad_input(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        growth.simulate(**kwargs)
+
+
+def test_parameters_and_compartments_reject_bad_values():
+    with pytest.raises(ValueError, match="cd25_feedback"):
+        dataclasses.replace(P, cd25_feedback=1.5)
+    with pytest.raises(ValueError, match="secretion_molecules_per_s"):
+        dataclasses.replace(P, secretion_molecules_per_s=-1.0)
+    with pytest.raises(ValueError, match="volume_l"):
+        dataclasses.replace(growth.COMPARTMENTS["lymph node"], volume_l=0.0)
+
+
+def test_scan_threshold_and_result_reject_bad_input(default):
+    with pytest.raises(ValueError, match="quantity"):
+        growth.expansion_scan("volume", [1.0])
+    with pytest.raises(ValueError, match="values"):
+        growth.expansion_scan("helpers", [-1.0])
+    with pytest.raises(ValueError, match="values"):
+        growth.expansion_scan("helpers", [])
+    with pytest.raises(ValueError, match="fold"):
+        growth.expansion_threshold(fold=1.0)
+    with pytest.raises(ValueError, match="population"):
+        growth.expansion_threshold(population="B cell")
+    with pytest.raises(ValueError, match="no helpers threshold"):
+        growth.expansion_threshold(low=3000.0, high=1e4)  # expands everywhere in the bracket
+    with pytest.raises(ValueError, match="high"):
+        growth.expansion_threshold(low=100.0, high=50.0)
+    with pytest.raises(ValueError, match="population"):
+        default.fold("B cell")
+    with pytest.raises(ValueError, match="t_h"):
+        default.fold_at("CD8", 500.0)
+    with pytest.raises(ValueError, match="il2_pM"):
+        default.hours_above(-1.0)
