@@ -1,0 +1,472 @@
+"""Figures and explorers of the chapter "Risks and side effects" (chapters/04_risks.ipynb).
+
+Every function calls the library (:mod:`il2.toxicity`, :mod:`il2.pk`, :mod:`il2.therapy`) and
+draws with the house style (:func:`il2.plotting.new_figure`); the notebook only narrates and
+calls these. :data:`EXPLORERS` lists the interactive figures.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from il2 import pk, therapy, toxicity, units
+from il2.explore import Choice, Explorer, Slider, explore
+from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure
+from il2.toxicity import adverse_events, fluids, window
+
+__all__ = [
+    "EXPLORERS",
+    "RisksNumbers",
+    "chapter_numbers",
+    "adverse_event_table_markdown",
+    "starling_figure",
+    "course_figure",
+    "fever_figure",
+    "management_figure",
+    "window_figure",
+    "window_result",
+    "efficacy_threshold_pM",
+    "dose_explorer",
+    "fluid_explorer",
+    "vasopressor_explorer",
+]
+
+_DAY_H = 24.0
+_HOLD = toxicity.ManagementParameters().hold_systolic_mmHg
+#: Daily doses scanned for the therapeutic window (IU/kg/day); the label's is 1.8 million.
+WINDOW_DAILY_DOSES = 1.8e6 * 2.0 ** np.arange(-5, 2)
+#: Panel colours: quantities of the house palette (plasma for albumin, interstitium for weight).
+_C = {
+    "il2": QUANTITY_COLORS["IL-2"],
+    "plasma": QUANTITY_COLORS["plasma"],
+    "tissue": QUANTITY_COLORS["interstitium"],
+    "pressure": QUANTITY_COLORS["pressure"],
+    "grey": QUANTITY_COLORS["threshold"],
+}
+_SCHEDULE_STYLE = ("-", "--", ":")
+_SCHEDULE_MARK = ("o", "s", "^")
+
+
+def efficacy_threshold_pM() -> float:
+    """The NK-cell threshold of the therapy chapter (pSTAT5 EC50 after 1 h, :func:`il2.therapy.threshold_pM`)."""
+    return float(therapy.threshold_pM("NK"))
+
+
+@functools.lru_cache(maxsize=4)
+def _course(dose_iu_per_kg: float = 600_000.0, fluid_ml_per_h: float | None = None,
+            vasopressor: float = 0.0, hold_doses: bool = True) -> toxicity.CourseResult:
+    return toxicity.simulate_course(toxicity.five_day_regimen(dose_iu_per_kg),
+                                    fluid_ml_per_h=fluid_ml_per_h, vasopressor=vasopressor,
+                                    hold_doses=hold_doses)
+
+
+@functools.lru_cache(maxsize=2)
+def window_result() -> toxicity.WindowResult:
+    """The therapeutic-window scan used by :func:`window_figure` (cached)."""
+    return toxicity.therapeutic_window(WINDOW_DAILY_DOSES, threshold_pM=efficacy_threshold_pM())
+
+
+# ---------------------------------------------------------------------------------------
+# Numbers quoted in the chapter text
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RisksNumbers:
+    """Numbers the chapter quotes, all computed by the library (for ``glue``)."""
+
+    plasma_l: float
+    interstitial_l: float
+    plasma_cop: float
+    interstitial_cop: float
+    capillary_pressure: float
+    net_filtration_pressure: float
+    kf_ml_min_mmhg: float
+    lymph_l_day: float
+    albumin0: float
+    interstitial_albumin0: float
+    reflection0: float
+    textbook_cop: float
+    fluid_l: float
+    weight_gain_end: float
+    weight_gain_max: float
+    albumin_end: float
+    albumin_nadir: float
+    min_sbp: float
+    hours_hypotensive: float
+    doses_held: int
+    doses_scheduled: int
+    max_temp: float
+    hct0: float
+    hct_mean: float
+    urine_l: float
+    peak_filtration_l_day: float
+    peak_lymph_l_day: float
+    max_interstitial_gain_l: float
+    unheld_weight_gain: float
+    unheld_min_sbp: float
+    unheld_albumin: float
+    no_fluid_weight_gain: float
+    no_fluid_min_sbp: float
+    no_fluid_held: int
+    pressor_min_sbp: float
+    pressor_held: int
+    pressor_weight_gain: float
+    pressor_same_exposure_min_sbp: float
+    pressor_same_exposure_oedema_l: float
+    no_pressor_oedema_l: float
+    low_dose_weight_gain: float
+    low_dose_min_sbp: float
+    nk_threshold_pM: float
+    nk_threshold_iu_ml: float
+    label_hours_above: float
+    label_daily_dose: float
+
+
+def chapter_numbers() -> RisksNumbers:
+    """Compute every number the chapter quotes (70 kg adult, the label's five-day cycle)."""
+    b = toxicity.baseline(70.0)
+    c = _course()
+    un = _course(hold_doses=False)
+    dry = _course(fluid_ml_per_h=0.0)
+    vaso = _course(vasopressor=1.0)
+    low = _course(dose_iu_per_kg=60_000.0)
+    same_none = toxicity.simulate_exposure(c.t_h, c.iu_per_ml)
+    same_vaso = toxicity.simulate_exposure(c.t_h, c.iu_per_ml, vasopressor=1.0)
+    dosing = c.t_h < c.scheduled_times_h[-1] + 8.0
+    thr = efficacy_threshold_pM()
+    w = window_result()
+    label = int(np.argmin(np.abs(w.daily_doses_iu_per_kg - 1.8e6)))
+    return RisksNumbers(
+        plasma_l=b.plasma_volume_l,
+        interstitial_l=b.interstitial_volume_l,
+        plasma_cop=b.plasma_cop_mmHg,
+        interstitial_cop=b.interstitial_cop_mmHg,
+        capillary_pressure=b.capillary_pressure_mmHg,
+        net_filtration_pressure=b.net_filtration_pressure_mmHg,
+        kf_ml_min_mmhg=b.filtration_coefficient_l_per_h_mmHg * 1000 / 60,
+        lymph_l_day=b.lymph_flow_l_per_h * _DAY_H,
+        albumin0=b.plasma_albumin_g_per_dl,
+        interstitial_albumin0=b.interstitial_albumin_g_per_dl,
+        reflection0=b.reflection_coefficient,
+        textbook_cop=float(fluids.colloid_osmotic_pressure_mmHg(4.5)),
+        fluid_l=float(c.fluid_in_l[-1]),
+        weight_gain_end=float(c.weight_kg[-1] - c.weight_at_start_kg),
+        weight_gain_max=c.weight_gain_kg,
+        albumin_end=float(c.albumin_g_per_dl[-1]),
+        albumin_nadir=c.albumin_nadir_g_per_dl,
+        min_sbp=c.min_systolic_mmHg,
+        hours_hypotensive=c.hours_below_systolic(_HOLD),
+        doses_held=c.doses_held,
+        doses_scheduled=int(c.given.size),
+        max_temp=c.max_temperature_c,
+        hct0=float(c.haematocrit[0]),
+        hct_mean=float(c.haematocrit[dosing].mean()),
+        urine_l=float(c.urine_out_l[-1]),
+        peak_filtration_l_day=float(c.filtration_l_per_h.max() * _DAY_H),
+        peak_lymph_l_day=float(c.lymph_l_per_h.max() * _DAY_H),
+        max_interstitial_gain_l=float(c.interstitial_volume_l.max() - b.interstitial_volume_l),
+        unheld_weight_gain=un.weight_gain_kg,
+        unheld_min_sbp=un.min_systolic_mmHg,
+        unheld_albumin=un.albumin_nadir_g_per_dl,
+        no_fluid_weight_gain=dry.weight_gain_kg,
+        no_fluid_min_sbp=dry.min_systolic_mmHg,
+        no_fluid_held=dry.doses_held,
+        pressor_min_sbp=vaso.min_systolic_mmHg,
+        pressor_held=vaso.doses_held,
+        pressor_weight_gain=vaso.weight_gain_kg,
+        pressor_same_exposure_min_sbp=same_vaso.min_systolic_mmHg,
+        pressor_same_exposure_oedema_l=float(same_vaso.interstitial_volume_l.max() - b.interstitial_volume_l),
+        no_pressor_oedema_l=float(same_none.interstitial_volume_l.max() - b.interstitial_volume_l),
+        low_dose_weight_gain=low.weight_gain_kg,
+        low_dose_min_sbp=low.min_systolic_mmHg,
+        nk_threshold_pM=thr,
+        nk_threshold_iu_ml=float(units.pM_to_iu_per_ml(thr)),
+        label_hours_above=float(w.hours_above_threshold[0, label]),
+        label_daily_dose=float(w.daily_doses_iu_per_kg[label]),
+    )
+
+
+def adverse_event_table_markdown() -> str:
+    """The label's adverse events (n = 525) as a MyST table, grouped by the book's mechanisms."""
+    lines = ["| Adverse event | Patients (%) | Mechanism in this chapter |", "|---|---:|---|"]
+    for a in adverse_events.adverse_event_table():
+        lines.append(f"| {a.name} | {a.percent:.0f} | {a.mechanism} |")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------
+# Static figures
+# ---------------------------------------------------------------------------------------
+
+
+def starling_figure() -> Figure:
+    """The Starling forces before treatment and at the worst of the leak, and the flows they drive."""
+    c = _course()
+    b = toxicity.baseline(70.0)
+    k = int(np.argmax(c.interstitial_volume_l))
+    e = float(c.activation[k])
+    ep = toxicity.EndotheliumParameters()
+    cop_p = float(fluids.colloid_osmotic_pressure_mmHg(c.albumin_g_per_dl[k]))
+    cop_i = float(fluids.colloid_osmotic_pressure_mmHg(c.interstitial_albumin_g_per_dl[k]))
+    sigma = float(toxicity.endothelium.reflection_coefficient(e, b.reflection_coefficient, ep))
+    pc = float(toxicity.haemodynamics.capillary_pressure_mmHg(c.mean_pressure_mmHg[k],
+                                                              b.capillary_pressure_mmHg))
+    fig, (ax1, ax2) = new_figure(1, 2, width_in=8.0, height_in=3.5)
+    labels = ["$P_c$\ncapillary", "$P_i$\ninterstitial", "$\\sigma\\pi_p$\nplasma oncotic",
+              "$\\sigma\\pi_i$\ntissue oncotic"]
+    before = [b.capillary_pressure_mmHg, b.interstitial_pressure_mmHg,
+              b.reflection_coefficient * b.plasma_cop_mmHg, b.reflection_coefficient * b.interstitial_cop_mmHg]
+    during = [pc, float(c.interstitial_pressure_mmHg[k]), sigma * cop_p, sigma * cop_i]
+    x = np.arange(4)
+    ax1.bar(x - 0.2, before, 0.4, color=_C["grey"], label="before treatment")
+    ax1.bar(x + 0.2, during, 0.4, color=_C["pressure"], label=f"day {c.t_h[k] / _DAY_H:.1f}")
+    ax1.axhline(0, color="black", lw=0.8)
+    ax1.set_xticks(x, labels, fontsize=8.5)
+    ax1.set_ylabel("pressure (mmHg)")
+    ax1.set_title("Starling forces")
+    ax1.legend(fontsize=8.5)
+    days = c.t_h / _DAY_H
+    ax2.plot(days, c.filtration_l_per_h * _DAY_H, color=_C["pressure"], lw=1.3, label="capillary filtration")
+    ax2.plot(days, c.lymph_l_per_h * _DAY_H, color=_C["tissue"], lw=1.3, ls="--", label="lymph return")
+    ax2.set_xlabel("day of the course")
+    ax2.set_ylabel("flow (L/day)")
+    ax2.set_title("Fluid out of and back into the blood")
+    ax2.legend(fontsize=8.5, loc="lower right")
+    ax2.set_xlim(0, days[-1])
+    return fig
+
+
+def _mark_doses(ax: Any, result: toxicity.CourseResult, y: float, *, text: bool = False) -> None:
+    """Tick marks at the top of an axis: filled for doses given, crosses for doses held."""
+    given = result.scheduled_times_h[result.given] / _DAY_H
+    held = result.scheduled_times_h[~result.given] / _DAY_H
+    ax.plot(given, np.full(given.size, y), "v", color=_C["il2"], ms=4.5, clip_on=False,
+            label="dose given" if text else None)
+    ax.plot(held, np.full(held.size, y), "x", color=_C["pressure"], ms=6, mew=1.8, clip_on=False,
+            label="dose held" if text else None)
+
+
+def course_figure() -> Figure:
+    """The label's five-day course with Textor's fluid support: leak, pressure, weight, albumin."""
+    c = _course()
+    days = c.t_h / _DAY_H
+    fig, axes = new_figure(2, 2, width_in=8.0, height_in=5.6)
+    ax = axes[0, 0]
+    ax.semilogy(days, np.maximum(c.iu_per_ml, 0.1), color=_C["il2"], lw=0.9, label="plasma IL-2")
+    ax.set_ylim(1, 3e4)
+    ax.set_ylabel("plasma IL-2 (IU/mL)")
+    twin = ax.twinx()
+    twin.plot(days, c.activation, color=_C["pressure"], lw=1.8, label="endothelial activation")
+    twin.set_ylim(0, 1)
+    twin.set_ylabel("activation $E$", color=_C["pressure"])
+    twin.grid(False)
+    ax.set_title("IL-2 and the vessel wall")
+    _mark_doses(ax, c, 2.6e4)
+    ax = axes[0, 1]
+    ax.plot(days, c.systolic_pressure_mmHg, color=_C["pressure"], lw=1.5, label="systolic")
+    ax.plot(days, c.mean_pressure_mmHg, color=_C["pressure"], lw=1.0, ls="--", label="mean")
+    ax.axhline(_HOLD, color=_C["grey"], ls=":", lw=1.2, label=f"hold below {_HOLD:.0f}")
+    _mark_doses(ax, c, 128, text=True)
+    ax.set_ylim(40, 130)
+    ax.set_ylabel("arterial pressure (mmHg)")
+    ax.set_title(f"Blood pressure: {c.doses_held} of {c.given.size} doses held")
+    ax.legend(fontsize=7.5, ncol=2, loc="lower left")
+    ax = axes[1, 0]
+    ax.plot(days, c.weight_kg - c.weight_at_start_kg, color=_C["tissue"], lw=1.8, label="weight gain")
+    ax.plot(days, c.interstitial_volume_l - c.interstitial_volume_l[0], color=_C["tissue"], lw=1.0,
+            ls="--", label="interstitial fluid")
+    ax.plot(days, c.plasma_volume_l - c.plasma_volume_l[0], color=_C["plasma"], lw=1.0, label="plasma")
+    ax.plot([5.0], [4.0], "D", color="black", ms=5, clip_on=False, label="Textor et al., day 5")
+    ax.axhline(0, color="black", lw=0.6)
+    ax.set_xlabel("day of the course")
+    ax.set_ylabel("change (kg or L)")
+    ax.set_title("Where the fluid goes")
+    ax.legend(fontsize=7.5, loc="upper left")
+    ax = axes[1, 1]
+    ax.plot(days, c.albumin_g_per_dl, color=_C["plasma"], lw=1.8, label="serum")
+    ax.plot(days, c.interstitial_albumin_g_per_dl, color=_C["tissue"], lw=1.2, ls="--", label="interstitial")
+    ax.plot([0.0, 5.0], [3.6, 2.2], "D", color="black", ms=5, clip_on=False, label="Textor et al.")
+    ax.set_ylim(0, 4)
+    ax.set_xlabel("day of the course")
+    ax.set_ylabel("albumin (g/dL)")
+    ax.set_title("Albumin leaves the blood")
+    ax.legend(fontsize=7.5, loc="lower left")
+    for a in axes.ravel():
+        a.set_xlim(0, days[-1])
+    return fig
+
+
+def fever_figure() -> Figure:
+    """The first day: each infusion is followed by a chill, then fever (pyrogen response)."""
+    c = _course()
+    keep = c.t_h <= 24.0
+    t = c.t_h[keep]
+    f = toxicity.fever_response(t, c.iu_per_ml[keep])
+    fig, ax = new_figure(width_in=7.0, height_in=3.2)
+    ax.plot(t, f.set_point_c, color=_C["grey"], lw=1.2, ls="--", label="hypothalamic set point")
+    ax.plot(t, f.temperature_c, color=_C["pressure"], lw=1.8, label="core temperature")
+    ymin = 36.8
+    ax.fill_between(t, ymin, 40.5, where=f.chills, color=_C["plasma"], alpha=0.3, lw=0, label="chills")
+    doses = c.scheduled_times_h[c.scheduled_times_h <= 24.0]
+    for d in doses:
+        ax.axvline(d, color=_C["il2"], lw=0.8, ls=":")
+    ax.set_ylim(ymin, 40.5)
+    ax.set_xlim(0, 24)
+    ax.set_xticks(np.arange(0, 25, 4))
+    ax.set_xlabel("hours after the first dose (dotted lines: infusions)")
+    ax.set_ylabel("temperature (°C)")
+    ax.legend(fontsize=8.5, loc="upper right")
+    return fig
+
+
+def management_figure() -> Figure:
+    """Fluids and vasopressors: what each does to pressure, weight and the doses given."""
+    cases = [
+        ("no extra fluid", _course(fluid_ml_per_h=0.0), _C["grey"], ":"),
+        ("Textor's fluid", _course(), _C["tissue"], "-"),
+        ("fluid + vasopressor", _course(vasopressor=1.0), _C["pressure"], "--"),
+    ]
+    fig, (ax1, ax2) = new_figure(1, 2, width_in=8.0, height_in=3.4)
+    for label, r, color, ls in cases:
+        days = r.t_h / _DAY_H
+        ax1.plot(days, r.systolic_pressure_mmHg, color=color, ls=ls, lw=1.4,
+                 label=f"{label} ({r.doses_held} held)")
+        ax2.plot(days, r.weight_kg - r.weight_at_start_kg, color=color, ls=ls, lw=1.6, label=label)
+    ax1.axhline(_HOLD, color="black", lw=0.7)
+    ax1.set_ylim(50, 135)
+    ax1.set_ylabel("systolic pressure (mmHg)")
+    ax1.set_title("Pressure and doses held")
+    ax1.legend(fontsize=7.5, loc="lower left")
+    ax2.set_ylabel("weight gain (kg)")
+    ax2.set_title("Oedema")
+    for a in (ax1, ax2):
+        a.set_xlabel("day of the course")
+        a.set_xlim(0, 5)
+    return fig
+
+
+def window_figure() -> Figure:
+    """The therapeutic window: hours above the NK threshold against two toxicities (hours of
+    hypotension, weight gain), by daily dose and schedule (the label's dose marked)."""
+    w = window_result()
+    doses = w.daily_doses_iu_per_kg
+    fig, (ax1, ax2, ax3) = new_figure(1, 3, width_in=9.6, height_in=3.6)
+    for i, s in enumerate(w.schedules):
+        style = dict(ls=_SCHEDULE_STYLE[i], marker=_SCHEDULE_MARK[i], ms=4, lw=1.4)
+        ax1.plot(doses, w.hours_above_threshold[i], color=CELL_COLORS["NK"], label=s.name, **style)
+        ax2.plot(doses, w.hours_hypotensive[i], color=_C["pressure"], label=s.name, **style)
+        ax3.plot(doses, w.weight_gain_kg[i], color=_C["tissue"], label=s.name, **style)
+    for ax in (ax1, ax2, ax3):
+        ax.set_xscale("log")
+        ax.axvline(1.8e6, color=_C["grey"], lw=1.0, ls=":")
+        ax.set_xlabel("daily dose (IU/kg per day)")
+    ax1.text(1.8e6, 0.03, " label", transform=ax1.get_xaxis_transform(), fontsize=8, color=_C["grey"], va="bottom")
+    ax1.set_ylabel("hours above the NK threshold")
+    ax1.set_title("Benefit: NK and CD8 exposure")
+    ax1.legend(fontsize=7.5, loc="upper left")
+    ax2.set_ylabel(f"hours with systolic < {_HOLD:.0f} mmHg")
+    ax2.set_title("Harm: hypotension")
+    ax3.set_ylabel("largest weight gain (kg)")
+    ax3.set_title("Harm: oedema")
+    for i in range(len(w.schedules)):
+        for j, d in enumerate(doses):
+            if w.doses_held[i, j]:
+                ax2.annotate(f"{w.doses_held[i, j]}", (d, w.hours_hypotensive[i, j]), fontsize=7,
+                             textcoords="offset points", xytext=(3, 3), color=_C["pressure"])
+    return fig
+
+
+# ---------------------------------------------------------------------------------------
+# Explorers
+# ---------------------------------------------------------------------------------------
+
+
+def _explorer_model(dose_iu_per_kg: float = 600_000.0, fluid_ml_per_h: float = 58.0,
+                    vasopressor: float = 0.0) -> toxicity.CourseResult:
+    return toxicity.simulate_course(toxicity.five_day_regimen(float(dose_iu_per_kg)),
+                                    fluid_ml_per_h=float(fluid_ml_per_h), vasopressor=float(vasopressor))
+
+
+def _explorer_view(result: toxicity.CourseResult, fig: Figure, **values: Any) -> None:
+    days = result.t_h / _DAY_H
+    axes = fig.subplots(1, 3)
+    ax = axes[0]
+    ax.plot(days, result.systolic_pressure_mmHg, color=_C["pressure"], lw=1.4)
+    ax.axhline(_HOLD, color=_C["grey"], ls=":", lw=1.1)
+    _mark_doses(ax, result, 146)
+    ax.set_ylim(40, 150)
+    ax.set_ylabel("systolic pressure (mmHg)")
+    ax.set_title(f"{result.doses_held} of {result.given.size} doses held", fontsize=10)
+    ax = axes[1]
+    ax.plot(days, result.weight_kg - result.weight_at_start_kg, color=_C["tissue"], lw=1.6)
+    ax.plot([5.0], [4.0], "D", color="black", ms=4, clip_on=False)
+    ax.set_ylim(-1, 14)
+    ax.set_ylabel("weight gain (kg)")
+    ax.set_title(f"max {result.weight_gain_kg:.1f} kg", fontsize=10)
+    ax = axes[2]
+    ax.plot(days, result.albumin_g_per_dl, color=_C["plasma"], lw=1.6)
+    ax.plot([0.0, 5.0], [3.6, 2.2], "D", color="black", ms=4, clip_on=False)
+    ax.set_ylim(1, 4)
+    ax.set_ylabel("serum albumin (g/dL)")
+    ax.set_title(f"lowest {result.albumin_nadir_g_per_dl:.1f} g/dL", fontsize=10)
+    for a in axes:
+        a.set_xlim(0, 5)
+        a.set_xlabel("day")
+
+
+def _alt(dose: str, fluid: str, vasopressor: str) -> str:
+    """Alt text with the explorer's own placeholders (``{name}``) and the fixed values spelled out."""
+    return (f"Three panels over the five days of a high-dose course of {dose} every 8 hours with "
+            f"{fluid} of IV fluid and {vasopressor}: systolic blood pressure with the 90 mmHg hold "
+            "line, triangles for doses given and crosses for doses held; weight gain; and serum "
+            "albumin, with black diamonds at the values reported by Textor et al.")
+_SIZE = dict(width_in=8.4, height_in=3.0)
+
+
+def dose_explorer() -> Explorer:
+    """Dose per infusion (with or without extra fluid): pressure, weight, albumin and doses held."""
+    return explore(
+        _explorer_model, _explorer_view,
+        [Slider("dose_iu_per_kg", "Dose per infusion", 60_000.0, 720_000.0, 600_000.0, steps=9,
+                log=True, unit="IU/kg"),
+         Choice("fluid_ml_per_h", "IV fluid", [("none", 0.0), ("58 mL/h (Textor)", 58.0)], 58.0)],
+        fixed={"vasopressor": 0.0}, alt=_alt("{dose_iu_per_kg}", "{fluid_ml_per_h}", "no vasopressor"),
+        title="Dose and toxicity", **_SIZE,
+    )
+
+
+def fluid_explorer() -> Explorer:
+    """IV fluid rate on top of maintenance: more fluid props up pressure and feeds the oedema."""
+    return explore(
+        _explorer_model, _explorer_view,
+        [Slider("fluid_ml_per_h", "IV fluid", 0.0, 240.0, 58.0, steps=9, unit="mL/h")],
+        fixed={"dose_iu_per_kg": 600_000.0, "vasopressor": 0.0},
+        alt=_alt("600,000 IU/kg", "{fluid_ml_per_h}", "no vasopressor"),
+        title="Fluids: pressure against oedema", **_SIZE,
+    )
+
+
+def vasopressor_explorer() -> Explorer:
+    """Ceiling of a vasopressor titrated to systolic 95 mmHg: pressure up, leak not cured."""
+    return explore(
+        _explorer_model, _explorer_view,
+        [Slider("vasopressor", "Vasopressor ceiling (rise in resistance)", 0.0, 1.5, 0.0, steps=7)],
+        fixed={"dose_iu_per_kg": 600_000.0, "fluid_ml_per_h": 58.0},
+        alt=_alt("600,000 IU/kg", "58 mL/h", "a vasopressor titrated to systolic 95 mmHg with "
+                 "ceiling {vasopressor} (fractional rise in vascular resistance)"),
+        title="Vasopressors: pressure without repair", **_SIZE,
+    )
+
+
+#: Every explorer of the chapter (benchmarks and tests iterate over it).
+EXPLORERS: dict[str, Callable[[], Explorer]] = {
+    "dose": dose_explorer,
+    "fluids": fluid_explorer,
+    "vasopressor": vasopressor_explorer,
+}

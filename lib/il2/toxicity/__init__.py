@@ -1,0 +1,31 @@
+"""Toxicity of high-dose IL-2: capillary leak, blood pressure, fever, management, the window.
+
+Modules, each named after the biology it models:
+
+- :mod:`il2.toxicity.fluids`: Starling exchange between plasma and interstitium, albumin, lymph
+- :mod:`il2.toxicity.endothelium`: the delayed IL-2 effect on capillaries and vascular tone
+- :mod:`il2.toxicity.haemodynamics`: blood pressure, urine output, haematocrit
+- :mod:`il2.toxicity.fever`: pyrogen response, fever and chills
+- :mod:`il2.toxicity.course`: a treatment course with fluids, vasopressors and dose holds
+- :mod:`il2.toxicity.window`: efficacy against toxicity across doses and schedules
+- :mod:`il2.toxicity.adverse_events`: the label's adverse-event incidences
+
+Imports: :mod:`il2.pk` and the layers below it (units, registry, validation).
+"""
+
+from il2.toxicity import adverse_events, course, endothelium, fever, fluids, haemodynamics, window  # noqa: F401
+from il2.toxicity.adverse_events import ADVERSE_EVENTS, AdverseEvent, adverse_event_table  # noqa: F401
+from il2.toxicity.course import (  # noqa: F401
+    CourseResult,
+    ManagementParameters,
+    ToxicityParameters,
+    five_day_regimen,
+    maintenance_intake_ml_per_h,
+    simulate_course,
+    simulate_exposure,
+)
+from il2.toxicity.endothelium import EndotheliumParameters  # noqa: F401
+from il2.toxicity.fever import FeverParameters, fever_response  # noqa: F401
+from il2.toxicity.fluids import FluidParameters, baseline  # noqa: F401
+from il2.toxicity.haemodynamics import HaemodynamicParameters  # noqa: F401
+from il2.toxicity.window import WindowParameters, WindowResult, therapeutic_window  # noqa: F401

@@ -1,0 +1,65 @@
+"""Figures and explorers of the risks chapter: they draw, they are fast, they quote the library."""
+
+from __future__ import annotations
+
+import timeit
+
+import pytest
+from matplotlib.figure import Figure
+
+from il2 import therapy, toxicity
+from il2.explore import Explorer
+from il2.figures import risks as figs
+
+
+@pytest.mark.parametrize(
+    "make",
+    [figs.starling_figure, figs.course_figure, figs.fever_figure, figs.management_figure,
+     figs.window_figure],
+)
+def test_static_figures_draw(make):
+    fig = make()
+    assert isinstance(fig, Figure)
+    assert fig.axes
+
+
+@pytest.mark.parametrize("name", sorted(figs.EXPLORERS))
+def test_explorers_fast_and_draw(name):
+    """Each explorer's model call at its defaults takes a few tens of ms at most; every corner draws."""
+    ex = figs.EXPLORERS[name]()
+    assert isinstance(ex, Explorer)
+    ex.compute()
+    best = min(timeit.repeat(ex.compute, number=1, repeat=3))
+    assert best < 0.05
+    assert isinstance(ex.figure(), Figure)
+    for pick in (0, -1):
+        corner = {c.name: c.values()[pick] for c in ex.controls}
+        assert isinstance(ex.figure(**corner), Figure)
+    assert "{" not in ex.alt_for()
+    assert len(ex.static_controls()) == len(ex.controls)  # every control moves in the static book
+
+
+def test_explorers_cover_dose_fluid_and_vasopressor():
+    names = {c.name for factory in figs.EXPLORERS.values() for c in factory().controls}
+    assert {"dose_iu_per_kg", "fluid_ml_per_h", "vasopressor"} <= names
+
+
+def test_chapter_numbers_come_from_the_library():
+    """The quoted numbers equal direct library calls (Textor et al. 1987 course; label Table III)."""
+    n = figs.chapter_numbers()
+    c = toxicity.simulate_course()
+    assert n.weight_gain_max == pytest.approx(c.weight_gain_kg)
+    assert n.doses_held == c.doses_held
+    assert n.albumin_end == pytest.approx(c.albumin_g_per_dl[-1])
+    assert n.fluid_l == pytest.approx(18.4, abs=0.1)
+    assert n.nk_threshold_pM == pytest.approx(therapy.threshold_pM("NK"))
+    assert n.label_daily_dose == pytest.approx(1.8e6)
+    assert n.pressor_same_exposure_min_sbp > n.min_sbp
+    assert n.pressor_same_exposure_oedema_l >= n.no_pressor_oedema_l
+
+
+def test_adverse_event_table_lists_every_label_event():
+    """Every event of the label's Table III (proleukin_label) appears with its percentage."""
+    md = figs.adverse_event_table_markdown()
+    for a in toxicity.ADVERSE_EVENTS:
+        assert f"| {a.name} | {a.percent:.0f} |" in md

@@ -1,0 +1,397 @@
+"""Capillary-leak toxicity model: physiology, conservation, published outcomes, limits, bad input."""
+
+from __future__ import annotations
+
+import dataclasses
+import timeit
+
+import numpy as np
+import pytest
+from scipy.integrate import solve_ivp
+
+from il2 import pk
+from il2 import toxicity as tox
+from il2.toxicity import endothelium, fever, fluids, haemodynamics, window
+from il2.toxicity._relaxation import relax
+
+FP = tox.FluidParameters()
+EP = tox.EndotheliumParameters()
+HP = tox.HaemodynamicParameters()
+
+
+@pytest.fixture(scope="module")
+def course() -> tox.CourseResult:
+    """The label's five-day high-dose course with the default (Textor) fluid support."""
+    return tox.simulate_course()
+
+
+@pytest.fixture(scope="module")
+def unheld() -> tox.CourseResult:
+    """The same course with every scheduled dose given."""
+    return tox.simulate_course(hold_doses=False)
+
+
+# --- fluid exchange and the baseline -------------------------------------------------------
+
+
+def test_landis_pappenheimer_gives_normal_plasma_oncotic_pressure():
+    """Plasma with 4.5 g/dL albumin (7.3 g/dL protein) has an oncotic pressure near 28 mmHg
+    (guyton2021), as the Landis-Pappenheimer polynomial gives (landis1963)."""
+    assert float(fluids.colloid_osmotic_pressure_mmHg(4.5)) == pytest.approx(27.4, abs=0.5)
+    assert float(fluids.colloid_osmotic_pressure_mmHg(0.0)) == 0.0
+
+
+def test_oncotic_pressure_inverse_round_trips():
+    """albumin_for_pressure_g_per_dl inverts the Landis-Pappenheimer polynomial (landis1963)."""
+    for c in (0.5, 2.2, 3.6, 6.0):
+        p = float(fluids.colloid_osmotic_pressure_mmHg(c))
+        assert fluids.albumin_for_pressure_g_per_dl(p) == pytest.approx(c, rel=1e-9)
+
+
+def test_baseline_volumes_match_textbook_values():
+    """Plasma about 43 mL/kg (3 L in 70 kg) and interstitial fluid about 10.5 L (guyton2021)."""
+    b = tox.baseline(70.0)
+    assert b.plasma_volume_l == pytest.approx(3.01)
+    assert b.interstitial_volume_l == pytest.approx(10.5)
+    assert b.plasma_albumin_g_per_dl == pytest.approx(3.6)  # textor1987
+    b50 = tox.baseline(50.0)
+    assert b50.plasma_volume_l / b.plasma_volume_l == pytest.approx(50 / 70)
+
+
+def test_baseline_is_an_algebraic_steady_state():
+    """At baseline Starling filtration equals lymph flow (2 to 3 L/day, guyton2021) and the
+    albumin that leaks equals the albumin lymph returns (levick2010)."""
+    b = tox.baseline()
+    jv = fluids.starling_filtration_l_per_h(
+        b.filtration_coefficient_l_per_h_mmHg, b.capillary_pressure_mmHg,
+        b.interstitial_pressure_mmHg, b.reflection_coefficient, b.plasma_cop_mmHg,
+        b.interstitial_cop_mmHg,
+    )
+    lymph = fluids.lymph_flow_l_per_h(b.interstitial_pressure_mmHg)
+    assert float(jv) == pytest.approx(float(lymph), rel=1e-12)
+    assert 2.0 <= float(lymph) * 24 <= 3.0
+    js = fluids.albumin_flux_g_per_h(jv, b.reflection_coefficient, b.permeability_surface_l_per_h,
+                                     b.plasma_albumin_g_per_dl, b.interstitial_albumin_g_per_dl)
+    assert float(js) == pytest.approx(float(lymph) * b.interstitial_albumin_g_per_dl * 10, rel=1e-12)
+    assert float(fluids.interstitial_pressure_mmHg(b.interstitial_volume_l)) == pytest.approx(-3.0)
+    # the closing capillary pressure lies in the range measured in human capillaries
+    assert 8.0 < b.capillary_pressure_mmHg < 25.0
+
+
+def test_untreated_patient_stays_at_baseline():
+    """With no IL-2 and only maintenance intake nothing changes: the ODE's baseline is a
+    steady state (guyton2021 intake and losses)."""
+    t = np.linspace(0.0, 48.0, 1441)
+    r = tox.simulate_exposure(t, np.zeros_like(t), fluid_ml_per_h=0.0)
+    for arr in (r.plasma_volume_l, r.interstitial_volume_l, r.albumin_g_per_dl, r.systolic_pressure_mmHg,
+                r.urine_ml_per_h, r.temperature_c):
+        assert np.ptp(arr) < 1e-6 * max(1.0, abs(arr[0]))
+    assert r.systolic_pressure_mmHg[0] == pytest.approx(93.0 + 2 * 40.0 / 3)  # 120/80 (guyton2021)
+    assert r.urine_ml_per_h[0] == pytest.approx(58.0)
+    assert np.all(r.activation == 0.0)
+
+
+def test_lymph_rises_twenty_fold_then_plateaus():
+    """Lymph flow is 120 mL/h at rest and rises more than 20-fold, plateauing 1 to 2 mmHg
+    above atmospheric pressure (guyton2021)."""
+    assert float(fluids.lymph_flow_l_per_h(-3.0)) == pytest.approx(0.12)
+    assert float(fluids.lymph_flow_l_per_h(1.0)) == pytest.approx(0.95 * 20 * 0.12)
+    assert float(fluids.lymph_flow_l_per_h(20.0)) == pytest.approx(20 * 0.12, rel=1e-6)
+    flows = fluids.lymph_flow_l_per_h(np.linspace(-10, 10, 50))
+    assert np.all(np.diff(flows) > 0)
+
+
+def test_interstitial_compliance_is_low_when_negative_and_high_in_oedema():
+    """Interstitial pressure rises steeply while negative, slowly once positive (guyton2021)."""
+    vi0 = tox.baseline().interstitial_volume_l
+    p = fluids.interstitial_pressure_mmHg(np.array([vi0, vi0 + 0.5, vi0 + 6.0, vi0 + 7.0]))
+    steep = (p[1] - p[0]) / 0.5
+    flat = p[3] - p[2]
+    assert steep == pytest.approx(1 / FP.interstitial_compliance_low_l_per_mmHg, rel=0.05)
+    assert flat == pytest.approx(1 / FP.interstitial_compliance_high_l_per_mmHg, rel=0.05)
+
+
+def test_no_steady_state_raises():
+    """Interstitial albumin above plasma albumin admits no steady state: ValueError."""
+    bad = dataclasses.replace(FP, interstitial_protein_g_per_dl=7.0)
+    with pytest.raises(ValueError, match="interstitial_protein_g_per_dl"):
+        tox.baseline(70.0, bad)
+
+
+# --- the IL-2 effect -----------------------------------------------------------------------
+
+
+def test_exact_relaxation_matches_direct_integration():
+    """The exact step formula of the mediator model agrees with solve_ivp to within 0.5% on the
+    course's two-minute grid (the stimulus is averaged over each step)."""
+    t = np.linspace(0.0, 24.0, 721)
+    c = pk.concentration_iu_per_ml(t, [0.0, 8.0, 16.0], [4.2e7] * 3, infusion_h=0.25, weight_kg=70.0)
+    m = endothelium.mediator(t, c)
+
+    def rhs(tt, y):
+        ci = np.interp(tt, t, c)
+        s = ci / (ci + EP.ec50_iu_per_ml)
+        return [EP.production_per_h * s - EP.clearance_per_h * y[0]]
+
+    ref = solve_ivp(rhs, (0, 24), [0.0], t_eval=t, max_step=0.02, rtol=1e-8, atol=1e-10).y[0]
+    np.testing.assert_allclose(m, ref, atol=5e-3 * ref.max())
+    rng = np.random.default_rng(1)
+    dt, a, b = rng.uniform(0.01, 1, 300), rng.uniform(0, 2, 300), rng.uniform(0.1, 3, 300)
+    x = [0.2]
+    for i in range(300):
+        d = np.exp(-b[i] * dt[i])
+        x.append(x[-1] * d + a[i] / b[i] * (1 - d))
+    np.testing.assert_allclose(relax(dt, a, b, 0.2), x, rtol=1e-10)
+
+
+def test_mediator_reaches_its_steady_state_under_constant_il2():
+    """Under a constant level the load settles at k_in S(C) / k_out; activation stays below 1."""
+    t = np.linspace(0.0, 400.0, 4001)
+    c = np.full_like(t, 1e5)
+    m = endothelium.mediator(t, c)
+    s = float(endothelium.stimulus(1e5))
+    assert m[-1] == pytest.approx(EP.production_per_h * s / EP.clearance_per_h, rel=1e-6)
+    e = endothelium.activation(t, c)
+    assert np.all((e >= 0) & (e < 1)) and np.all(np.diff(e) >= 0)
+
+
+def test_zero_dose_gives_no_effect():
+    """Zero dose: no mediator, no activation, no fever, no leak beyond the fluid input."""
+    r = tox.simulate_course(tox.five_day_regimen(0.0), fluid_ml_per_h=0.0)
+    assert np.all(r.iu_per_ml == 0.0) and np.all(r.activation == 0.0)
+    assert r.max_temperature_c == pytest.approx(37.0)
+    assert r.doses_held == 0 and r.weight_gain_kg == pytest.approx(0.0, abs=1e-6)
+
+
+def test_effect_multipliers():
+    """At full activation the filtration coefficient, albumin permeability, reflection
+    coefficient and vascular tone take their calibrated extremes (textor1987)."""
+    assert float(endothelium.filtration_multiplier(1.0)) == 1 + EP.filtration_gain
+    assert float(endothelium.albumin_permeability_multiplier(1.0)) == 1 + EP.albumin_permeability_gain
+    assert float(endothelium.reflection_coefficient(1.0, 0.9)) == pytest.approx(0.9 * (1 - EP.reflection_drop))
+    assert float(endothelium.vascular_tone(1.0, 0.5)) == pytest.approx((1 - EP.vasodilation) * 1.5)
+    assert float(endothelium.vascular_tone(0.0)) == 1.0
+
+
+# --- circulation, kidney, fever ------------------------------------------------------------
+
+
+def test_blood_pressure_baseline_and_vasodilation():
+    """120/80 mmHg at baseline (guyton2021); the baroreflex corrects part of a fall in tone."""
+    bp = haemodynamics.blood_pressure(3.0, 3.0, 1.0)
+    assert float(bp.systolic_mmHg) == pytest.approx(120.0, abs=0.5)
+    assert float(bp.diastolic_mmHg) == pytest.approx(80.0, abs=0.5)
+    dilated = haemodynamics.blood_pressure(3.0, 3.0, 0.5)
+    ratio = float(dilated.mean_mmHg) / 93.0
+    assert 0.5 < ratio < 1.0  # partly, not fully, compensated
+    assert ratio == pytest.approx(0.5 ** (1 / (1 + HP.baroreflex_gain)))
+
+
+def test_urine_follows_pressure_and_volume():
+    """No urine below about 50 mmHg; more with pressure and with plasma volume (guyton2021)."""
+    assert float(haemodynamics.urine_output_ml_per_h(45.0)) == 0.0
+    u = haemodynamics.urine_output_ml_per_h(np.array([60.0, 80.0, 93.0, 110.0]))
+    assert np.all(np.diff(u) > 0) and u[2] == pytest.approx(58.0)
+    assert float(haemodynamics.urine_output_ml_per_h(93.0, 1.09)) == pytest.approx(2 * 58.0, rel=0.02)
+
+
+def test_titrated_vasopressor_is_zero_when_pressure_is_adequate_and_capped():
+    """The titrated drug is off at normal pressure, rises as tone falls, and stops at its ceiling."""
+    u = haemodynamics.titrated_vasopressor(1.0, np.array([1.0, 0.5, 0.45, 0.05]), 1.0, 95.0)
+    assert u[0] == 0.0 and 0 < u[1] < u[2] <= 1.0 and u[3] == 1.0
+    # at the titrated dose the systolic pressure is on target
+    bp = haemodynamics.blood_pressure(3.0, 3.0, 0.45 * (1 + u[2]))
+    assert float(bp.systolic_mmHg) == pytest.approx(95.0)
+
+
+def test_capillary_pressure_is_autoregulated():
+    """Capillary pressure holds above the autoregulation limit and falls below it (guyton2021)."""
+    pc = haemodynamics.capillary_pressure_mmHg(np.array([93.0, 80.0, 30.0, 0.0]), 10.0)
+    assert pc[0] == pytest.approx(10.0) and pc[1] > 9.5 and pc[2] < 5.5 and pc[3] == 0.0
+
+
+def test_fever_and_chills_after_each_dose(course):
+    """Each high-dose infusion is followed within hours by fever with chills at its onset
+    (siegel1991); the set point mechanism of chills follows guyton2021."""
+    t, temp = course.t_h, course.temperature_c
+    first = (t > 0) & (t < 8)
+    assert 38.5 < temp[first].max() < 40.5
+    t_peak = t[first][np.argmax(temp[first])]
+    t_chill = t[first][np.argmax(course.chills[first])]
+    assert 0 < t_chill < t_peak < 6
+    f = fever.fever_response(t, np.zeros_like(t))
+    np.testing.assert_allclose(f.temperature_c, 37.0, rtol=1e-12)
+    assert not f.chills.any()
+
+
+# --- a whole course ----------------------------------------------------------------------
+
+
+def test_water_and_albumin_are_conserved(course):
+    """Body water changes only by intake minus urine and other losses, and albumin only moves
+    between plasma and interstitium (levick2010 two-compartment balance)."""
+    water = course.plasma_volume_l + course.interstitial_volume_l
+    balance = course.fluid_in_l - course.urine_out_l - course.other_out_l
+    np.testing.assert_allclose(water - water[0], balance, atol=1e-6)
+    albumin = course.plasma_albumin_g + course.interstitial_albumin_g
+    np.testing.assert_allclose(albumin, albumin[0], rtol=1e-9)
+    np.testing.assert_allclose(course.weight_kg - 70.0, water - water[0], atol=1e-12)
+
+
+def test_five_day_course_reproduces_textor(course):
+    """Textor et al. 1987: 18.4 L of fluid over 5 days, weight gain 4.0 kg, serum albumin
+    3.6 -> 2.2 g/dL, haematocrit unchanged (capillary leak rather than haemoconcentration)."""
+    assert course.t_h[-1] == pytest.approx(120.0)
+    assert course.fluid_in_l[-1] == pytest.approx(18.4, abs=0.1)
+    assert 2.5 < course.weight_kg[-1] - 70.0 < 6.0
+    assert 2.5 < course.weight_gain_kg < 7.0
+    assert course.albumin_g_per_dl[0] == pytest.approx(3.6)
+    assert 1.8 < course.albumin_g_per_dl[-1] < 2.6
+    dosing = course.t_h < 112
+    assert abs(course.haematocrit[dosing].mean() / course.haematocrit[0] - 1) < 0.05
+
+
+def test_typical_patient_becomes_hypotensive_and_has_doses_held(course):
+    """Hypotension in 71% of patients (proleukin_label); doses are held when systolic pressure
+    is below 90 mmHg (label Table 2), and the exposure comes from the doses actually given."""
+    assert course.min_systolic_mmHg < 90.0
+    assert 1 <= course.doses_held <= 7
+    held = ~course.given
+    assert np.all(course.systolic_at_dose_mmHg[held] < 90.0)
+    assert np.all(course.systolic_at_dose_mmHg[course.given] >= 90.0)
+    assert course.regimen.held == frozenset(np.flatnonzero(held).tolist())
+    expected = pk.concentration_iu_per_ml(
+        course.t_h, course.regimen.dose_times_h(), course.regimen.doses_iu(70.0), infusion_h=0.25,
+        weight_kg=70.0,
+    )
+    np.testing.assert_allclose(course.iu_per_ml, expected, rtol=1e-12, atol=1e-9)
+
+
+def test_holding_doses_protects_the_patient(course, unheld):
+    """Without the hold rule every dose is given and the leak and hypotension are worse."""
+    assert unheld.doses_held == 0
+    assert unheld.min_systolic_mmHg < course.min_systolic_mmHg
+    assert unheld.weight_gain_kg > course.weight_gain_kg
+
+
+def test_more_dose_more_leak():
+    """Dose-dependent capillary leak (baluna1997): more IL-2, more weight and less albumin."""
+    gains, albumin = [], []
+    for dose in (0.0, 6e4, 1.8e5, 3.6e5, 6e5):
+        r = tox.simulate_course(tox.five_day_regimen(dose), hold_doses=False)
+        gains.append(r.weight_gain_kg)
+        albumin.append(r.albumin_nadir_g_per_dl)
+    assert np.all(np.diff(gains) > 0) and np.all(np.diff(albumin) < 0)
+
+
+def test_more_fluid_more_oedema(unheld):
+    """For a fixed exposure, more IV fluid means more interstitial fluid (oedema) and higher
+    pressure (textor1987: oedema formed despite normal central venous pressure)."""
+    t, c = unheld.t_h, unheld.iu_per_ml
+    runs = [tox.simulate_exposure(t, c, fluid_ml_per_h=f) for f in (0.0, 60.0, 150.0)]
+    oedema = [r.interstitial_volume_l.max() for r in runs]
+    assert np.all(np.diff(oedema) > 0)
+    assert runs[2].min_systolic_mmHg > runs[0].min_systolic_mmHg
+
+
+def test_vasopressors_raise_pressure_without_curing_the_leak(course):
+    """For the same exposure, titrated vasopressors keep systolic pressure up but do not
+    reduce the leak: oedema is not smaller (siegel1991)."""
+    t, c = course.t_h, course.iu_per_ml
+    none = tox.simulate_exposure(t, c)
+    pressor = tox.simulate_exposure(t, c, vasopressor=1.0)
+    assert pressor.min_systolic_mmHg > none.min_systolic_mmHg + 3
+    assert pressor.hours_below_systolic(90) < none.hours_below_systolic(90)
+    assert pressor.interstitial_volume_l.max() >= none.interstitial_volume_l.max()
+    assert pressor.vasopressor[0] == 0.0 and pressor.vasopressor.max() <= 1.0
+
+
+def test_course_runs_well_under_a_second():
+    """A five-day course with holds takes a few tens of milliseconds at most."""
+    tox.simulate_course()
+    best = min(timeit.repeat(lambda: tox.simulate_course(), number=1, repeat=3))
+    assert best < 0.2
+
+
+def test_heavier_patient_scales_doses_and_volumes():
+    """Doses in IU/kg and volumes per kg: a 90 kg patient has a proportionally larger plasma volume."""
+    r = tox.simulate_course(weight_kg=90.0)
+    assert r.plasma_volume_l[0] == pytest.approx(0.043 * 90)
+    assert r.weight_at_start_kg == 90.0
+
+
+# --- the label's table and the therapeutic window ----------------------------------------
+
+
+def test_adverse_event_table_from_label():
+    """Label Table III (n = 525): hypotension 71%, chills 52%, fever 29% (proleukin_label)."""
+    table = tox.adverse_event_table()
+    assert table[0].name == "Hypotension" and table[0].percent == 71
+    assert [a.percent for a in table] == sorted((a.percent for a in table), reverse=True)
+    flu = {a.name: a.percent for a in tox.adverse_event_table("flu-like (pyrogen) response")}
+    assert flu == {"Chills": 52, "Fever": 29}
+    assert table[0].patients == round(0.71 * 525)
+    with pytest.raises(ValueError, match="mechanism"):
+        tox.adverse_event_table("liver")
+
+
+def test_therapeutic_window_trades_exposure_for_toxicity():
+    """Exposure above the NK threshold (farhat2021) and toxicity both rise with dose on the
+    label's schedule; the label's dose is 1.8 million IU/kg per day (proleukin_label)."""
+    assert window.schedule_regimen(1.8e6).dose_iu_per_kg == pytest.approx(6e5)
+    assert window.schedule_regimen(1.8e6).doses_per_cycle == 14
+    w = tox.therapeutic_window([0.0, 3e5, 1.8e6], schedules=window.SCHEDULES[:1])
+    assert w.hours_above_threshold.shape == (1, 3)
+    assert w.hours_above_threshold[0, 0] == 0.0
+    assert np.all(np.diff(w.hours_above_threshold[0]) > 0)
+    assert np.all(np.diff(w.weight_gain_kg[0]) > 0)
+    assert w.threshold_iu_per_ml == pytest.approx(window.efficacy_threshold_iu_per_ml())
+
+
+# --- bad input ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"weight_kg": -70.0}, "weight_kg"),
+        ({"weight_kg": float("nan")}, "weight_kg"),
+        ({"fluid_ml_per_h": -5.0}, "fluid_ml_per_h"),
+        ({"vasopressor": 9.0}, "vasopressor"),
+        ({"regimen": "600000 IU/kg"}, "regimen"),
+        ({"hold_doses": "yes"}, "hold_doses"),
+        ({"step_h": 1.0}, "step_h"),
+        ({"params": "defaults"}, "params"),
+    ],
+)
+def test_simulate_course_rejects_bad_input(kwargs, name):
+    """Bad arguments raise ValueError naming the argument."""
+    with pytest.raises(ValueError, match=name):
+        tox.simulate_course(**kwargs)
+
+
+def test_other_functions_reject_bad_input():
+    """Every public function validates its inputs."""
+    t = np.linspace(0, 1, 11)
+    with pytest.raises(ValueError, match="iu_per_ml"):
+        tox.simulate_exposure(t, -np.ones(11))
+    with pytest.raises(ValueError, match="t_h"):
+        tox.simulate_exposure(np.array([0.0, 1.0, 3.0]), np.zeros(3))
+    with pytest.raises(ValueError, match="iu_per_ml"):
+        endothelium.activation(t, np.zeros(5))
+    with pytest.raises(ValueError, match="albumin_g_per_dl"):
+        fluids.colloid_osmotic_pressure_mmHg(-1.0)
+    with pytest.raises(ValueError, match="interstitial_volume_l"):
+        fluids.interstitial_pressure_mmHg([np.nan])
+    with pytest.raises(ValueError, match="activation_level"):
+        endothelium.filtration_multiplier(1.5)
+    with pytest.raises(ValueError, match="max_effect"):
+        haemodynamics.titrated_vasopressor(1.0, 0.5, 5.0, 95.0)
+    with pytest.raises(ValueError, match="daily_doses_iu_per_kg"):
+        tox.therapeutic_window([-1.0])
+    with pytest.raises(ValueError, match="threshold_pM"):
+        tox.therapeutic_window([1e5], threshold_pM=0.0)
+    with pytest.raises(ValueError, match="EndotheliumParameters.reflection_drop"):
+        dataclasses.replace(EP, reflection_drop=1.0)
+    with pytest.raises(ValueError, match="lymph_plateau_pressure_mmHg"):
+        dataclasses.replace(FP, lymph_plateau_pressure_mmHg=-5.0)
