@@ -60,12 +60,23 @@ def test_static_html_has_a_frame_per_combination_and_they_differ():
         assert f'<label for="{cid}">' in html
 
 
-def test_too_many_frames_vary_only_the_first_control_and_say_so():
+def test_too_many_frames_hold_trailing_controls_and_say_so():
     ex = _explorer(max_frames=6)
     html = ex.static_html()
     assert len(_frames(html)["frames"]) == 5
-    assert "only the first control moves" in html and "Shape Straight" in html
+    assert "1 of the 2 controls are held here: Shape Straight" in html
     assert "<select" not in html
+
+
+def test_frame_budget_keeps_the_leading_controls_that_fit():
+    controls = [Slider("a", "A", 0, 1, 0.5, steps=5), Slider("b", "B", 0, 1, 0.5, steps=3),
+                Slider("c", "C", 0, 1, 0.5, steps=3)]
+    ex = explore(lambda a, b, c: (a, b, c), lambda r, fig, **v: fig.subplots(), controls, alt="x", max_frames=20)
+    assert [c.name for c in ex.static_controls()] == ["a", "b"]
+    ex_small = explore(lambda a, b, c: 0, lambda r, fig, **v: fig.subplots(), controls, alt="x", max_frames=2)
+    assert [c.name for c in ex_small.static_controls()] == ["a"], "the main control always moves"
+    ex_all = explore(lambda a, b, c: 0, lambda r, fig, **v: fig.subplots(), controls, alt="x", max_frames=45)
+    assert len(ex_all.static_controls()) == 3
 
 
 def test_mimebundle_carries_widget_view_and_html_fallback():

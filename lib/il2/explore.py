@@ -268,9 +268,20 @@ class Explorer:
 
     # -- static HTML for the book -------------------------------------------------------
     def static_controls(self) -> list[Control]:
-        """The controls varied in the static book (all, or only the first if the grid is too big)."""
-        total = math.prod(len(c.values()) for c in self.controls)
-        return self.controls if total <= self.max_frames else self.controls[:1]
+        """The controls varied in the static book.
+
+        All of them when every combination fits in ``max_frames``; otherwise the longest
+        leading run of controls that fits (always at least the first, the main control).
+        The others are held at their defaults, and the page says so.
+        """
+        varied: list[Control] = []
+        frames = 1
+        for control in self.controls:
+            frames *= len(control.values())
+            if varied and frames > self.max_frames:
+                break
+            varied.append(control)
+        return varied
 
     def static_html(self) -> str:
         """Self-contained HTML: controls, pre-rendered frames and the data the page script reads."""
@@ -314,8 +325,9 @@ class Explorer:
         if held:
             fixed_txt = "; ".join(f"{c.label} {c.label_for(defaults[c.name])}" for c in held)
             note = (
-                f'<p class="il2x-note">In this static page only the first control moves; '
-                f"the others are held at {html.escape(fixed_txt)}. Run the notebook to move them all.</p>"
+                f'<p class="il2x-note">To keep this static page light, {len(held)} of the '
+                f"{len(self.controls)} controls are held here: {html.escape(fixed_txt)}. "
+                f"Run the notebook to move them all.</p>"
             )
         data = json.dumps({"frames": frames, "alts": alts})
         title = f'<p class="il2x-title">{html.escape(self.title)}</p>' if self.title else ""
