@@ -50,14 +50,19 @@ __all__ = ["Slider", "Choice", "Explorer", "explore"]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def _format_number(x: float) -> str:
+    """Readable control values: 0.25, 42, 600,000, 1.5×10⁷."""
     if x == 0:
         return "0"
     ax = abs(x)
-    if ax >= 1e5 or ax < 1e-3:
+    if ax >= 1e7 or ax < 1e-3:
         mant, exp = f"{x:.2e}".split("e")
-        return f"{float(mant):g}×10^{int(exp)}"
-    return f"{x:.3g}" if ax < 1000 else f"{x:,.0f}"
+        return f"{float(mant):g}×10{str(int(exp)).translate(_SUPERSCRIPT)}"
+    rounded = float(f"{x:.3g}")
+    return f"{rounded:,.0f}" if abs(rounded) >= 1000 else f"{rounded:g}"
 
 
 @dataclass(frozen=True)
