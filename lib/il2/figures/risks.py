@@ -14,10 +14,10 @@ from typing import Any, Callable
 import numpy as np
 from matplotlib.figure import Figure
 
-from il2 import pk, therapy, toxicity, units
+from il2 import therapy, toxicity, units
 from il2.explore import Choice, Explorer, Slider, explore
 from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure
-from il2.toxicity import adverse_events, fluids, window
+from il2.toxicity import adverse_events, fluids
 
 __all__ = [
     "EXPLORERS",

@@ -34,7 +34,6 @@ def relax(
     if n == 0:
         return out
     bd = b * dt
-    decay = np.exp(-bd)
     inc = (a / b) * (-np.expm1(-bd))  # what each step adds, starting from zero
     cum = np.cumsum(bd)
     start = 0
