@@ -53,7 +53,9 @@ def test_parameters_are_frozen_and_validated_on_creation():
 def test_table_renders_every_row_with_citation():
     table = registry.parameter_table()
     for row in registry.parameter_rows():
-        assert f"`{row.owner}.{row.name}`" in table
+        assert f"| `{row.name}` |" in table
+    for _, cls in registry.registered_classes():
+        assert f"`{cls.__module__}.{cls.__qualname__}`" in table
     assert table.count("{cite:p}") == len(registry.parameter_rows())
 
 

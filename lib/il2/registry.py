@@ -189,17 +189,19 @@ def parameter_table(group: str | None = None) -> str:
     for g in dict.fromkeys(groups):
         if group is not None and g != group:
             continue
+        owners = [f"`{cls.__module__}.{cls.__qualname__}`" for gg, cls in registered_classes() if gg == g]
         out.append(f"### {g}\n")
+        out.append(f"Defined in {', '.join(owners)}.\n")
         out.append("| Parameter | Value | Unit | Meaning | Source |")
         out.append("|---|---|---|---|---|")
         for r in rows:
             if r.group != g:
                 continue
             keys = ",".join(k.strip() for k in r.source.split(","))
-            meaning = r.meaning + (f" ({r.note})" if r.note else "")
+            meaning = r.meaning + (f". *How it was set:* {r.note}" if r.note else "")
             meaning = meaning.replace("|", "\\|")
             out.append(
-                f"| `{r.owner}.{r.name}` | {_format_value(r.value)} | {r.unit} | {meaning} "
+                f"| `{r.name}` | {_format_value(r.value)} | {r.unit} | {meaning} "
                 f"| {{cite:p}}`{keys}` |"
             )
         out.append("")
