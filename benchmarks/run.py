@@ -71,7 +71,8 @@ def explorers() -> list[tuple[str, str, Callable[[], object]]]:
 def book_build_times() -> tuple[float, float]:
     """Seconds for a clean build and for a rebuild with nothing changed."""
     out = pathlib.Path(tempfile.mkdtemp(prefix="il2-bench-"))
-    cmd = ["jupyter-book", "build", str(ROOT), "--path-output", str(out)]
+    exe = shutil.which("jupyter-book") or str(pathlib.Path(sys.executable).with_name("jupyter-book"))
+    cmd = [exe, "build", str(ROOT), "--path-output", str(out)]
     try:
         t0 = time.perf_counter()
         subprocess.run(cmd, check=True, capture_output=True)
