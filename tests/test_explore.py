@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from il2.explore import WIDGET_MIME, Choice, Explorer, Slider, explore
+from il2.explore import STATIC_ENV, WIDGET_MIME, Choice, Explorer, Slider, explore
 
 
 def _model(amplitude, shape):
@@ -79,10 +79,22 @@ def test_frame_budget_keeps_the_leading_controls_that_fit():
     assert len(ex_all.static_controls()) == 3
 
 
-def test_mimebundle_carries_widget_view_and_html_fallback():
+def test_mimebundle_for_the_book_carries_widget_view_and_working_static_html(monkeypatch):
+    monkeypatch.setenv(STATIC_ENV, "1")
     bundle = _explorer()._repr_mimebundle_()
     assert WIDGET_MIME in bundle and "model_id" in bundle[WIDGET_MIME]
     assert bundle["text/html"].startswith('<div class="il2-explorer"')
+    assert len(_frames(bundle["text/html"])["frames"]) == 10
+
+
+def test_mimebundle_in_a_live_kernel_skips_the_frames(monkeypatch):
+    """Running a notebook live (or under nbmake) renders one preview, not every frame."""
+    monkeypatch.delenv(STATIC_ENV, raising=False)
+    bundle = _explorer()._repr_mimebundle_()
+    assert WIDGET_MIME in bundle
+    html = bundle["text/html"]
+    assert html.count("<img") == 1 and "il2x-data" not in html and "<input" not in html
+    assert 'alt="A Straight curve of amplitude 1 a.u.."' in html
 
 
 def test_live_widget_redraws_when_a_control_moves():

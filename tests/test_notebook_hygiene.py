@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, toc_files
 
 
 def committed_notebooks():
@@ -18,16 +18,6 @@ def committed_notebooks():
 
 
 NOTEBOOKS = committed_notebooks()
-
-
-def toc_files():
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [ch["file"] for ch in part["chapters"]]
-    return files
 
 
 def test_every_toc_entry_exists_and_every_notebook_is_in_the_toc():

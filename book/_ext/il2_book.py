@@ -1,4 +1,8 @@
-"""Small Sphinx fixes for the IL-2 book, loaded through ``sphinx.local_extensions`` in _config.yml.
+"""Small Sphinx additions for the IL-2 book, loaded through ``sphinx.local_extensions`` in _config.yml.
+
+Static explorers: the build sets ``IL2_STATIC_EXPLORERS=1`` before any notebook runs; the
+kernels inherit it, and every explorer then pre-renders its frames for the static pages
+(see ``lib/il2/explore.py``). Live notebooks and nbmake skip that work.
 
 ``dedupe_scripts``: sphinx-thebe (pulled in by Jupyter Book) can register its inline
 configuration script twice when Sphinx reads documents in more than one pass; the second copy
@@ -8,6 +12,7 @@ keeps the first copy of every identical script.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 
@@ -28,5 +33,6 @@ def dedupe_scripts(app: Any, pagename: str, templatename: str, context: dict, do
 
 
 def setup(app: Any) -> dict[str, Any]:
+    os.environ["IL2_STATIC_EXPLORERS"] = "1"
     app.connect("html-page-context", dedupe_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -13,7 +13,13 @@ notebook cell that ends with an explorer serves two audiences:
 Both come from one object: its ``_repr_mimebundle_`` carries the widget view *and* the HTML
 fallback; JupyterLab picks the widget, and the book's ``nb_mime_priority_overrides`` picks
 the HTML. When the grid of every control's values would exceed ``max_frames``, the static
-page varies the first control only, holds the others at their defaults, and says so.
+page varies the leading controls that fit (at least the first), holds the others at their
+defaults, and says so.
+
+Frames cost a model call and a drawing each, so they are rendered only when the environment
+variable ``IL2_STATIC_EXPLORERS`` is ``1``. The book build sets it (``book/_ext/il2_book.py``);
+a live notebook, nbmake and a plain kernel do not, and their HTML fallback is a single figure at
+the default values with a note, so running a chapter interactively stays quick.
 
 Usage::
 
@@ -35,6 +41,7 @@ import html
 import itertools
 import json
 import math
+import os
 import uuid
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
@@ -48,6 +55,8 @@ from il2.validation import check_integer, check_scalar
 __all__ = ["Slider", "Choice", "Explorer", "explore"]
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+#: Set to "1" (the book build does) to pre-render every frame of the static explorers.
+STATIC_ENV = "IL2_STATIC_EXPLORERS"
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -369,9 +378,21 @@ class Explorer:
         ]
         return w.VBox(children)
 
+    def preview_html(self) -> str:
+        """HTML fallback without frames: the figure at the default values and a note."""
+        uri = base64.b64encode(self.png()).decode()
+        title = f'<p class="il2x-title">{html.escape(self.title)}</p>' if self.title else ""
+        return (
+            f'<div class="il2-explorer-preview">{title}'
+            f'<img src="data:image/png;base64,{uri}" alt="{html.escape(self.alt_for())}">'
+            '<p class="il2x-note">A preview at the default values. The controls work in a running '
+            "notebook (JupyterLab) and in the built book.</p></div>"
+        )
+
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         bundle: dict[str, Any] = {"text/plain": f"<Explorer: {self.title or self.alt_for()}>"}
-        bundle["text/html"] = self.static_html()
+        static = os.environ.get(STATIC_ENV, "") == "1"
+        bundle["text/html"] = self.static_html() if static else self.preview_html()
         widget_bundle = self.widget()._repr_mimebundle_()
         if isinstance(widget_bundle, tuple):
             widget_bundle = widget_bundle[0]

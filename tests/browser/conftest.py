@@ -9,12 +9,13 @@ import pathlib
 import threading
 
 import pytest
-import yaml
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+from ..conftest import ROOT, toc_files
+
 HTML = pathlib.Path(os.environ.get("IL2_BUILT_HTML", ROOT / "_build" / "html"))
 CHROMIUM = os.environ.get("IL2_CHROMIUM", "/usr/bin/chromium")
-# Flags for a sandbox with no network beyond loopback (see the machine notes in the README).
+# Flags for a sandbox with no network beyond loopback: without the background-networking ones,
+# Chromium keeps trying to reach its update and sync services.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -29,11 +30,7 @@ CHROMIUM_ARGS = [
 
 def toc_pages() -> list[str]:
     """Every page of the table of contents, as paths of built HTML files."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [ch["file"] for ch in part["chapters"]]
-    return [f"{f}.html" for f in files]
+    return [f"{f}.html" for f in toc_files()]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
