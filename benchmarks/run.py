@@ -102,10 +102,7 @@ def main() -> None:
         ex = factory()
         t_model, _ = median_seconds(ex.compute, min_time=0.3)
         t_draw, _ = median_seconds(ex.png, min_time=0.3, max_repeats=20)
-        n_frames = 1
-        for control in ex.static_controls():
-            n_frames *= len(control.values())
-        print(f"| {chapter} | {name} | {_fmt(t_model)} | {_fmt(t_draw)} | {n_frames} |")
+        print(f"| {chapter} | {name} | {_fmt(t_model)} | {_fmt(t_draw)} | {ex.frame_count()} |")
 
     if not args.no_book:
         clean, rebuild = book_build_times()

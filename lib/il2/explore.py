@@ -297,6 +297,10 @@ class Explorer:
             varied.append(control)
         return varied
 
+    def frame_count(self) -> int:
+        """How many frames the static book renders for this explorer."""
+        return math.prod(len(c.values()) for c in self.static_controls())
+
     def static_html(self) -> str:
         """Self-contained HTML: controls, pre-rendered frames and the data the page script reads."""
         uid = "il2x-" + uuid.uuid4().hex[:10]
