@@ -106,6 +106,7 @@ def test_live_widget_redraws_when_a_control_moves():
     slider.value = 2.0
     assert picture.value != before
     assert "amplitude 2 a.u." in picture.value
+    assert slider.continuous_update is False, "redraw on release, so slow redraws never queue up"
 
 
 def test_bad_construction_is_a_clear_error():

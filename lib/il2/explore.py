@@ -138,19 +138,22 @@ class Slider:
     def widget(self) -> Any:
         import ipywidgets as w
 
-        style = {"description_width": "initial"}
-        layout = w.Layout(width="95%")
-        desc = f"{self.label} ({self.unit})" if self.unit else self.label
+        # Redraw when the slider is released, not at every pixel of a drag: a redraw (model,
+        # drawing, PNG) takes 0.1-0.6 s, and queued redraws would make the panel lag.
+        common = {
+            "description": f"{self.label} ({self.unit})" if self.unit else self.label,
+            "style": {"description_width": "initial"},
+            "layout": w.Layout(width="95%"),
+            "continuous_update": False,
+        }
         if self.integer:
-            return w.IntSlider(value=int(self.default), min=int(self.min), max=int(self.max),
-                               description=desc, style=style, layout=layout)
+            return w.IntSlider(value=int(self.default), min=int(self.min), max=int(self.max), **common)
         if self.log:
             return w.FloatLogSlider(value=self.default, base=10, min=math.log10(self.min),
-                                    max=math.log10(self.max), step=0.02, description=desc,
-                                    style=style, layout=layout, readout_format=".3g")
+                                    max=math.log10(self.max), step=0.02, readout_format=".3g", **common)
         step = (self.max - self.min) / 200
         return w.FloatSlider(value=self.default, min=self.min, max=self.max, step=step,
-                             description=desc, style=style, layout=layout, readout_format=".3g")
+                             readout_format=".3g", **common)
 
 
 @dataclass(frozen=True)
