@@ -168,8 +168,9 @@ def test_pd_more_dose_more_nk_expansion():
 def test_pd_high_dose_expands_nk_and_cd8_more_than_treg(pd_hd):
     """The chapter's claims about the high-dose course (proleukin_label) in the lymph-node niche:
     NK cells expand several-fold in each cycle, the activated CD8 T cells that die without IL-2
-    in the untreated niche expand instead, and regulatory T cells, although above their
-    threshold all day, expand far less than NK cells (their few CD122 chains limit the signal)."""
+    in the untreated niche expand instead, and regulatory T cells expand too but less than NK
+    cells (their few CD122 chains limit the signal); ahmadzadeh2006 saw Tregs rise after high-dose
+    therapy."""
     r = pd_hd
     reg = r.regimen
     cycle1_end = float(reg.scheduled_times_h()[reg.doses_per_cycle - 1] + reg.infusion_h)
@@ -177,7 +178,7 @@ def test_pd_high_dose_expands_nk_and_cd8_more_than_treg(pd_hd):
     assert r.peak_fold["NK"] > 8.0
     assert r.treated.fold_at("CD8", cycle1_end) > 50.0
     assert r.control.fold_at("CD8", cycle1_end) < 0.2
-    assert r.peak_fold["Treg"] < 4.0 and r.peak_fold["Treg"] < r.peak_fold["NK"] / 3.0
+    assert 1.5 < r.peak_fold["Treg"] < r.peak_fold["NK"] / 2.0
     # expansion happens while the drug is given: the peaks fall in a dosing window
     cycles = reg.scheduled_times_h().reshape(reg.cycles, reg.doses_per_cycle)
     for p in r.populations:
@@ -205,15 +206,16 @@ def test_pd_cells_never_fall_below_their_start_during_dosing(pd_hd):
         assert r.fold(p)[during].min() >= 1.0 - 1e-6
 
 
-def test_pd_low_dose_barely_expands_any_population(pd_ld, pd_hd):
+def test_pd_low_dose_favours_tregs_but_underestimates_the_trial(pd_ld, pd_hd):
     """koreth2016 observed a more than fivefold rise of regulatory T cells and a more than fourfold
-    rise of NK cells over 12 weeks of low-dose IL-2. The model does not reproduce it: with plasma
-    levels in the tens of pM, no population of the niche grows by half, and NK cells, not
-    regulatory T cells, grow most. This documents the limitation the chapter states."""
+    rise of NK cells over 12 weeks of low-dose IL-2. The model gets the selectivity (Tregs grow,
+    NK cells hardly) but not the size: with plasma levels in the tens of pM no population of the
+    niche grows by half. This documents the limitation the chapter states."""
     ld = pd_ld
     for p in ld.populations:
         assert ld.peak_fold[p] < 1.5, p
-    assert ld.peak_fold["NK"] > ld.peak_fold["Treg"] > 1.0
+    assert ld.peak_fold["Treg"] > 1.15
+    assert ld.peak_fold["Treg"] - 1.0 > 5.0 * (ld.peak_fold["NK"] - 1.0)
     assert pd_hd.peak_fold["NK"] > 5.0 * ld.peak_fold["NK"]
 
 

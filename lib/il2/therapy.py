@@ -37,8 +37,9 @@ upper bound (module docstring of :mod:`il2.growth`). The niche holds cells that 
 model has no blood compartment and no traffic of cells between blood and tissues, so it cannot
 show the fall of circulating lymphocytes during dosing and their return afterwards (an early
 loss of circulating lymphoid cells followed by their expansion was seen under continuous IL-2,
-reference ``lotze1985``). Its regulatory T cells barely grow under low-dose IL-2, unlike the
-patients of ``koreth2016``.
+reference ``lotze1985``). Under low-dose IL-2 its regulatory T cells grow by about a third and
+its NK cells hardly at all: the right selectivity, but far less than in the patients of
+``koreth2016``.
 
 Imports: :mod:`il2.pk`, :mod:`il2.signaling`, :mod:`il2.binding`, :mod:`il2.growth`,
 :mod:`il2.units`, :mod:`il2.registry`, :mod:`il2.validation`.
