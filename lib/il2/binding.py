@@ -62,6 +62,7 @@ __all__ = [
     "BindingKinetics",
     "TraffickingResult",
     "VARIANTS",
+    "SOLUTION_KD3D_ALPHA_BETA_NM",
     "equilibrium",
     "apparent_kd_pM",
     "internalization_rate",
@@ -70,6 +71,12 @@ __all__ = [
     "trafficking",
     "cell_type",
 ]
+
+#: Solution constant of IL-2·CD25 recruiting CD122 (nM) measured by :cite:`rickert2004` and used
+#: by :cite:`farhat2021` (their k11). The model's default, ``BindingParameters.kd3d_alpha_beta_nM``,
+#: is calibrated tighter so that the high-affinity receptor releases IL-2 over hours
+#: (:cite:`wang1987`, :cite:`lowenthal1987`); this value is kept for comparison.
+SOLUTION_KD3D_ALPHA_BETA_NM: float = 63.0
 
 _PICO = 1e-12
 #: molecules of IL-2 per cell that make 1 pM at a density of 1 cell per litre (N_A x 1e-12)
