@@ -59,9 +59,8 @@ def test_response_tables_agree_with_the_binding_and_signalling_modules():
     tables = growth.response_tables()
     rng = np.random.default_rng(3)
     cells = [binding.CELL_TYPES[t] for t in ("activated T", "activated T", "NK", "Treg")]
+    top = 1.5 * binding.CELL_TYPES["activated T"].cd25  # above the blast level; the tables cover it
     for _ in range(25):
-        # CD25 from resting levels to above the blast level the tables cover
-        top = 1.5 * binding.CELL_TYPES["activated T"].cd25
         cd25 = np.exp(rng.uniform(np.log(5.0), np.log(top), 4))
         c = float(np.exp(rng.uniform(np.log(0.05), np.log(5e4))))
         u, s, p = tables.evaluate(cd25, c)

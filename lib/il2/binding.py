@@ -8,8 +8,9 @@ other chains within the membrane, each step with its own two-dimensional dissoci
 (receptors per cell). This follows the model of :cite:`farhat2021`, whose three recruitment
 constants start from the values measured in solution by :cite:`rickert2004` (63, 1.5 and 12 nM)
 and are converted to the membrane by one factor fitted to cell data. The first of them (IL-2·CD25
-recruiting CD122) is calibrated 7-fold tighter, to 9 nM, so that the high-affinity receptor
-releases IL-2 over hours as measured (:cite:`wang1987`, :cite:`lowenthal1987`).
+recruiting CD122, :data:`SOLUTION_KD3D_ALPHA_BETA_NM` in solution) is calibrated tighter, so that
+the high-affinity receptor releases IL-2 over hours as measured (:cite:`wang1987`,
+:cite:`lowenthal1987`; ``BindingParameters.kd3d_alpha_beta_nM``).
 
 The classic "intermediate-affinity" (βγ, about 1 nM) and "high-affinity" (αβγ, about 10 pM)
 receptors are therefore *not* parameters here: they emerge from the monomeric steps and the
@@ -219,7 +220,7 @@ class ReceptorCounts(CitedParameters):
         low=0,
         note=(
             "chosen: blasts carry several times more CD25 (Tac) than high-affinity sites (Robb et"
-            " al. 1984), and extra CD25 speeds capture of IL-2 (Saito et al. 1988). 6000 is"
+            " al. 1984), and extra CD25 speeds capture of IL-2 (Saito et al. 1988). 6000"
             " gives an apparent Kd of 4 pM, near the 5-25 pM that Robb et al. 1981 measured on"
             " blasts; 1e4 or more CD25 would put it at 2.5 pM or below"
         ),
