@@ -6,7 +6,7 @@ from typing import Callable
 
 import numpy as np
 
-from il2 import binding, signaling
+from il2 import binding, signaling, trafficking
 from il2.figures import mechanism as figs
 
 
@@ -25,7 +25,7 @@ def cases() -> list[tuple[str, Callable[[], object]]]:
         ("internalization rate scalar call", lambda: binding.internalization_rate(treg, 25.0)),
         ("binding kinetics, Treg, 2 h association", lambda: binding.kinetics(treg, 100.0, np.linspace(0, 2, 81))),
         ("trafficking wild type vs 2D1, 4 days",
-         lambda: [binding.trafficking(np.linspace(0, 96, 97), variant=v) for v in binding.VARIANTS]),
+         lambda: [trafficking.simulate(np.linspace(0, 96, 97), variant=v) for v in trafficking.VARIANTS]),
         ("EC50 at equilibrium, Treg", lambda: signaling.ec50_pM(treg)),
     ]
     for name, factory in figs.EXPLORERS.items():

@@ -16,7 +16,7 @@ def cases() -> list[tuple[str, Callable[[], object]]]:
     out: list[tuple[str, Callable[[], object]]] = [
         ("two-cycle course at 1-min resolution", lambda: pk.simulate(hd, 70.0)),
         ("12-week low-dose SC course at 1-min resolution", lambda: pk.simulate(ld, 70.0)),
-        ("course with receptor engagement (5 cell types)", lambda: therapy.course(hd, 70.0)),
+        ("course with receptor engagement (5 cell types)", lambda: therapy.treatment_course(hd, 70.0)),
         ("pharmacodynamics: two-cycle course + 4 weeks (growth model, rtol 1e-3)",
          lambda: therapy.pharmacodynamics(hd, 70.0)),
         ("pharmacodynamics: first cycle + 1 day, rtol 1e-2 (the explorer's cell panel)",

@@ -5,7 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from il2 import binding
+from il2 import binding, trafficking
 from il2.binding import CELL_TYPES, BindingParameters, CellType
 
 CONC = np.geomspace(0.01, 1e6, 121)
@@ -157,7 +157,7 @@ def test_equilibrium_matches_long_kinetics():
 
 
 def test_internalization_rate_is_per_hour_and_vectorised():
-    p = binding.TraffickingParameters()
+    p = trafficking.TraffickingParameters()
     eq = binding.equilibrium("activated T", 100.0)
     expected = p.ke_per_h * float(eq.signaling_complexes) + p.kt_per_h * float(
         eq.il2_cd25 + eq.il2_cd122 + eq.il2_cd25_cd122
@@ -258,7 +258,7 @@ DAYS = np.linspace(0.0, 96.0, 97)
 
 
 def test_trafficking_conserves_il2_without_growth():
-    res = binding.trafficking(DAYS, growth=False)
+    res = trafficking.simulate(DAYS, growth=False)
     np.testing.assert_allclose(res.total_il2_pM, 10.0, rtol=1e-8)
     assert np.all(res.il2_pM >= 0) and res.il2_pM[-1] < 10.0
 
@@ -268,9 +268,9 @@ def test_2d1_is_recycled_more_depletes_slower_and_drives_more_growth():
     affinity but three-fold weaker endosomal binding, is recycled more, degraded less, stays
     longer in the medium and drives more proliferation over days. Consistent model: about 1.3
     times more IL-2 left after 3 days (facts file A)."""
-    wt = binding.trafficking(DAYS, variant="wild type")
-    mut = binding.trafficking(DAYS, variant="2D1")
-    assert binding.VARIANTS["2D1"].kd_surface_pM == binding.VARIANTS["wild type"].kd_surface_pM
+    wt = trafficking.simulate(DAYS, variant="wild type")
+    mut = trafficking.simulate(DAYS, variant="2D1")
+    assert trafficking.VARIANTS["2D1"].kd_surface_pM == trafficking.VARIANTS["wild type"].kd_surface_pM
     i = 72
     assert mut.recycled_il2_pM[i] > 1.5 * wt.recycled_il2_pM[i]
     assert mut.degraded_il2_pM[i] < wt.degraded_il2_pM[i]
@@ -282,10 +282,10 @@ def test_2d1_is_recycled_more_depletes_slower_and_drives_more_growth():
 
 def test_trafficking_rejects_bad_input():
     with pytest.raises(ValueError, match="variant"):
-        binding.trafficking(DAYS, variant="super")
+        trafficking.simulate(DAYS, variant="super")
     with pytest.raises(ValueError, match="il2_pM"):
-        binding.trafficking(DAYS, il2_pM=-1.0)
+        trafficking.simulate(DAYS, il2_pM=-1.0)
     with pytest.raises(ValueError, match="t_h"):
-        binding.trafficking([1.0, 2.0])
+        trafficking.simulate([1.0, 2.0])
     with pytest.raises(ValueError, match="endosome_off_factor"):
-        binding.TraffickingParameters(endosome_off_factor=0.0)
+        trafficking.TraffickingParameters(endosome_off_factor=0.0)

@@ -14,6 +14,8 @@ import numpy as np
 import pytest
 
 from il2 import binding, growth, registry, signaling
+from il2.growth.dynamics import GrowthSystem
+from il2.receptors import DEFAULT_MODEL
 
 from .conftest import BIB
 
@@ -90,8 +92,8 @@ def test_response_tables_limits():
 @pytest.mark.parametrize("antigen", [0.0, 1.0])
 def test_analytic_jacobian_matches_finite_differences(cd25_block, antigen, plasma_pM):
     """Including the exchange with an outside concentration, k_cl c_p / c in d ln c / dt."""
-    system = growth._System(growth.COMPARTMENTS["lymph node"], np.array([1e3, 1e3, 3e3, 1e4]), P,
-                            0.0, cd25_block)
+    system = GrowthSystem(growth.COMPARTMENTS["lymph node"], np.array([1e3, 1e3, 3e3, 1e4]), P,
+                          0.0, cd25_block, DEFAULT_MODEL)
     system.set_antigen(antigen)
     if plasma_pM is not None:
         system.plasma = lambda t: plasma_pM * (1.0 + 0.1 * np.sin(np.asarray(t)))

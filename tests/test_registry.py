@@ -6,7 +6,10 @@ import re
 import pytest
 
 import il2
+import il2
 from il2 import registry
+
+il2.import_models()  # every model module registers its parameters
 from il2.units import UnitConstants
 
 from .conftest import BIB

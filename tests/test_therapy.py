@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from il2 import pk, therapy
+from il2.receptors import DEFAULT_MODEL
 
-HD = therapy.simulate_course()
-LD = therapy.course(pk.low_dose_sc_regimen())
+HD = therapy.high_dose_course()
+LD = therapy.treatment_course(pk.low_dose_sc_regimen())
 
 
 def test_time_above_exact_for_piecewise_linear():
@@ -56,7 +57,7 @@ def test_high_dose_reaches_nk_and_cd8_low_dose_does_not():
 
 
 def test_more_dose_more_time_above_nk_threshold():
-    hours = [therapy.simulate_course(d, cells=["NK"]).exposure.hours_above_pM["NK"]
+    hours = [therapy.high_dose_course(d, cells=["NK"]).exposure.hours_above_pM["NK"]
              for d in (6e4, 2e5, 6e5, 7.2e5)]
     assert np.all(np.diff(hours) > 0)
 
@@ -71,7 +72,7 @@ def test_auc_equals_dose_over_clearance():
 
 
 def test_zero_dose_limit():
-    z = therapy.simulate_course(0.0)
+    z = therapy.high_dose_course(0.0)
     assert z.exposure.cmax_pM == 0 and z.exposure.auc_pM_h == 0
     assert all(v == 0 for v in z.exposure.hours_above_pM.values())
     for p in z.engagement.pstat5.values():
@@ -91,7 +92,7 @@ def test_signal_table_matches_direct_call():
 
     c = np.array([0.0, 3e-4, 0.5, 12.0, 840.0, 3.9e4])
     for cell in ("Treg", "NK"):
-        np.testing.assert_allclose(therapy._pstat5(cell, c), signaling.pstat5_fraction(cell, c),
+        np.testing.assert_allclose(therapy._pstat5(DEFAULT_MODEL, cell, c), signaling.pstat5_fraction(cell, c),
                                    rtol=5e-3, atol=1e-6)
 
 
@@ -114,7 +115,7 @@ def test_equilibrium_threshold_option():
 )
 def test_simulate_course_bad_input(kwargs, name):
     with pytest.raises(ValueError, match=name):
-        therapy.simulate_course(**kwargs)
+        therapy.high_dose_course(**kwargs)
 
 
 def test_other_bad_input():

@@ -5,22 +5,60 @@ Modules, from the bottom layer up (a module imports only from layers below it):
 - :mod:`il2.validation`: input checks raising ``ValueError`` with the argument, value and range
 - :mod:`il2.registry`: cited parameter dataclasses and the table the book renders
 - :mod:`il2.units`: the unit convention and conversions (IU, mg, mol, pM, molecules per cell)
-- :mod:`il2.plotting`: house style, one colour per cell type
-- :mod:`il2.explore`: the one helper behind every interactive figure
-- :mod:`il2.binding`: receptor chains, assembly, kinetics, trafficking; built-in cell types
+- :mod:`il2.trafficking`: receptor trafficking and IL-2 depletion over days (Fallon and Lauffenburger)
+- :mod:`il2.binding`: receptor chains, assembly, equilibrium and kinetics; built-in cell types
 - :mod:`il2.signaling`: from signalling complexes to pSTAT5 and a proliferation signal
+- :mod:`il2.receptors`: :class:`~il2.receptors.ReceptorModel`, the one description of the
+  receptor system that every layer above takes
 - :mod:`il2.growth`: helper, cytotoxic, NK and regulatory cells coupled through IL-2
 - :mod:`il2.pk`: aldesleukin regimens and two-compartment pharmacokinetics
 - :mod:`il2.outcomes`: published response data with exact confidence intervals
 - :mod:`il2.therapy`: a treatment course: exposure and receptor engagement per cell type
 - :mod:`il2.toxicity`: capillary leak, blood pressure, weight, albumin, fever; dose holds
-- :mod:`il2.figures`: each chapter's figures and explorers (top layer, imported on demand)
+- :mod:`il2.plotting`, :mod:`il2.explore`: house style and the helper behind every explorer
+- :mod:`il2.figures`: each chapter's figures and explorers (top layer)
 
-Model modules are imported here, so that ``import il2`` fills the parameter registry.
+``import il2`` is light: each module is imported the first time it is used (``il2.growth``,
+``from il2 import therapy``), so scipy and matplotlib load only when a model or a figure needs
+them. :func:`import_models` imports every model module, which fills the parameter registry
+(the book's Parameters page calls it).
 """
 
-from il2 import validation, registry, units, plotting, explore  # noqa: F401
-from il2 import binding, signaling, growth  # noqa: F401
-from il2 import pk, outcomes, therapy, toxicity  # noqa: F401
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
 
 __version__ = "0.1.0"
+
+#: Every module that declares cited parameters, in the order the Parameters page lists them.
+MODEL_MODULES: tuple[str, ...] = (
+    "units",
+    "trafficking",
+    "binding",
+    "signaling",
+    "receptors",
+    "growth",
+    "pk",
+    "outcomes",
+    "therapy",
+    "toxicity",
+)
+_SUBMODULES = frozenset(MODEL_MODULES) | {"validation", "registry", "plotting", "explore", "figures"}
+
+__all__ = sorted(_SUBMODULES) + ["MODEL_MODULES", "import_models"]
+
+
+def import_models() -> tuple[ModuleType, ...]:
+    """Import every model module (and so register every cited parameter class)."""
+    return tuple(importlib.import_module(f"il2.{name}") for name in MODEL_MODULES)
+
+
+def __getattr__(name: str) -> ModuleType:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"il2.{name}")
+    raise AttributeError(f"module 'il2' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _SUBMODULES)

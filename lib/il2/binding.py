@@ -30,48 +30,52 @@ IL-2 :math:`L` (pM) and free chains :math:`A` (CD25), :math:`B` (CD122), :math:`
 with the three chains conserved. Only complexes holding both CD122 (JAK1) and CD132 (JAK3)
 signal: :math:`S = C_{\beta\gamma} + C_{\alpha\beta\gamma}`.
 
-Trafficking (:func:`trafficking`) follows the lumped one-receptor model of
-:cite:`fallon2000model`: internalisation, endosomal binding, recycling of free ligand,
-degradation, receptor synthesis induced by bound complexes, depletion of IL-2 from the medium
-and proliferation over days, with the endosomal binding rate used consistently so that IL-2 is
-conserved.
+The built-in cell types are made from the receptor counts (:func:`built_in_cells`), so a
+changed :class:`ReceptorCounts` gives changed cells; :class:`il2.receptors.ReceptorModel`
+carries the counts together with these binding constants through every layer of the library.
+Trafficking over days lives in :mod:`il2.trafficking`; this module uses its internalisation
+rates for the IL-2 uptake of a cell (:func:`internalization_rate`).
 
 Units follow :mod:`il2.units`: hours, pM, molecules per cell.
-Imports: :mod:`il2.validation`, :mod:`il2.registry`, :mod:`il2.units`.
+Imports: :mod:`il2.validation`, :mod:`il2.registry`, :mod:`il2.units`, :mod:`il2.trafficking`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Callable, Mapping
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.integrate import solve_ivp
 
 from il2.registry import CitedParameters, cited, register
+from il2.trafficking import TraffickingParameters
 from il2.units import AVOGADRO_PER_MOL, per_molar_second_to_per_pM_hour
-from il2.validation import check_array, check_choice, check_scalar
+from il2.validation import SolverError, check_array, check_choice, check_scalar
 
 __all__ = [
     "BindingParameters",
     "ReceptorCounts",
-    "TraffickingParameters",
     "CellType",
+    "CELL_NAMES",
     "CELL_TYPES",
+    "MAX_IL2_PM",
     "BindingEquilibrium",
     "BindingKinetics",
-    "TraffickingResult",
-    "VARIANTS",
     "SOLUTION_KD3D_ALPHA_BETA_NM",
+    "built_in_cells",
     "equilibrium",
     "apparent_kd_pM",
     "internalization_rate",
     "signaling_complexes",
     "kinetics",
-    "trafficking",
     "cell_type",
 ]
+
+#: Highest IL-2 concentration (pM) any binding function accepts: 1 mM, far above any dose.
+MAX_IL2_PM: float = 1e9
 
 #: Solution constant of IL-2·CD25 recruiting CD122 (nM) measured by :cite:`rickert2004` and used
 #: by :cite:`farhat2021` (their k11). The model's default, ``BindingParameters.kd3d_alpha_beta_nM``,
@@ -240,97 +244,6 @@ class ReceptorCounts(CitedParameters):
     )
 
 
-@register("Receptor trafficking (Fallon and Lauffenburger)")
-@dataclass(frozen=True)
-class TraffickingParameters(CitedParameters):
-    """The lumped trafficking model of :cite:`fallon2000model`, converted to hours.
-
-    One receptor species stands for the IL-2-binding receptor of an activated T cell. Values
-    as encoded in BioModels BIOMD0000000665; the endosomal binding rate is used in every
-    balance (the curated file uses the surface rate in the endosomal ligand balance, which
-    does not conserve IL-2).
-    """
-
-    kd_surface_pM: float = cited(
-        11.1, "pM", "Surface dissociation constant of IL-2 for its receptor", "fallon2000model",
-        low=0, low_open=True,
-    )
-    kr_per_h: float = cited(
-        0.828, "1/h", "Surface dissociation rate of IL-2 (0.0138 /min)", "fallon2000model",
-        low=0, low_open=True,
-    )
-    kd_endosome_pM: float = cited(
-        1000.0, "pM", "Endosomal dissociation constant (acidic endosome)", "fallon2000model",
-        low=0, low_open=True, note="3000 pM for the 2D1 analogue (fallon2000analog)",
-    )
-    endosome_off_factor: float = cited(
-        8.0, "dimensionless", "Endosomal dissociation rate relative to the surface rate", "fallon2000model",
-        low=0, low_open=True, note="5 for the 2D1 analogue",
-    )
-    kt_per_h: float = cited(
-        0.42, "1/h", "Internalisation of free receptors (0.007 /min)", "fallon2000model", low=0,
-    )
-    ke_per_h: float = cited(
-        2.4, "1/h", "Internalisation of IL-2-receptor complexes (0.04 /min)", "fallon2000model", low=0,
-    )
-    kx_per_h: float = cited(
-        9.0, "1/h", "Recycling of free endosomal IL-2 to the medium (0.15 /min)", "fallon2000model",
-        low=0,
-    )
-    kh_per_h: float = cited(
-        2.1, "1/h", "Lysosomal degradation of endosomal receptors and complexes (0.035 /min)",
-        "fallon2000model", low=0,
-    )
-    synthesis_per_h: float = cited(
-        660.0, "receptors/(cell h)", "Constitutive receptor synthesis (11 /min)", "fallon2000model",
-        low=0,
-    )
-    induced_synthesis_per_h: float = cited(
-        0.066, "1/h", "Receptor synthesis induced per surface complex (0.0011 /min)",
-        "fallon2000model", low=0,
-    )
-    endosome_volume_l: float = cited(
-        1e-14, "L", "Endosomal volume per cell", "fallon2000model,farhat2021", low=0, low_open=True,
-    )
-    initial_receptors: float = cited(
-        1500.0, "receptors/cell", "Surface receptors at the start", "fallon2000model", low=0,
-    )
-    growth_max_per_h: float = cited(
-        3.6e7, "cells/(L h)", "Largest proliferation flux (600 x 1e3 cells/L/min)", "fallon2000model",
-        low=0, note="proliferation law as encoded in BIOMD0000000665",
-    )
-    growth_half_complexes: float = cited(
-        250.0, "complexes/cell", "Surface complexes for half the largest proliferation flux",
-        "fallon2000model", low=0, low_open=True,
-    )
-    growth_threshold_per_h: float = cited(
-        1.2e7, "cells/(L h)", "Threshold subtracted from the proliferation flux (200 x 1e3 /min)",
-        "fallon2000model", low=0,
-    )
-
-    @property
-    def kf_per_pM_h(self) -> float:
-        """Surface association rate :math:`k_f = k_r / K_D`, 1/(pM h)."""
-        return self.kr_per_h / self.kd_surface_pM
-
-    @property
-    def kre_per_h(self) -> float:
-        """Endosomal dissociation rate, 1/h."""
-        return self.kr_per_h * self.endosome_off_factor
-
-    @property
-    def kfe_per_pM_h(self) -> float:
-        """Endosomal association rate :math:`k_{fe} = k_{re}/K_{D,e}`, 1/(pM h)."""
-        return self.kre_per_h / self.kd_endosome_pM
-
-
-#: Wild-type IL-2 and the 2D1 analogue: same surface binding, weaker endosomal binding.
-VARIANTS: dict[str, TraffickingParameters] = {
-    "wild type": TraffickingParameters(),
-    "2D1": dataclasses.replace(TraffickingParameters(), kd_endosome_pM=3000.0, endosome_off_factor=5.0),
-}
-
-
 # ----------------------------------------------------------------------------------------
 # Cell types
 # ----------------------------------------------------------------------------------------
@@ -365,28 +278,47 @@ class CellType:
         return dataclasses.replace(self, cd25=check_scalar("cd25", cd25, 0.0))
 
 
-def _built_in_cells(counts: ReceptorCounts = ReceptorCounts()) -> dict[str, CellType]:
+#: Names of the built-in cell types, in the order figures draw them.
+CELL_NAMES: tuple[str, ...] = ("Treg", "CD4", "CD8", "NK", "activated T")
+
+
+def built_in_cells(counts: ReceptorCounts = ReceptorCounts()) -> Mapping[str, CellType]:
+    """The built-in cell types made from ``counts`` (read-only mapping keyed by :data:`CELL_NAMES`).
+
+    Resting Treg, conventional CD4, CD8 and NK cells of human blood (:cite:`farhat2021`) and an
+    activated T cell blast with high CD25 (:cite:`robb1981`).
+    """
+    if not isinstance(counts, ReceptorCounts):
+        raise ValueError(f"counts must be a ReceptorCounts; got {type(counts).__name__}")
     c = counts
-    return {
+    return MappingProxyType({
         "Treg": CellType("Treg", c.treg_cd25, c.treg_cd122, c.treg_cd132),
         "CD4": CellType("CD4", c.cd4_cd25, c.cd4_cd122, c.cd4_cd132),
         "CD8": CellType("CD8", c.cd8_cd25, c.cd8_cd122, c.cd8_cd132),
         "NK": CellType("NK", c.nk_cd25, c.nk_cd122, c.nk_cd132),
         "activated T": CellType("activated T", c.activated_cd25, c.activated_cd122, c.activated_cd132),
-    }
+    })
 
 
-#: The built-in cell types: resting Treg, CD4, CD8 and NK cells (:cite:`farhat2021`) and an
-#: activated T cell blast with high CD25.
-CELL_TYPES: dict[str, CellType] = _built_in_cells()
+#: The built-in cell types with the *default* receptor counts (read-only). Library layers above
+#: binding never read it: they take the cells of the :class:`il2.receptors.ReceptorModel` they
+#: are given, so changed counts reach every result.
+CELL_TYPES: Mapping[str, CellType] = built_in_cells()
 
 
-def cell_type(cell: CellType | str) -> CellType:
-    """A :class:`CellType` from itself or from a built-in name (``"Treg"``, ``"NK"``, ...)."""
+def cell_type(cell: CellType | str, counts: ReceptorCounts | None = None) -> CellType:
+    """A :class:`CellType` from itself or from a built-in name (``"Treg"``, ``"NK"``, ...).
+
+    Names are resolved with ``counts`` (default :class:`ReceptorCounts`).
+    """
     if isinstance(cell, CellType):
         return cell
-    check_choice("cell", cell, list(CELL_TYPES))
-    return CELL_TYPES[cell]
+    if not isinstance(cell, str):
+        raise ValueError(
+            f"cell must be a CellType or one of {list(CELL_NAMES)!r}; got {type(cell).__name__} {cell!r:.60}"
+        )
+    check_choice("cell", cell, list(CELL_NAMES))
+    return (CELL_TYPES if counts is None else built_in_cells(counts))[cell]
 
 
 # ----------------------------------------------------------------------------------------
@@ -412,6 +344,8 @@ class BindingEquilibrium:
         :math:`C_{\\beta\\gamma} + C_{\\alpha\\beta\\gamma}`, the complexes that bring JAK1 and JAK3 together.
     bound_il2
         IL-2 molecules bound per cell (all complexes).
+    params
+        The binding constants that produced the result.
     """
 
     cell: CellType
@@ -425,6 +359,7 @@ class BindingEquilibrium:
     il2_cd25_cd122: NDArray[np.float64]
     il2_cd122_cd132: NDArray[np.float64]
     il2_cd25_cd122_cd132: NDArray[np.float64]
+    params: BindingParameters = BindingParameters()
 
     @property
     def signaling_complexes(self) -> NDArray[np.float64]:
@@ -471,73 +406,67 @@ def _species(L, u, at, bt, k):
     return a, b, c_a, c_b, c_ab, c_bg, c_abg
 
 
-def _gamma_residual(L, u, at, bt, gt, k):
-    sp = _species(L, u, at, bt, k)
-    return u + sp[5] + sp[6] - gt
-
-
 _TOL = 1e-11
 _MAX_IT = 60
 
 
-def _solve_gamma_scalar(L: float, at: float, bt: float, gt: float, k: tuple) -> float:
-    """Free CD132 for scalar inputs (pure Python: the growth ODE calls this in its RHS)."""
-    if gt <= 0.0 or L <= 0.0 or bt <= 0.0:
-        return gt
-    lo, hi = 0.0, gt
-    # Newton from u = 0 (the residual is increasing and concave in u: monotone approach)
-    h0 = gt * 1e-7
-    f0 = -gt
-    f1 = _gamma_residual(L, h0, at, bt, gt, k)
-    slope = (f1 - f0) / h0
-    u = min(gt, gt / slope) if slope > 0 else 0.5 * gt
+def _bracketed_root(
+    residual: Callable[[NDArray[np.float64]], NDArray[np.float64]],
+    lo: NDArray[np.float64],
+    hi: NDArray[np.float64],
+    start: NDArray[np.float64],
+    tol: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Root of an increasing ``residual`` inside ``[lo, hi]``, elementwise (the one steady-state solver).
+
+    Safeguarded Newton iteration: a Newton step with a finite-difference slope, replaced by
+    bisection whenever it would leave the bracket, so every element converges; each element
+    stops once ``|residual| <= tol`` or its bracket has shrunk to round-off.
+    """
+    lo, hi = lo.copy(), hi.copy()
+    scale = np.maximum(hi, 1e-300)
+    x = np.clip(start, lo, hi)
+    done = np.zeros(x.shape, dtype=bool)
     for _ in range(_MAX_IT):
-        f = _gamma_residual(L, u, at, bt, gt, k)
-        if abs(f) <= _TOL * gt:
-            return u
-        if f < 0.0:
-            lo = u
-        else:
-            hi = u
-        h = max(u, gt * 1e-9) * 1e-7
-        df = (_gamma_residual(L, u + h, at, bt, gt, k) - f) / h
-        step = u - f / df if df > 0 else 0.5 * (lo + hi)
-        if not (lo < step < hi):
-            step = 0.5 * (lo + hi)
-        if abs(step - u) <= 1e-14 * gt:
-            return step
-        u = step
-    return u
+        g = residual(x)
+        done |= (np.abs(g) <= tol) | (hi - lo <= 1e-14 * scale)
+        if done.all():
+            break
+        lo = np.where(g < 0, x, lo)
+        hi = np.where(g >= 0, x, hi)
+        h = np.maximum(x, scale * 1e-9) * 1e-7
+        dg = (residual(x + h) - g) / h
+        safe = dg > 0
+        step = np.where(safe, x - g / np.where(safe, dg, 1.0), 0.5 * (lo + hi))
+        step = np.where((lo < step) & (step < hi), step, 0.5 * (lo + hi))
+        x = np.where(done, x, step)
+    if not np.all(np.isfinite(x)):  # pragma: no cover - the bracket keeps x finite
+        raise SolverError("the receptor equilibrium could not be solved for these inputs")
+    return x
 
 
-def _solve_gamma_vector(L, at, bt, gt, k):
-    """Vectorised version of :func:`_solve_gamma_scalar` over ``L`` (and broadcast totals)."""
+def _free_cd132(L, at, bt, gt, k) -> NDArray[np.float64]:
+    """Free CD132 per cell at free IL-2 ``L`` (arrays broadcast together).
+
+    Given free CD132 the CD25/CD122 balance is a quadratic (:func:`_species`), so one monotone
+    residual in CD132 remains: :math:`u + C_{\\beta\\gamma} + C_{\\alpha\\beta\\gamma} - G_T`,
+    increasing in :math:`u` on :math:`[0, G_T]`.
+    """
     L, at, bt, gt = np.broadcast_arrays(
         np.asarray(L, float), np.asarray(at, float), np.asarray(bt, float), np.asarray(gt, float)
     )
     trivial = (gt <= 0.0) | (L <= 0.0) | (bt <= 0.0)
     gts = np.where(trivial, 1.0, gt)
-    lo = np.zeros_like(gts)
-    hi = gts.copy()
+
+    def residual(u):
+        sp = _species(L, u, at, bt, k)
+        return u + sp[5] + sp[6] - gts
+
+    # Newton's first step from u = 0: the residual is increasing and concave in u
     h0 = gts * 1e-7
-    f1 = _gamma_residual(L, h0, at, bt, gts, k)
-    slope = (f1 + gts) / h0
-    u = np.where(slope > 0, np.minimum(gts, gts / np.where(slope > 0, slope, 1.0)), 0.5 * gts)
-    done = trivial.copy()
-    for _ in range(_MAX_IT):
-        f = _gamma_residual(L, u, at, bt, gts, k)
-        done |= np.abs(f) <= _TOL * gts
-        if done.all():
-            break
-        lo = np.where(f < 0, u, lo)
-        hi = np.where(f >= 0, u, hi)
-        h = np.maximum(u, gts * 1e-9) * 1e-7
-        df = (_gamma_residual(L, u + h, at, bt, gts, k) - f) / h
-        safe = df > 0
-        step = np.where(safe, u - f / np.where(safe, df, 1.0), 0.5 * (lo + hi))
-        bad = ~((lo < step) & (step < hi))
-        step = np.where(bad, 0.5 * (lo + hi), step)
-        u = np.where(done, u, step)
+    slope = (residual(h0) + gts) / h0
+    start = np.where(slope > 0, np.minimum(gts, gts / np.where(slope > 0, slope, 1.0)), 0.5 * gts)
+    u = _bracketed_root(residual, np.zeros_like(gts), gts.copy(), start, _TOL * gts)
     return np.where(trivial, gt, u)
 
 
@@ -551,21 +480,13 @@ def _constants(params: BindingParameters) -> tuple[float, float, float, float, f
     )
 
 
-def _signaling_scalar(cell: CellType, L: float, params: BindingParameters) -> tuple[float, float]:
-    """(signalling complexes, other IL-2-bound complexes) per cell for one free concentration."""
-    k = _constants(params)
-    u = _solve_gamma_scalar(L, cell.cd25, cell.cd122, cell.cd132, k)
-    a, b, c_a, c_b, c_ab, c_bg, c_abg = _species(L, u, cell.cd25, cell.cd122, k)
-    return c_bg + c_abg, c_a + c_b + c_ab
-
-
 def _check_params(params: object, cls: type, name: str = "params") -> None:
     if not isinstance(params, cls):
         raise ValueError(f"{name} must be a {cls.__name__}; got {type(params).__name__}")
 
 
-def _free_ligand_equilibrium(cell, L, k):
-    u = _solve_gamma_vector(L, cell.cd25, cell.cd122, cell.cd132, k)
+def _free_ligand_equilibrium(cell: CellType, L, k):
+    u = _free_cd132(L, cell.cd25, cell.cd122, cell.cd132, k)
     return u, _species(L, u, cell.cd25, cell.cd122, k)
 
 
@@ -613,13 +534,13 @@ def equilibrium(
     """
     cell = cell_type(cell)
     _check_params(params, BindingParameters)
-    total = check_array("il2_pM", il2_pM, 0.0)
+    total = check_array("il2_pM", il2_pM, 0.0, MAX_IL2_PM)
     k = _constants(params)
     if cells_per_l is None:
         free = total.copy()
         u, sp = _free_ligand_equilibrium(cell, free, k)
     else:
-        rho = check_scalar("cells_per_l", cells_per_l, 0.0, low_open=True)
+        rho = check_scalar("cells_per_l", cells_per_l, 0.0, 1e13, low_open=True)
         kappa = rho / _MOLECULES_PER_PM_LITRE  # pM per molecule bound per cell
         free = _solve_depletion(cell, total, kappa, k)
         u, sp = _free_ligand_equilibrium(cell, free, k)
@@ -636,11 +557,12 @@ def equilibrium(
         il2_cd25_cd122=c_ab,
         il2_cd122_cd132=c_bg,
         il2_cd25_cd122_cd132=c_abg,
+        params=params,
     )
 
 
 def _solve_depletion(cell: CellType, total, kappa: float, k) -> NDArray[np.float64]:
-    """Free IL-2 such that free + bound (as concentration) = total; bracketed Newton in L."""
+    """Free IL-2 such that free + bound (as a concentration) = total (:func:`_bracketed_root` in L)."""
     total = np.asarray(total, float)
 
     def bound(L):
@@ -649,24 +571,10 @@ def _solve_depletion(cell: CellType, total, kappa: float, k) -> NDArray[np.float
 
     pos = total > 0
     tt = np.where(pos, total, 1.0)
-    lo = np.zeros_like(tt)
-    hi = tt.copy()
-    L = tt / (1.0 + kappa * np.maximum(bound(tt * 1e-6) / (tt * 1e-6), 0.0))  # linear start
-    L = np.clip(L, 1e-300, tt)
-    done = ~pos
-    for _ in range(_MAX_IT):
-        g = L + kappa * bound(L) - tt
-        done |= np.abs(g) <= 1e-10 * tt
-        if done.all():
-            break
-        lo = np.where(g < 0, L, lo)
-        hi = np.where(g >= 0, L, hi)
-        h = L * 1e-7
-        dg = (L + h + kappa * bound(L + h) - tt - g) / h
-        step = np.where(dg > 0, L - g / np.where(dg > 0, dg, 1.0), 0.5 * (lo + hi))
-        bad = ~((lo < step) & (step < hi))
-        step = np.where(bad, 0.5 * (lo + hi), step)
-        L = np.where(done, L, step)
+    start = tt / (1.0 + kappa * np.maximum(bound(tt * 1e-6) / (tt * 1e-6), 0.0))  # linear start
+    start = np.clip(start, 1e-300, tt)
+    L = _bracketed_root(lambda x: x + kappa * bound(x) - tt, np.zeros_like(tt), tt.copy(), start,
+                        1e-10 * tt)
     return np.where(pos, L, 0.0)
 
 
@@ -727,11 +635,7 @@ def internalization_rate(
     _check_params(params, BindingParameters)
     _check_params(trafficking_params, TraffickingParameters, "trafficking_params")
     ke, kt = trafficking_params.ke_per_h, trafficking_params.kt_per_h
-    if isinstance(il2_pM, (float, int)) and not isinstance(il2_pM, bool):
-        L = check_scalar("il2_pM", il2_pM, 0.0)
-        s, other = _signaling_scalar(cell, L, params)
-        return np.asarray(ke * s + kt * other)
-    L = check_array("il2_pM", il2_pM, 0.0)
+    L = check_array("il2_pM", il2_pM, 0.0, MAX_IL2_PM)
     _, sp = _free_ligand_equilibrium(cell, L, _constants(params))
     return np.asarray(ke * (sp[5] + sp[6]) + kt * (sp[2] + sp[3] + sp[4])) * np.ones_like(L)
 
@@ -742,14 +646,9 @@ def signaling_complexes(
     """Signalling complexes per cell at free IL-2 ``il2_pM`` (fast path of :func:`equilibrium`)."""
     cell = cell_type(cell)
     _check_params(params, BindingParameters)
-    if isinstance(il2_pM, (float, int)) and not isinstance(il2_pM, bool):
-        L = check_scalar("il2_pM", il2_pM, 0.0)
-        return np.asarray(_signaling_scalar(cell, L, params)[0])
-    L = check_array("il2_pM", il2_pM, 0.0)
+    L = check_array("il2_pM", il2_pM, 0.0, MAX_IL2_PM)
     _, sp = _free_ligand_equilibrium(cell, L, _constants(params))
     return np.asarray(sp[5] + sp[6]) * np.ones_like(L)
-
-
 
 
 # ----------------------------------------------------------------------------------------
@@ -763,7 +662,8 @@ class BindingKinetics:
 
     ``phase`` is ``"association"`` (IL-2 added at t = 0 to a cell without IL-2) or
     ``"dissociation"`` (a cell at equilibrium with IL-2 washed into IL-2-free medium at t = 0).
-    ``bound_il2`` is the IL-2 on the cell, ``signaling_complexes`` the βγ-containing complexes.
+    ``bound_il2`` is the IL-2 on the cell, ``signaling_complexes`` the βγ-containing complexes;
+    ``params`` the binding constants that produced the result.
     """
 
     cell: CellType
@@ -777,6 +677,7 @@ class BindingKinetics:
     il2_cd25_cd122: NDArray[np.float64]
     il2_cd122_cd132: NDArray[np.float64]
     il2_cd25_cd122_cd132: NDArray[np.float64]
+    params: BindingParameters = BindingParameters()
 
     def half_time_h(self) -> float:
         """Time to go half of the way from the first to the last value of ``bound_il2`` (h)."""
@@ -856,6 +757,10 @@ _STOICH = np.array(
 )
 
 
+#: Longest binding time course (h) :func:`kinetics` integrates: 30 days, far past equilibrium.
+MAX_KINETICS_H = 720.0
+
+
 def kinetics(
     cell: CellType | str,
     il2_pM: float,
@@ -881,14 +786,14 @@ def kinetics(
         IL-2 added (association) or the concentration the cell was equilibrated with before
         the wash (dissociation); pM, > 0.
     t_h
-        Output times (h), increasing, starting at 0 or later.
+        Output times (h), increasing, starting at 0 or later, at most :data:`MAX_KINETICS_H`.
     phase
         ``"association"`` or ``"dissociation"``.
     """
     cell = cell_type(cell)
     _check_params(params, BindingParameters)
-    L = check_scalar("il2_pM", il2_pM, 0.0, low_open=True)
-    t = check_array("t_h", t_h, 0.0)
+    L = check_scalar("il2_pM", il2_pM, 0.0, MAX_IL2_PM, low_open=True)
+    t = check_array("t_h", t_h, 0.0, MAX_KINETICS_H)
     if t.ndim != 1 or t.size < 2 or np.any(np.diff(t) <= 0):
         raise ValueError(f"t_h must be an increasing 1-d array of at least 2 times; got {t_h!r}")
     check_choice("phase", phase, ["association", "dissociation"])
@@ -905,10 +810,12 @@ def kinetics(
     rhs, jac = _kinetic_rhs(params.kon_per_pM_h, params.kon_beta_per_pM_h, params.kfwd_cell_per_h,
                             k, L_run)
     scale = max(cell.cd25 + cell.cd122 + cell.cd132, 1.0)
+    from scipy.integrate import solve_ivp  # imported on first use: keeps `import il2` light
+
     sol = solve_ivp(rhs, (0.0, float(t[-1])), y0, method="LSODA", jac=jac, t_eval=t, rtol=1e-6,
                     atol=1e-8 * scale)
     if not sol.success:  # pragma: no cover - solver failure is reported, not hidden
-        raise RuntimeError(f"binding kinetics failed: {sol.message}")
+        raise SolverError(f"binding kinetics could not be integrated with these inputs: {sol.message}")
     y = np.clip(sol.y, 0.0, None)
     ca, cb, cab, cbg, cabg = y[3], y[4], y[5], y[6], y[7]
     return BindingKinetics(
@@ -923,159 +830,5 @@ def kinetics(
         il2_cd25_cd122=cab,
         il2_cd122_cd132=cbg,
         il2_cd25_cd122_cd132=cabg,
-    )
-
-
-# ----------------------------------------------------------------------------------------
-# Trafficking (Fallon and Lauffenburger 2000)
-# ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TraffickingResult:
-    """Trafficking time course (:func:`trafficking`).
-
-    Attributes
-    ----------
-    t_h
-        Times (h).
-    il2_pM
-        IL-2 in the medium (pM).
-    surface_receptors, surface_complexes, endosomal_receptors, endosomal_complexes
-        Per cell.
-    endosomal_il2_pM
-        Free IL-2 inside the endosomes (pM of endosomal volume).
-    degraded_il2_pM
-        IL-2 destroyed in lysosomes so far, as a concentration in the medium (pM).
-    recycled_il2_pM
-        IL-2 returned to the medium from endosomes so far, as a concentration (pM).
-    cells_per_l
-        Cell density (cells per litre).
-    """
-
-    variant: str
-    t_h: NDArray[np.float64]
-    il2_pM: NDArray[np.float64]
-    surface_receptors: NDArray[np.float64]
-    surface_complexes: NDArray[np.float64]
-    endosomal_receptors: NDArray[np.float64]
-    endosomal_complexes: NDArray[np.float64]
-    endosomal_il2_pM: NDArray[np.float64]
-    degraded_il2_pM: NDArray[np.float64]
-    recycled_il2_pM: NDArray[np.float64]
-    cells_per_l: NDArray[np.float64]
-    endosome_volume_l: float
-
-    @property
-    def total_il2_pM(self) -> NDArray[np.float64]:
-        """All IL-2 (medium, bound, in endosomes, degraded) as a medium concentration (pM).
-
-        Constant in time when the cell number is held fixed (``growth=False``); with growth the
-        lumped model lets new cells arrive carrying the average load, as in the original.
-        """
-        per_cell = (
-            self.surface_complexes
-            + self.endosomal_complexes
-            + self.endosomal_il2_pM * self.endosome_volume_l * _MOLECULES_PER_PM_LITRE
-        )
-        return self.il2_pM + per_cell * self.cells_per_l / _MOLECULES_PER_PM_LITRE + self.degraded_il2_pM
-
-
-def trafficking(
-    t_h: ArrayLike,
-    il2_pM: float = 10.0,
-    cells_per_l: float = 2.5e8,
-    variant: str | TraffickingParameters = "wild type",
-    growth: bool = True,
-) -> TraffickingResult:
-    r"""IL-2 trafficking and depletion over days (after :cite:`fallon2000model`).
-
-    .. math::
-
-        \dot R_s &= V_s + k_\mathrm{syn} C_s - k_f L R_s + k_r C_s - k_t R_s\\
-        \dot C_s &= k_f L R_s - k_r C_s - k_e C_s\\
-        \dot R_i &= k_t R_s - k_{fe} L_i R_i + k_{re} C_i - k_h R_i\\
-        \dot C_i &= k_e C_s + k_{fe} L_i R_i - k_{re} C_i - k_h C_i\\
-        \dot L_i &= \frac{k_{re} C_i - k_{fe} L_i R_i}{V_e N_A} - k_x L_i\\
-        \dot L &= \frac{Y}{N_A}\bigl(k_r C_s - k_f L R_s + k_x L_i V_e N_A\bigr)\\
-        \dot Y &= \max\Bigl(0,\ v_\mathrm{max}\frac{C_s}{K_Y + C_s} - v_0\Bigr)
-
-    (concentrations in pM; :math:`N_A` here in molecules per pmol). The endosomal association
-    rate :math:`k_{fe}` is used in both the receptor and the ligand balances, so IL-2 is
-    conserved (:attr:`TraffickingResult.total_il2_pM`). The 2D1 analogue of
-    :cite:`fallon2000analog` binds as well at the surface but more weakly in the endosome,
-    so more of it is recycled instead of degraded.
-
-    Parameters
-    ----------
-    t_h
-        Output times (h), increasing, from 0.
-    il2_pM
-        IL-2 in the medium at the start (pM).
-    cells_per_l
-        Cell density at the start (cells per litre).
-    variant
-        ``"wild type"``, ``"2D1"`` (see :data:`VARIANTS`) or a :class:`TraffickingParameters`.
-    growth
-        Let the cells proliferate (True) or hold their number fixed.
-    """
-    t = check_array("t_h", t_h, 0.0)
-    if t.ndim != 1 or t.size < 2 or np.any(np.diff(t) <= 0) or t[0] != 0.0:
-        raise ValueError(f"t_h must be an increasing 1-d array from 0 with at least 2 times; got {t_h!r}")
-    L0 = check_scalar("il2_pM", il2_pM, 0.0)
-    Y0 = check_scalar("cells_per_l", cells_per_l, 0.0, low_open=True)
-    if isinstance(variant, TraffickingParameters):
-        p, name = variant, "custom"
-    else:
-        check_choice("variant", variant, list(VARIANTS))
-        p, name = VARIANTS[variant], variant
-    if not isinstance(growth, bool):
-        raise ValueError(f"growth must be True or False; got {growth!r}")
-    kf, kr, kfe, kre = p.kf_per_pM_h, p.kr_per_h, p.kfe_per_pM_h, p.kre_per_h
-    kt, ke, kx, kh = p.kt_per_h, p.ke_per_h, p.kx_per_h, p.kh_per_h
-    vs, ksyn = p.synthesis_per_h, p.induced_synthesis_per_h
-    ve_na = p.endosome_volume_l * _MOLECULES_PER_PM_LITRE  # molecules per cell per pM in endosome
-    vmax, ky, v0 = p.growth_max_per_h, p.growth_half_complexes, p.growth_threshold_per_h
-
-    def rhs(_t, y):
-        rs, cs, ri, ci, li, L, deg, Y, _rec = y
-        bind_s = kf * L * rs - kr * cs
-        bind_e = kfe * li * ri - kre * ci
-        dY = max(0.0, vmax * cs / (ky + cs) - v0) if growth else 0.0
-        return [
-            vs + ksyn * cs - bind_s - kt * rs,
-            bind_s - ke * cs,
-            kt * rs - bind_e - kh * ri,
-            ke * cs + bind_e - kh * ci,
-            -bind_e / ve_na - kx * li,
-            (Y / _MOLECULES_PER_PM_LITRE) * (-bind_s + kx * li * ve_na),
-            (Y / _MOLECULES_PER_PM_LITRE) * kh * ci,
-            dY,
-            (Y / _MOLECULES_PER_PM_LITRE) * kx * li * ve_na,
-        ]
-
-    # start from the receptor steady state without IL-2 (Fallon's initial receptor number)
-    rs0 = p.initial_receptors
-    ri0 = kt * rs0 / kh
-    y0 = [rs0, 0.0, ri0, 0.0, 0.0, L0, 0.0, Y0, 0.0]
-    sol = solve_ivp(rhs, (0.0, float(t[-1])), y0, method="LSODA", t_eval=t, rtol=1e-8,
-                    atol=[1e-6, 1e-9, 1e-6, 1e-9, 1e-12, 1e-12, 1e-12, 1.0, 1e-12])
-    if not sol.success:  # pragma: no cover
-        raise RuntimeError(f"trafficking failed: {sol.message}")
-    y = sol.y
-    # growth of cells dilutes nothing: complexes on new cells are counted per cell, and the
-    # IL-2 balance above is written per litre of medium.
-    return TraffickingResult(
-        variant=name,
-        t_h=t,
-        il2_pM=np.clip(y[5], 0.0, None),
-        surface_receptors=np.clip(y[0], 0.0, None),
-        surface_complexes=np.clip(y[1], 0.0, None),
-        endosomal_receptors=np.clip(y[2], 0.0, None),
-        endosomal_complexes=np.clip(y[3], 0.0, None),
-        endosomal_il2_pM=np.clip(y[4], 0.0, None),
-        degraded_il2_pM=np.clip(y[6], 0.0, None),
-        recycled_il2_pM=np.clip(y[8], 0.0, None),
-        cells_per_l=y[7],
-        endosome_volume_l=p.endosome_volume_l,
+        params=params,
     )

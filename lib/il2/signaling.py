@@ -27,9 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import brentq
-
 from il2.binding import (
+    MAX_IL2_PM,
     BindingParameters,
     CellType,
     cell_type,
@@ -41,6 +40,8 @@ from il2.validation import check_array, check_scalar
 
 __all__ = [
     "SignalingParameters",
+    "ReferenceLevels",
+    "hill",
     "DoseResponse",
     "pstat5_fraction",
     "proliferation_signal",
@@ -83,6 +84,35 @@ class SignalingParameters(CitedParameters):
     )
 
 
+@register("Signalling: reference levels")
+@dataclass(frozen=True)
+class ReferenceLevels(CitedParameters):
+    """Reference concentrations against which model IL-2 levels are read."""
+
+    physiological_il2_pM: float = cited(
+        10.0, "pM", "IL-2 concentration at which T cells respond in physiological settings",
+        "smith1988,tkach2014", low=0, low_open=True,
+        note="the canonical 10 pM signalling threshold; IL-2 secreted by activated T cells "
+             "readily exceeds it locally in culture (tkach2014)",
+    )
+
+
+def hill(x: ArrayLike, half: float, n: float) -> NDArray[np.float64]:
+    r"""The saturating step :math:`x^n / (x^n + K^n)` used by every signalling stage.
+
+    Parameters
+    ----------
+    x
+        Input level(s), ``>= 0`` (not checked: callers validate their own arguments).
+    half
+        Half-saturation :math:`K > 0`.
+    n
+        Hill coefficient :math:`n > 0`.
+    """
+    xn = np.asarray(x, dtype=float) ** n
+    return xn / (xn + half**n)
+
+
 def _check_params(params: object) -> None:
     if not isinstance(params, SignalingParameters):
         raise ValueError(f"params must be a SignalingParameters; got {type(params).__name__}")
@@ -94,9 +124,7 @@ def pstat5_from_complexes(
     r"""pSTAT5 fraction from signalling complexes per cell: :math:`S^n/(S^n + K_S^n)`."""
     _check_params(params)
     s = check_array("complexes", complexes, 0.0)
-    n, k = params.hill_pstat5, params.half_pstat5_complexes
-    sn = s**n
-    return sn / (sn + k**n)
+    return hill(s, params.half_pstat5_complexes, params.hill_pstat5)
 
 
 def proliferation_from_pstat5(
@@ -105,17 +133,13 @@ def proliferation_from_pstat5(
     r"""Proliferation signal from the pSTAT5 fraction: :math:`p^m/(p^m + K_P^m)`."""
     _check_params(params)
     p = check_array("pstat5", pstat5, 0.0, 1.0)
-    m, k = params.hill_proliferation, params.half_proliferation_pstat5
-    pm = p**m
-    return pm / (pm + k**m)
+    return hill(p, params.half_proliferation_pstat5, params.hill_proliferation)
 
 
 def _fast_pstat5(cell: CellType, il2_pM: ArrayLike, binding_params: BindingParameters,
                  params: SignalingParameters):
     s = signaling_complexes(cell, il2_pM, binding_params)
-    n, k = params.hill_pstat5, params.half_pstat5_complexes
-    sn = s**n
-    return sn / (sn + k**n)
+    return hill(s, params.half_pstat5_complexes, params.hill_pstat5)
 
 
 def pstat5_fraction(
@@ -147,9 +171,7 @@ def proliferation_signal(
     cell = cell_type(cell)
     _check_params(params)
     p = _fast_pstat5(cell, il2_pM, binding_params, params)
-    m, k = params.hill_proliferation, params.half_proliferation_pstat5
-    pm = p**m
-    return np.asarray(pm / (pm + k**m))
+    return np.asarray(hill(p, params.half_proliferation_pstat5, params.hill_proliferation))
 
 
 @dataclass(frozen=True)
@@ -173,17 +195,17 @@ def dose_response(
     """Signalling complexes, pSTAT5 and proliferation over ``il2_pM``, with the EC50."""
     cell = cell_type(cell)
     _check_params(params)
-    conc = check_array("il2_pM", il2_pM, 0.0)
+    conc = check_array("il2_pM", il2_pM, 0.0, MAX_IL2_PM)
     s = signaling_complexes(cell, conc, binding_params)
-    n, k = params.hill_pstat5, params.half_pstat5_complexes
-    p = s**n / (s**n + k**n)
-    m, kp = params.hill_proliferation, params.half_proliferation_pstat5
-    prol = p**m / (p**m + kp**m)
+    p = hill(s, params.half_pstat5_complexes, params.hill_pstat5)
+    prol = hill(p, params.half_proliferation_pstat5, params.hill_proliferation)
     return DoseResponse(cell, conc, s, p, prol, ec50_pM(cell, params, binding_params))
 
 
 _EC50_LOW_PM = 1e-4
 _EC50_HIGH_PM = 1e8
+#: log-spaced scan of the equilibrium response that brackets the EC50 before refining it
+_EC50_SCAN = np.geomspace(_EC50_LOW_PM, _EC50_HIGH_PM, 241)
 
 
 def ec50_pM(
@@ -197,30 +219,38 @@ def ec50_pM(
     With ``t_h=None`` binding is at equilibrium; with a time (h) the receptors have bound
     IL-2 for only that long (:func:`il2.binding.kinetics`), as in a stimulation experiment
     read after ``t_h`` hours (the measured EC50s of :cite:`farhat2021` are at 0.5 to 1 h).
+    The half-maximal response :math:`p_\mathrm{STAT5}(c) = \tfrac12 p_\mathrm{STAT5}(10^8\,\mathrm{pM})`
+    is bracketed on a logarithmic scan (equilibrium) and refined by Brent's method in
+    :math:`\ln c`.
 
     Returns ``nan`` for a cell without signalling receptors (no CD122 or no CD132).
     """
+    from scipy.optimize import brentq  # imported on first use: keeps `import il2` light
+
     cell = cell_type(cell)
     _check_params(params)
     if cell.cd122 <= 0 or cell.cd132 <= 0:
         return float("nan")
-    n, k = params.hill_pstat5, params.half_pstat5_complexes
+    half_s, n = params.half_pstat5_complexes, params.hill_pstat5
+    lo, hi = np.log(_EC50_LOW_PM), np.log(_EC50_HIGH_PM)
 
     if t_h is None:
         def response(L: float) -> float:
-            s = float(signaling_complexes(cell, L, binding_params))
-            return s**n / (s**n + k**n)
+            return float(hill(signaling_complexes(cell, L, binding_params), half_s, n))
+
+        scan = hill(signaling_complexes(cell, _EC50_SCAN, binding_params), half_s, n)
+        half = 0.5 * float(scan[-1])
+        k = int(np.searchsorted(scan, half))  # the response rises with concentration
+        lo, hi = np.log(_EC50_SCAN[max(k - 1, 0)]), np.log(_EC50_SCAN[min(k, _EC50_SCAN.size - 1)])
     else:
-        t = check_scalar("t_h", t_h, 0.0, low_open=True)
+        t = check_scalar("t_h", t_h, 0.0, 168.0, low_open=True)
 
         def response(L: float) -> float:
             kin = kinetics(cell, L, [0.0, t], "association", binding_params)
-            s = float(kin.signaling_complexes[-1])
-            return s**n / (s**n + k**n)
+            return float(hill(kin.signaling_complexes[-1], half_s, n))
 
-    top = response(_EC50_HIGH_PM)
-    half = 0.5 * top
-    return float(
-        np.exp(brentq(lambda x: response(float(np.exp(x))) - half, np.log(_EC50_LOW_PM),
-                      np.log(_EC50_HIGH_PM), xtol=1e-6))
-    )
+        half = 0.5 * response(_EC50_HIGH_PM)
+    if lo == hi:
+        return float(np.exp(lo))
+    return float(np.exp(brentq(lambda x: response(min(float(np.exp(x)), _EC50_HIGH_PM)) - half, lo, hi,
+                               xtol=1e-6)))

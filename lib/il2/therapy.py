@@ -41,8 +41,15 @@ reference ``lotze1985``). Under low-dose IL-2 its regulatory T cells grow by abo
 its NK cells hardly at all: the right selectivity, but far less than in the patients of
 ``koreth2016``.
 
-Imports: :mod:`il2.pk`, :mod:`il2.signaling`, :mod:`il2.binding`, :mod:`il2.growth`,
-:mod:`il2.units`, :mod:`il2.registry`, :mod:`il2.validation`.
+Receptor model
+--------------
+Every function that reads IL-2 through receptors takes a ``model``
+(:class:`il2.receptors.ReceptorModel`, default :data:`il2.receptors.DEFAULT_MODEL`): the
+thresholds, the pSTAT5 curves of :func:`engagement` and the cells of :func:`pharmacodynamics`
+all follow it, and their cached tables are keyed by it. An engineered IL-2 is a changed model.
+
+Imports: :mod:`il2.pk`, :mod:`il2.receptors`, :mod:`il2.signaling`, :mod:`il2.binding`,
+:mod:`il2.growth`, :mod:`il2.units`, :mod:`il2.registry`, :mod:`il2.validation`.
 """
 
 from __future__ import annotations
@@ -55,6 +62,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from il2 import binding, growth, pk, signaling
+from il2.receptors import DEFAULT_MODEL, ReceptorModel, check_model
 from il2.registry import CitedParameters, cited, register
 from il2.units import pM_to_iu_per_ml
 from il2.validation import check_array, check_choice, check_integer, check_scalar
@@ -70,9 +78,9 @@ __all__ = [
     "exposure",
     "Engagement",
     "engagement",
-    "CourseResult",
-    "course",
-    "simulate_course",
+    "TreatmentCourse",
+    "treatment_course",
+    "high_dose_course",
     "PDSettings",
     "PD_POPULATIONS",
     "PDResult",
@@ -93,14 +101,8 @@ _DAY_H = 24.0
 @register("Therapy: reference levels")
 @dataclass(frozen=True)
 class TherapyReference(CitedParameters):
-    """Reference concentrations against which a course's exposure is compared."""
+    """How a course's exposure is judged against each cell type's response."""
 
-    physiological_il2_pM: float = cited(
-        10.0, "pM", "IL-2 concentration at which T cells respond in physiological settings",
-        "smith1988, tkach2014", low=0, low_open=True,
-        note="the canonical 10 pM signalling threshold; IL-2 secreted by activated T cells "
-             "readily exceeds it locally in culture (tkach2014)",
-    )
     threshold_exposure_h: float = cited(
         1.0, "h", "Exposure time at which each cell type's threshold (pSTAT5 EC50) is computed",
         "farhat2021, lowenthal1987", low=0, high=24,
@@ -114,22 +116,21 @@ class TherapyReference(CitedParameters):
 #: Concentrations (pM) at which the pSTAT5 curve of each cell type is tabulated for fast
 #: evaluation over long time grids; between nodes it is interpolated linearly in log c.
 _TABLE_PM = np.geomspace(1e-3, 1e7, 601)
+_TABLE_PM.flags.writeable = False
 
 
-@functools.lru_cache(maxsize=64)
-def _threshold_cached(cell: str, exposure_h: float) -> float:
-    if exposure_h == 0:
-        return float(signaling.ec50_pM(cell))
-    return float(signaling.ec50_pM(cell, t_h=exposure_h))
-
-
-def threshold_pM(cell: str, ref: "TherapyReference | None" = None) -> float:
+def threshold_pM(
+    cell: str, ref: "TherapyReference | None" = None, model: ReceptorModel = DEFAULT_MODEL
+) -> float:
     """Concentration (pM) at which ``cell`` reaches half its maximal pSTAT5 after
     ``ref.threshold_exposure_h`` hours of exposure (:func:`il2.signaling.ec50_pM`; equilibrium
-    when that is 0). Cached: the kinetic EC50 takes a fraction of a second to compute."""
+    when that is 0), for the receptor ``model``. Cached by (model, cell, exposure): the kinetic
+    EC50 takes a fraction of a second to compute."""
     r = TherapyReference() if ref is None else ref
-    check_choice("cell", cell, list(binding.CELL_TYPES))
-    return _threshold_cached(cell, float(r.threshold_exposure_h))
+    check_model(model)
+    check_choice("cell", cell, list(binding.CELL_NAMES))
+    exposure_h = float(r.threshold_exposure_h)
+    return model.ec50_pM(cell, None if exposure_h == 0 else exposure_h)
 
 
 def _cells(cells: Sequence[str] | None) -> tuple[str, ...]:
@@ -141,25 +142,20 @@ def _cells(cells: Sequence[str] | None) -> tuple[str, ...]:
     if not out:
         raise ValueError("cells must name at least one cell type; got none")
     for c in out:
-        check_choice("cells", c, list(binding.CELL_TYPES))
+        check_choice("cells", c, list(binding.CELL_NAMES))
     return out
 
 
-def _pstat5_table(cell: str) -> NDArray[np.float64]:
-    key = ("table", cell)
-    hit = _CACHE.get(key)
-    if hit is None:
-        hit = np.asarray(signaling.pstat5_fraction(cell, _TABLE_PM), dtype=float)
-        _CACHE[key] = hit
-    return hit
+@functools.lru_cache(maxsize=64)
+def _pstat5_table(model: ReceptorModel, cell: str) -> NDArray[np.float64]:
+    table = np.asarray(model.pstat5(cell, _TABLE_PM), dtype=float)
+    table.flags.writeable = False
+    return table
 
 
-_CACHE: dict[tuple[str, str], NDArray[np.float64]] = {}
-
-
-def _pstat5(cell: str, il2_pM: NDArray[np.float64]) -> NDArray[np.float64]:
+def _pstat5(model: ReceptorModel, cell: str, il2_pM: NDArray[np.float64]) -> NDArray[np.float64]:
     """pSTAT5 fraction by interpolation in the table (log concentration), exact at the nodes."""
-    table = _pstat5_table(cell)
+    table = _pstat5_table(model, cell)
     c = np.asarray(il2_pM, dtype=float)
     out = np.interp(np.log(np.maximum(c, _TABLE_PM[0])), np.log(_TABLE_PM), table)
     low = c < _TABLE_PM[0]  # below the table: the curve is linear in c near zero
@@ -245,7 +241,9 @@ class Exposure:
 
 
 def exposure(
-    pk_result: pk.PKResult, thresholds_pM: Mapping[str, float] | None = None
+    pk_result: pk.PKResult,
+    thresholds_pM: Mapping[str, float] | None = None,
+    model: ReceptorModel = DEFAULT_MODEL,
 ) -> Exposure:
     """Peak, AUC and time above thresholds of a :class:`il2.pk.PKResult`.
 
@@ -255,12 +253,14 @@ def exposure(
         A simulated course.
     thresholds_pM
         Named concentrations (pM). Default: every cell type in :data:`CELL_ORDER` with its
-        threshold (:func:`threshold_pM`).
+        threshold (:func:`threshold_pM`) in ``model``.
+    model
+        Receptor model of the default thresholds.
     """
     if not isinstance(pk_result, pk.PKResult):
         raise ValueError(f"pk_result must be an il2.pk.PKResult; got {type(pk_result).__name__}")
     if thresholds_pM is None:
-        thresholds_pM = {c: threshold_pM(c) for c in CELL_ORDER}
+        thresholds_pM = {c: threshold_pM(c, model=model) for c in CELL_ORDER}
     th = {str(k): check_scalar(f"thresholds_pM[{k!r}]", v, 0.0) for k, v in thresholds_pM.items()}
     t, c_iu, c_pm = pk_result.t_h, pk_result.iu_per_ml, pk_result.il2_pM
     k = int(np.argmax(c_iu))
@@ -299,6 +299,8 @@ class Engagement:
         :math:`\\int P_j\\,dt` over each day: hours of full-signal equivalent.
     days
         Day index of each entry of the daily arrays (0 = first day).
+    model
+        The receptor model whose thresholds and pSTAT5 curves were used.
     """
 
     t_h: NDArray[np.float64]
@@ -310,6 +312,7 @@ class Engagement:
     daily_hours_above_threshold: dict[str, NDArray[np.float64]]
     signal_hours_per_day: dict[str, NDArray[np.float64]]
     days: NDArray[np.int64]
+    model: ReceptorModel = DEFAULT_MODEL
 
 
 def _daily_integral(t: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -325,6 +328,7 @@ def engagement(
     pk_result: pk.PKResult,
     cells: Sequence[str] | None = None,
     ref: TherapyReference = TherapyReference(),
+    model: ReceptorModel = DEFAULT_MODEL,
 ) -> Engagement:
     """Signal of each cell type over a course (module docstring, quasi-steady approximation).
 
@@ -333,16 +337,21 @@ def engagement(
     pk_result
         A simulated course (:func:`il2.pk.simulate`), with at least two time points.
     cells
-        Built-in cell types (:data:`il2.binding.CELL_TYPES`); default :data:`CELL_ORDER`.
+        Built-in cell types (:data:`il2.binding.CELL_NAMES`); default :data:`CELL_ORDER`.
+    ref
+        The exposure time of the thresholds.
+    model
+        Receptor model: binding, receptor counts and signalling of each cell type.
     """
+    check_model(model)
     if not isinstance(pk_result, pk.PKResult):
         raise ValueError(f"pk_result must be an il2.pk.PKResult; got {type(pk_result).__name__}")
     names = _cells(cells)
     t, c = pk_result.t_h, pk_result.il2_pM
     if t.size < 2:
         raise ValueError(f"pk_result must hold at least 2 time points; got {t.size}")
-    th = {n: threshold_pM(n, ref) for n in names}
-    p = {n: _pstat5(n, c) for n in names}
+    th = {n: threshold_pM(n, ref, model) for n in names}
+    p = {n: _pstat5(model, n, c) for n in names}
     daily = {n: daily_time_above_h(t, c, th[n]) for n in names}
     start = int(np.floor(t[0] / _DAY_H))
     n_days = next(iter(daily.values())).size
@@ -352,11 +361,12 @@ def engagement(
         daily_hours_above_threshold=daily,
         signal_hours_per_day={n: _daily_integral(t, p[n]) for n in names},
         days=np.arange(start, start + n_days),
+        model=model,
     )
 
 
 @dataclass(frozen=True)
-class CourseResult:
+class TreatmentCourse:
     """A whole course: pharmacokinetics, exposure and receptor engagement.
 
     Attributes
@@ -380,7 +390,7 @@ class CourseResult:
     engagement: Engagement
 
 
-def course(
+def treatment_course(
     regimen: pk.Regimen,
     weight_kg: float = 70.0,
     *,
@@ -388,7 +398,8 @@ def course(
     cells: Sequence[str] | None = None,
     pk_params: pk.PKParameters = pk.PKParameters(),
     ref: TherapyReference = TherapyReference(),
-) -> CourseResult:
+    model: ReceptorModel = DEFAULT_MODEL,
+) -> TreatmentCourse:
     """Simulate a regimen and summarise exposure and receptor engagement.
 
     Parameters
@@ -404,17 +415,19 @@ def course(
     pk_params
         Pharmacokinetic parameters.
     ref
-        Reference levels and the exposure time of the thresholds.
+        The exposure time of the thresholds.
+    model
+        Receptor model of the cell types.
     """
     res = pk.simulate(regimen, weight_kg, t_h, pk_params)
     names = _cells(cells)
-    eng = engagement(res, names, ref)
-    exp = exposure(res, eng.threshold_pM)
-    return CourseResult(regimen=regimen, weight_kg=res.weight_kg, pk=res, exposure=exp,
+    eng = engagement(res, names, ref, model)
+    exp = exposure(res, eng.threshold_pM, model)
+    return TreatmentCourse(regimen=regimen, weight_kg=res.weight_kg, pk=res, exposure=exp,
                         engagement=eng)
 
 
-def simulate_course(
+def high_dose_course(
     dose_iu_per_kg: float = 600_000.0,
     interval_h: float = 8.0,
     doses_per_cycle: int = 14,
@@ -422,7 +435,8 @@ def simulate_course(
     *,
     cycles: int = 2,
     cells: Sequence[str] | None = None,
-) -> CourseResult:
+    model: ReceptorModel = DEFAULT_MODEL,
+) -> TreatmentCourse:
     """The label's high-dose course with the explorer's four controls changed
     (:func:`il2.pk.high_dose_regimen`; other settings as on the label).
 
@@ -435,11 +449,11 @@ def simulate_course(
     n = check_integer("doses_per_cycle", doses_per_cycle, 1, 1000)
     reg = pk.high_dose_regimen(dose_iu_per_kg, interval_h=interval_h, doses_per_cycle=n,
                                cycles=cycles)
-    return course(reg, weight_kg, cells=cells)
+    return treatment_course(reg, weight_kg, cells=cells, model=model)
 
 
-def natural_level_iu_per_ml(ref: TherapyReference = TherapyReference()) -> float:
-    """The physiological reference level in the clinic's unit, IU/mL."""
+def natural_level_iu_per_ml(ref: signaling.ReferenceLevels = signaling.ReferenceLevels()) -> float:
+    """The physiological reference level (:class:`il2.signaling.ReferenceLevels`) in IU/mL."""
     return float(pM_to_iu_per_ml(ref.physiological_il2_pM))
 
 
@@ -502,6 +516,11 @@ class PDResult:
     final_fold: dict[str, float]
 
     @property
+    def model(self) -> ReceptorModel:
+        """The receptor model of the simulation."""
+        return self.treated.model
+
+    @property
     def t_h(self) -> NDArray[np.float64]:
         """Output times, h from the first dose."""
         return self.treated.t_h
@@ -528,6 +547,7 @@ def pharmacodynamics(
     pk_params: pk.PKParameters = pk.PKParameters(),
     growth_params: growth.GrowthParameters = growth.GrowthParameters(),
     settings: PDSettings = PDSettings(),
+    model: ReceptorModel = DEFAULT_MODEL,
 ) -> PDResult:
     r"""Expansion of NK cells, CD8 T cells and regulatory T cells over a course and after it.
 
@@ -560,6 +580,8 @@ def pharmacodynamics(
         Relative tolerance of the growth solver (:func:`il2.growth.simulate`).
     pk_params, growth_params, settings
         Parameters of the pharmacokinetic and growth models and of this function.
+    model
+        Receptor model of every population (:class:`il2.receptors.ReceptorModel`).
 
     Returns
     -------
@@ -604,8 +626,9 @@ def pharmacodynamics(
 
     starts = regimen.dose_times_h()
     breaks = np.concatenate([starts, starts + regimen.infusion_h]) if regimen.infusion_h > 0 else starts
+    check_model(model)
     common = dict(helpers=n_helpers, antigen_start_h=0.0, antigen_end_h=antigen, t_end_h=t_end,
-                  n_points=n_out, rtol=rtol, params=growth_params)
+                  n_points=n_out, rtol=rtol, params=growth_params, model=model)
     treated = growth.simulate(comp, plasma_il2_pM=plasma_il2_pM, breakpoints_h=breaks, **common)
     control = growth.simulate(comp, **common)
     pops = PD_POPULATIONS

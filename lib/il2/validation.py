@@ -17,12 +17,23 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
+    "SolverError",
     "check_array",
     "check_choice",
     "check_fraction",
     "check_integer",
     "check_scalar",
 ]
+
+
+class SolverError(ValueError):
+    """A numerical solver of the library failed for the inputs given.
+
+    The library's solvers are set up so that they converge for every input inside the documented
+    ranges; a failure therefore means the inputs drove the model outside the range where it can
+    be solved. It is a :class:`ValueError` (the inputs are at fault), so callers that catch bad
+    input catch it too, and it never leaks out as a bare ``RuntimeError``.
+    """
 
 
 def _describe(value: Any) -> str:
@@ -149,7 +160,15 @@ def check_integer(name: str, value: Any, low: int = 0, high: int | None = None) 
 
 
 def check_choice(name: str, value: Any, allowed: list[Any] | tuple[Any, ...]) -> Any:
-    """``value`` must be one of ``allowed``."""
-    if value not in allowed:
+    """``value`` must be one of ``allowed`` (an array, list or other container never is)."""
+    if isinstance(value, (np.ndarray, list, tuple, dict, set)):
+        raise ValueError(
+            f"{name} must be one of {list(allowed)!r}, a single value; got {_describe(value)}"
+        )
+    try:
+        ok = bool(value in allowed)
+    except (TypeError, ValueError):  # a value that cannot even be compared
+        ok = False
+    if not ok:
         raise ValueError(f"{name} must be one of {list(allowed)!r}; got {_describe(value)}")
     return value

@@ -24,7 +24,6 @@ from il2.units import molecules_per_cell_to_pM
 __all__ = [
     "EXPLORERS",
     "LABELS",
-    "SIGNALLING_THRESHOLD_PM",
     "ChapterNumbers",
     "chapter_numbers",
     "expansion_figure",
@@ -39,8 +38,6 @@ __all__ = [
 
 #: Legend names of the model's populations.
 LABELS = {"CD4": "CD4 helpers", "CD8": "CD8 cytotoxic", "NK": "NK cells", "Treg": "Treg"}
-#: The canonical IL-2 signalling threshold (Smith 1988, as quoted by Tkach et al. 2014), pM.
-SIGNALLING_THRESHOLD_PM = 10.0
 #: Solver tolerance of the explorers' model calls ("explorer resolution", about 1%).
 _EXPLORER_RTOL = 1e-3
 #: Output samples of the explorers' model calls (every 3 h over two weeks).
@@ -232,8 +229,9 @@ def _il2_panel(ax: Any, r: growth.GrowthResult, label: str | None = None, color:
 
 
 def _threshold_line(ax: Any) -> None:
-    ax.axhline(SIGNALLING_THRESHOLD_PM, color=QUANTITY_COLORS["threshold"], ls="--", lw=1)
-    ax.annotate("10 pM", (0.98, SIGNALLING_THRESHOLD_PM), xycoords=("axes fraction", "data"),
+    level = signaling.ReferenceLevels().physiological_il2_pM
+    ax.axhline(level, color=QUANTITY_COLORS["threshold"], ls="--", lw=1)
+    ax.annotate(f"{level:g} pM", (0.98, level), xycoords=("axes fraction", "data"),
                 ha="right", va="bottom", fontsize=8, color=QUANTITY_COLORS["threshold"])
 
 

@@ -15,7 +15,7 @@ from typing import Any, Callable
 import numpy as np
 from matplotlib.figure import Figure
 
-from il2 import binding, signaling
+from il2 import binding, signaling, trafficking
 from il2.explore import Choice, Explorer, Slider, explore
 from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure
 from il2.validation import check_choice, check_scalar
@@ -88,8 +88,8 @@ def chapter_numbers() -> ChapterNumbers:
     t = np.concatenate([[0.0], np.geomspace(1e-5, 24.0, 400)])
     alpha_only = binding.CellType("CD25 only", cells["activated T"].cd25, 0.0, 0.0)
     days = np.linspace(0.0, 72.0, 73)
-    wt = binding.trafficking(days, variant="wild type")
-    mut = binding.trafficking(days, variant="2D1")
+    wt = trafficking.simulate(days, variant="wild type")
+    mut = trafficking.simulate(days, variant="2D1")
     return ChapterNumbers(
         kd_alpha_nM=p.kd_alpha_pM / 1000,
         kd_beta_nM=p.kd_beta_pM / 1000,
@@ -232,7 +232,7 @@ def trafficking_figure(days: float = 4.0) -> Figure:
     """Wild-type IL-2 against the 2D1 analogue over days (Fallon and Lauffenburger model)."""
     check_scalar("days", days, 0.5, 14.0)
     t = np.linspace(0.0, days * 24.0, 193)
-    res = {v: binding.trafficking(t, variant=v) for v in binding.VARIANTS}
+    res = {v: trafficking.simulate(t, variant=v) for v in trafficking.VARIANTS}
     fig, axes = new_figure(1, 3, width_in=10.0, height_in=3.4)
     styles = {"wild type": ("-", QUANTITY_COLORS["IL-2"]), "2D1": ("--", CELL_COLORS["activated T"])}
     for v, r in res.items():
@@ -400,19 +400,19 @@ def kinetics_explorer() -> Explorer:
 @dataclass(frozen=True)
 class _TraffickingResultPair:
     t_h: np.ndarray
-    wild: binding.TraffickingResult
-    variant: binding.TraffickingResult
+    wild: trafficking.TraffickingResult
+    variant: trafficking.TraffickingResult
 
 
 @functools.lru_cache(maxsize=1)
-def _wild_type_4_days() -> binding.TraffickingResult:
-    return binding.trafficking(np.linspace(0.0, 96.0, 97))
+def _wild_type_4_days() -> trafficking.TraffickingResult:
+    return trafficking.simulate(np.linspace(0.0, 96.0, 97))
 
 
 def _trafficking_model(kd_endosome_pM: float) -> _TraffickingResultPair:
     t = np.linspace(0.0, 96.0, 97)
-    custom = dataclasses.replace(binding.TraffickingParameters(), kd_endosome_pM=kd_endosome_pM)
-    return _TraffickingResultPair(t, _wild_type_4_days(), binding.trafficking(t, variant=custom))
+    custom = dataclasses.replace(trafficking.TraffickingParameters(), kd_endosome_pM=kd_endosome_pM)
+    return _TraffickingResultPair(t, _wild_type_4_days(), trafficking.simulate(t, variant=custom))
 
 
 def _trafficking_view(r: _TraffickingResultPair, fig: Figure, kd_endosome_pM: float) -> None:

@@ -97,9 +97,9 @@ def chapter_numbers(weight_kg: float = 70.0) -> ChapterNumbers:
     hd = pk.high_dose_regimen()
     single = pk.simulate(pk.high_dose_regimen(doses_per_cycle=1, cycles=1), weight_kg)
     disp = pk.disposition(weight_kg)
-    course = therapy.course(hd, weight_kg)
-    ld = therapy.course(pk.low_dose_sc_regimen(weight_kg=weight_kg), weight_kg)
-    ref = therapy.TherapyReference()
+    course = therapy.treatment_course(hd, weight_kg)
+    ld = therapy.treatment_course(pk.low_dose_sc_regimen(weight_kg=weight_kg), weight_kg)
+    ref = signaling.ReferenceLevels()
     dose_iu = hd.dose_iu_per_kg * weight_kg
     upper = dose_iu / (disp.v1_l * 1000.0)
     t = course.pk.t_h
@@ -174,7 +174,7 @@ def _course_panel(ax, result: pk.PKResult, title: str, days: float) -> None:
     ax.semilogy(result.t_h[keep] / _HOURS_PER_DAY, np.maximum(result.il2_pM[keep], 1e-2),
                 color=QUANTITY_COLORS["plasma"], lw=1.3, label="plasma IL-2")
     _threshold_lines(ax, text=False)
-    nat = therapy.TherapyReference().physiological_il2_pM
+    nat = signaling.ReferenceLevels().physiological_il2_pM
     ax.axhline(nat, color=QUANTITY_COLORS["threshold"], lw=1.2, ls=":",
                label="physiological signalling level")
     ax.set_title(title)
@@ -430,13 +430,13 @@ class CourseExplorerResult:
     """What the course explorer draws: the two-cycle course (plasma curve and hours above each
     threshold) and the cells of the lymph-node niche over the first cycle."""
 
-    course: therapy.CourseResult
+    course: therapy.TreatmentCourse
     cells: therapy.PDResult
 
 
 def _course_model(dose_iu_per_kg: float, interval_h: float, doses_per_cycle: int,
                   weight_kg: float) -> CourseExplorerResult:
-    course = therapy.simulate_course(dose_iu_per_kg, interval_h, int(doses_per_cycle), weight_kg,
+    course = therapy.high_dose_course(dose_iu_per_kg, interval_h, int(doses_per_cycle), weight_kg,
                                      cells=SHOWN)
     first = pk.high_dose_regimen(dose_iu_per_kg, interval_h=interval_h,
                                  doses_per_cycle=int(doses_per_cycle), cycles=1)
