@@ -57,6 +57,9 @@ from il2.units import half_life_to_rate, iu_per_ml_to_pM
 from il2.validation import check_array, check_choice, check_integer, check_scalar
 
 __all__ = [
+    "MAX_DOSE_IU_PER_KG",
+    "MAX_COURSE_H",
+    "MAX_POINTS",
     "PKParameters",
     "RegimenDefaults",
     "Disposition",
@@ -73,6 +76,12 @@ __all__ = [
 
 #: Administration routes understood by the model.
 ROUTES: tuple[str, ...] = ("iv", "sc")
+#: Largest dose per administration accepted (IU/kg): over 100 times the label's high dose.
+MAX_DOSE_IU_PER_KG = 1e8
+#: Longest course (h from the first to the last scheduled dose) and interval accepted: one year.
+MAX_COURSE_H = 24.0 * 365.0
+#: Most output times :func:`simulate` computes in one call.
+MAX_POINTS = 2_000_000
 
 _MIN_PER_H = 60.0
 _ML_PER_L = 1000.0
@@ -311,12 +320,24 @@ class Regimen:
     held: frozenset[int] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
-        check_scalar("dose_iu_per_kg", self.dose_iu_per_kg, 0.0)
-        check_scalar("interval_h", self.interval_h, 0.0, low_open=True)
+        check_scalar("dose_iu_per_kg", self.dose_iu_per_kg, 0.0, MAX_DOSE_IU_PER_KG)
+        check_scalar("interval_h", self.interval_h, 0.0, MAX_COURSE_H, low_open=True)
         check_scalar("infusion_h", self.infusion_h, 0.0, self.interval_h)
         check_integer("doses_per_cycle", self.doses_per_cycle, 1, 100_000)
         check_integer("cycles", self.cycles, 1, 1000)
-        check_scalar("rest_h", self.rest_h, 0.0)
+        check_scalar("rest_h", self.rest_h, 0.0, MAX_COURSE_H)
+        if self.doses_per_cycle * self.cycles > 100_000:
+            raise ValueError(
+                "doses_per_cycle times cycles must be at most 100000 scheduled doses; got "
+                f"{self.doses_per_cycle} x {self.cycles}"
+            )
+        period = (self.doses_per_cycle - 1) * self.interval_h + self.rest_h
+        span = (self.cycles - 1) * period + (self.doses_per_cycle - 1) * self.interval_h
+        if span > MAX_COURSE_H:
+            raise ValueError(
+                f"doses_per_cycle, interval_h, cycles and rest_h must give a course of at most "
+                f"{MAX_COURSE_H:g} h from the first to the last dose; got {span:g} h"
+            )
         check_choice("route", self.route, ROUTES)
         if self.route == "sc" and self.infusion_h != 0:
             raise ValueError(
@@ -423,7 +444,7 @@ def low_dose_sc_regimen(
     """
     d = defaults
     per_m2 = d.ld_dose_iu_per_m2 if dose_iu_per_m2 is None else dose_iu_per_m2
-    per_m2 = check_scalar("dose_iu_per_m2", per_m2, 0.0)
+    per_m2 = check_scalar("dose_iu_per_m2", per_m2, 0.0, 1e10)
     bsa = d.body_surface_area_m2 if body_surface_area_m2 is None else body_surface_area_m2
     bsa = check_scalar("body_surface_area_m2", bsa, 0.0, 5.0, low_open=True)
     w = check_scalar("weight_kg", weight_kg, 0.0, 500.0, low_open=True)
@@ -509,14 +530,15 @@ def concentration_iu_per_ml(
         For negative doses, mismatched lengths, a non-positive weight, a negative infusion time,
         an unknown route, or non-finite times.
     """
-    t = check_array("t_h", t_h)
-    times = check_array("dose_times_h", dose_times_h, allow_empty=True).ravel()
-    doses = check_array("doses_iu", doses_iu, 0.0, allow_empty=True).ravel()
+    t = check_array("t_h", t_h, -MAX_COURSE_H, 2 * MAX_COURSE_H)
+    times = check_array("dose_times_h", dose_times_h, -MAX_COURSE_H, 2 * MAX_COURSE_H,
+                        allow_empty=True).ravel()
+    doses = check_array("doses_iu", doses_iu, 0.0, 1e12, allow_empty=True).ravel()
     if times.shape != doses.shape:
         raise ValueError(
             f"doses_iu must have one entry per dose time ({times.size}); got {doses.size}"
         )
-    inf_h = check_scalar("infusion_h", infusion_h, 0.0)
+    inf_h = check_scalar("infusion_h", infusion_h, 0.0, MAX_COURSE_H)
     check_choice("route", route, ROUTES)
     if route == "sc" and inf_h != 0:
         raise ValueError(f"infusion_h must be 0 for route 'sc'; got {infusion_h!r}")
@@ -635,12 +657,19 @@ def simulate(
         raise ValueError(f"regimen must be an il2.pk.Regimen; got {type(regimen).__name__}")
     w = check_scalar("weight_kg", weight_kg, 0.0, 500.0, low_open=True)
     if t_h is None:
-        tail = check_scalar("tail_h", tail_h, 0.0)
+        tail = check_scalar("tail_h", tail_h, 0.0, MAX_COURSE_H)
         end = regimen.scheduled_times_h()[-1] + regimen.infusion_h + tail
         n = int(round(end / DEFAULT_STEP_H)) + 1
+        if n > MAX_POINTS:
+            raise ValueError(
+                f"regimen and tail_h must span at most {MAX_POINTS * DEFAULT_STEP_H:g} h for the "
+                f"default one-minute grid; got {end:g} h (pass t_h for a coarser grid)"
+            )
         t = np.linspace(0.0, (n - 1) * DEFAULT_STEP_H, n)
     else:
-        t = check_array("t_h", t_h)
+        t = check_array("t_h", t_h, -MAX_COURSE_H, 2 * MAX_COURSE_H)
+        if t.size > MAX_POINTS:
+            raise ValueError(f"t_h must hold at most {MAX_POINTS} times; got {t.size}")
     times = regimen.dose_times_h()
     doses = regimen.doses_iu(w)
     c = concentration_iu_per_ml(
