@@ -186,18 +186,21 @@ def _cell_name(name: str, value: object, allowed: tuple[str, ...]) -> str:
         mapped = _FROM_LABEL.get(value)
         if mapped in allowed:
             return mapped
-    return check_choice(name, value, allowed)  # raises with the allowed names
+    shown = repr(value) if isinstance(value, str) else f"a {type(value).__name__}"
+    raise ValueError(f"{name} must be one of {list(allowed)!r} (or the data file's label); "
+                     f"got {shown}")
 
 
 def _time(time_h: object) -> float:
-    if isinstance(time_h, (bool, np.bool_)) or not isinstance(
+    """One of the measured stimulation times (h), or ``ValueError`` naming ``time_h``."""
+    if not isinstance(time_h, (bool, np.bool_)) and isinstance(
         time_h, (int, float, np.integer, np.floating)
     ):
-        return check_choice("time_h", time_h, STIMULATION_TIMES_H)
-    for t in STIMULATION_TIMES_H:
-        if float(time_h) == t:
-            return t
-    return check_choice("time_h", time_h, STIMULATION_TIMES_H)
+        for t in STIMULATION_TIMES_H:
+            if float(time_h) == t:
+                return t
+    raise ValueError(f"time_h must be one of the measured stimulation times "
+                     f"{list(STIMULATION_TIMES_H)} (h); got {time_h!r}")
 
 
 # ---------------------------------------------------------------------------------------------
