@@ -45,7 +45,7 @@ Units: concentrations in pM throughout (the library convention, :mod:`il2.units`
 nM, converted on reading. Affinities are kept in nM, as published and as
 :class:`il2.binding.BindingParameters` states them.
 
-Imports: :mod:`il2.validation` only (and numpy, scipy.optimize).
+Imports: :mod:`il2.validation` only (and numpy; scipy.optimize when a fit is first made).
 """
 
 from __future__ import annotations
@@ -62,7 +62,6 @@ from typing import Mapping
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import least_squares
 
 from il2.validation import check_array, check_choice, check_integer
 
@@ -461,6 +460,8 @@ def fit_hill(conc_pM: ArrayLike, signal: ArrayLike,
     scaled top in [0.5, 1.5]. The fit is started from several EC50s and Hill coefficients, and
     the best fit is kept.
     """
+    from scipy.optimize import least_squares  # imported on first use: keeps `import` light
+
     c = check_array("conc_pM", conc_pM, 0.0, low_open=True)
     if c.ndim != 1 or len(np.unique(c)) < 5:
         raise ValueError(f"conc_pM must be a 1-D array of at least 5 distinct concentrations; "
