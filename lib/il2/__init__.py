@@ -13,6 +13,8 @@ Modules, from the bottom layer up (a module imports only from layers below it):
 - :mod:`il2.growth`: helper, cytotoxic, NK and regulatory cells coupled through IL-2
 - :mod:`il2.pk`: aldesleukin regimens and two-compartment pharmacokinetics
 - :mod:`il2.outcomes`: published response data with exact confidence intervals
+- :mod:`il2.measurements`: measured data (raw pSTAT5 plates, receptor counts, mutein affinities)
+  as records with their sources, and the fits made to them
 - :mod:`il2.therapy`: a treatment course: exposure and receptor engagement per cell type
 - :mod:`il2.toxicity`: capillary leak, blood pressure, weight, albumin, fever; dose holds
 - :mod:`il2.plotting`, :mod:`il2.explore`: house style and the helper behind every explorer
@@ -44,7 +46,8 @@ MODEL_MODULES: tuple[str, ...] = (
     "therapy",
     "toxicity",
 )
-_SUBMODULES = frozenset(MODEL_MODULES) | {"validation", "registry", "plotting", "explore", "figures"}
+_SUBMODULES = frozenset(MODEL_MODULES) | {
+    "validation", "registry", "measurements", "plotting", "explore", "figures"}
 
 __all__ = sorted(_SUBMODULES) + ["MODEL_MODULES", "import_models"]
 

@@ -104,6 +104,7 @@ class ChapterNumbers:
     il2_block_fold: float
     cd25_block_fold: float
     cd25_block_peak_il2_pM: float
+    treg_x3_fold: float
     treg_x10_fold: float
     no_treg_fold: float
     uptake_blast_100pM_per_s: float
@@ -179,6 +180,7 @@ def chapter_numbers() -> ChapterNumbers:
         il2_block_fold=growth.simulate(il2_block=1.0).peak_fold("CD8"),
         cd25_block_fold=cd25_blocked.peak_fold("CD8"),
         cd25_block_peak_il2_pM=cd25_blocked.peak_il2_pM,
+        treg_x3_fold=growth.simulate(treg=3.0 * niche.treg).peak_fold("CD8"),
         treg_x10_fold=growth.simulate(treg=10.0 * niche.treg).peak_fold("CD8"),
         no_treg_fold=growth.simulate(treg=0.0).peak_fold("CD8"),
         uptake_blast_100pM_per_s=float(binding.internalization_rate(blast, _UPTAKE_PM)) / 3600.0,

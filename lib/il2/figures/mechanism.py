@@ -15,7 +15,7 @@ from typing import Any, Callable
 import numpy as np
 from matplotlib.figure import Figure
 
-from il2 import binding, signaling, trafficking
+from il2 import binding, measurements, signaling, trafficking
 from il2.explore import Choice, Explorer, Slider, explore
 from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure
 from il2.validation import check_choice, check_scalar
@@ -23,7 +23,6 @@ from il2.validation import check_choice, check_scalar
 __all__ = [
     "EXPLORERS",
     "BLOOD_CELLS",
-    "MEASURED_EC50_PM",
     "ChapterNumbers",
     "chapter_numbers",
     "ec50_table_markdown",
@@ -41,11 +40,6 @@ __all__ = [
 BLOOD_CELLS = ("Treg", "CD4", "CD8", "NK")
 _LABEL = {"Treg": "Treg", "CD4": "CD4 T cells", "CD8": "CD8 T cells", "NK": "NK cells",
           "activated T": "activated T blast"}
-#: Measured pSTAT5 EC50s (pM) of human blood cells: Hill fits to the data published with
-#: Farhat et al. (2021), facts file section B (Treg at 30 min; CD4 is poorly constrained).
-MEASURED_EC50_PM = {"Treg": 40.0, "CD4": 800.0, "CD8": 2500.0, "NK": 1700.0}
-_MEASURED_RANGE_PM = {"Treg": (10.0, 40.0), "CD4": (400.0, 1500.0), "CD8": (2300.0, 2800.0),
-                      "NK": (1700.0, 1700.0)}
 _CONC = np.geomspace(0.1, 1e5, 121)
 _STIM_H = 0.5  # the stimulation time of the measured EC50s (30 min)
 
@@ -73,6 +67,9 @@ class ChapterNumbers:
     cd25_fold_activated_vs_cd8: float
     ec50_equilibrium_pM: dict[str, float]
     ec50_30min_pM: dict[str, float]
+    ec50_1h_pM: dict[str, float]
+    measured_30min_pM: dict[str, float]
+    measured_1h_pM: dict[str, float]
     half_time_cd25_s: float
     half_time_intermediate_min: float
     half_time_high_min: float
@@ -101,6 +98,9 @@ def chapter_numbers() -> ChapterNumbers:
         / binding.apparent_kd_pM(cells["CD8"].with_cd25(cells["activated T"].cd25)),
         ec50_equilibrium_pM={c: signaling.ec50_pM(c) for c in BLOOD_CELLS},
         ec50_30min_pM={c: signaling.ec50_pM(c, t_h=_STIM_H) for c in BLOOD_CELLS},
+        ec50_1h_pM={c: signaling.ec50_pM(c, t_h=1.0) for c in BLOOD_CELLS},
+        measured_30min_pM={c: measurements.measured_ec50(c, _STIM_H).ec50_pM for c in BLOOD_CELLS},
+        measured_1h_pM={c: measurements.measured_ec50(c, 1.0).ec50_pM for c in BLOOD_CELLS},
         half_time_cd25_s=binding.kinetics(alpha_only, 1000.0, t, "dissociation").half_time_h() * 3600,
         half_time_intermediate_min=binding.kinetics("CD8", 1000.0, t, "dissociation").half_time_h() * 60,
         half_time_high_min=binding.kinetics("activated T", 10.0, t, "dissociation").half_time_h() * 60,
@@ -121,18 +121,25 @@ def _fmt_pM(x: float) -> str:
     return f"{x / 1000:.1f} nM" if x >= 1000 else f"{x:.0f} pM"
 
 
+def _fmt_ci(record: measurements.EC50Record) -> str:
+    lo, hi = record.fit.ec50_ci95_pM
+    return f"{_fmt_pM(record.ec50_pM)} ({_fmt_pM(lo)} to {_fmt_pM(hi)})"
+
+
 def ec50_table_markdown(numbers: ChapterNumbers | None = None) -> str:
-    """Markdown table: model EC50 at equilibrium and at 30 min against the measured values."""
+    """Markdown table: model EC50s after 30 min, 1 h and at equilibrium, next to the EC50s fitted
+    to the raw pSTAT5 data of :cite:`farhat2021` (:func:`il2.measurements.measured_ec50`, with
+    95% confidence intervals)."""
     n = numbers or chapter_numbers()
-    rows = ["| Cell type | CD25 / CD122 / CD132 per cell | Model EC50, equilibrium | "
-            "Model EC50, 30 min | Measured EC50 |", "|---|---|---|---|---|"]
+    rows = ["| Cell type | CD25 / CD122 / CD132 per cell | Model, 30 min | Measured, 30 min | "
+            "Model, 1 h | Measured, 1 h | Model, equilibrium |", "|---|---|---|---|---|---|---|"]
     for c in BLOOD_CELLS:
         cell = binding.CELL_TYPES[c]
-        lo, hi = _MEASURED_RANGE_PM[c]
-        meas = _fmt_pM(lo) if lo == hi else f"{_fmt_pM(lo)} to {_fmt_pM(hi)}"
         rows.append(
             f"| {_LABEL[c]} | {cell.cd25:,.0f} / {cell.cd122:,.0f} / {cell.cd132:,.0f} | "
-            f"{_fmt_pM(n.ec50_equilibrium_pM[c])} | {_fmt_pM(n.ec50_30min_pM[c])} | {meas} |"
+            f"{_fmt_pM(n.ec50_30min_pM[c])} | {_fmt_ci(measurements.measured_ec50(c, _STIM_H))} | "
+            f"{_fmt_pM(n.ec50_1h_pM[c])} | {_fmt_ci(measurements.measured_ec50(c, 1.0))} | "
+            f"{_fmt_pM(n.ec50_equilibrium_pM[c])} |"
         )
     return "\n".join(rows)
 
@@ -190,7 +197,7 @@ def cell_dose_response_figure() -> Figure:
         r30 = _normalised_30min(c, conc30)
         top30 = float(_normalised_30min(c, [1e6])[0])
         axes[0].plot(conc30, r30 / top30, color=color, label=_LABEL[c])
-        axes[0].plot([MEASURED_EC50_PM[c]], [0.5], marker="o", mfc="white", mec=color, ms=8, ls="none")
+        axes[0].plot([measurements.measured_ec50(c, _STIM_H).ec50_pM], [0.5], marker="o", mfc="white", mec=color, ms=8, ls="none")
     axes[0].plot([], [], marker="o", mfc="white", mec="#333333", ls="none", label="measured EC50")
     for ax, title in zip(axes, ["After 30 min of IL-2", "At equilibrium"]):
         _log_x(ax)
