@@ -47,6 +47,7 @@ from il2.toxicity import endothelium as _endo
 from il2.toxicity import fever as _fever
 from il2.toxicity import fluids as _fluids
 from il2.toxicity import haemodynamics as _haemo
+from il2.toxicity.measured import TEXTOR_COURSE
 from il2.validation import check_array, check_scalar
 
 __all__ = [
@@ -69,6 +70,16 @@ DEFAULT_TAIL_H = 16.0
 _ML_PER_L = 1000.0
 
 
+def _maintenance_ml_per_h(weight_kg: float, params: _haemo.HaemodynamicParameters) -> float:
+    return (params.urine_ml_per_h + params.other_losses_ml_per_h) * weight_kg / params.reference_weight_kg
+
+
+_HP0 = _haemo.HaemodynamicParameters()
+#: Textor's mean intake (mL/h) less the maintenance intake of the reference adult: the IV fluid
+#: on top of maintenance that gives the model patient Textor's total (derived, not typed).
+_TEXTOR_IV_ML_PER_H = TEXTOR_COURSE.fluid_ml_per_h - _maintenance_ml_per_h(_HP0.reference_weight_kg, _HP0)
+
+
 @register("Capillary leak: management")
 @dataclass(frozen=True)
 class ManagementParameters(CitedParameters):
@@ -84,10 +95,11 @@ class ManagementParameters(CitedParameters):
         note="modelling choice: a few mmHg above the hold threshold, so that doses can go on",
     )
     fluid_ml_per_h: float = cited(
-        58.0, "mL/h", "Default IV fluid on top of maintenance intake during the course",
+        _TEXTOR_IV_ML_PER_H, "mL/h", "Default IV fluid on top of maintenance intake during the course",
         "textor1987", low=0,
-        note="derived: Textor's 18.4 L over 5 days (153 mL/h) minus the 95.5 mL/h maintenance "
-             "intake that balances baseline losses",
+        note=f"derived: Textor's {TEXTOR_COURSE.fluid_l:g} L over {TEXTOR_COURSE.days:g} days "
+             f"({TEXTOR_COURSE.fluid_ml_per_h:.0f} mL/h, il2.toxicity.measured.TEXTOR_COURSE) minus "
+             "the maintenance intake that balances baseline losses",
     )
 
 
@@ -253,7 +265,7 @@ def maintenance_intake_ml_per_h(
 ) -> float:
     """Fluid intake that balances baseline urine and other losses (mL/h) (reference ``guyton2021``)."""
     w = check_scalar("weight_kg", weight_kg, 0.0, 500.0, low_open=True)
-    return (params.urine_ml_per_h + params.other_losses_ml_per_h) * w / params.reference_weight_kg
+    return _maintenance_ml_per_h(w, params)
 
 
 def five_day_regimen(dose_iu_per_kg: float | None = None, interval_h: float | None = None) -> pk.Regimen:
