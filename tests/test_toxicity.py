@@ -412,13 +412,26 @@ def test_heavier_patient_scales_doses_and_volumes():
 
 
 def test_adverse_event_table_from_label():
-    """Label Table III (n = 525): hypotension 71%, chills 52%, fever 29% (proleukin_label)."""
+    """Label table of events in >= 10% of 525 patients (proleukin_label): hypotension 71%,
+    chills 52%, fever 29%; the complete list (no event under 10%, none dropped that the book's
+    earlier, shorter table left out: malaise, pruritus, lung disorder, SGOT increase, asthenia,
+    somnolence, stomatitis, anorexia, exfoliative dermatitis, leukopenia, infection)."""
+    from il2.toxicity import adverse_events
+
     table = tox.adverse_event_table()
     assert table[0].name == "Hypotension" and table[0].percent == 71
     assert [a.percent for a in table] == sorted((a.percent for a in table), reverse=True)
+    assert min(a.percent for a in table) >= 10 and len({a.name for a in table}) == len(table)
+    names = {a.name for a in table}
+    assert {"Malaise", "Pruritus", "Lung disorder", "SGOT increase", "Asthenia", "Somnolence",
+            "Stomatitis", "Anorexia", "Exfoliative dermatitis", "Leukopenia", "Infection"} <= names
     flu = {a.name: a.percent for a in tox.adverse_event_table("flu-like (pyrogen) response")}
-    assert flu == {"Chills": 52, "Fever": 29}
+    assert flu["Chills"] == 52 and flu["Fever"] == 29
     assert table[0].patients == round(0.71 * 525)
+    assert adverse_events.RATES_NOT_RECHECKED <= names
+    leak, total, modelled = adverse_events.leak_share()
+    assert total == len(table) and 0 < modelled <= leak < total
+    assert {a.name for a in table if a.modelled} >= {"Hypotension", "Tachycardia", "Chills", "Fever"}
     with pytest.raises(ValueError, match="mechanism"):
         tox.adverse_event_table("liver")
 

@@ -215,9 +215,11 @@ def chapter_numbers() -> RisksNumbers:
 
 def adverse_event_table_markdown() -> str:
     """The label's adverse events (n = 525) as a MyST table, grouped by the book's mechanisms."""
-    lines = ["| Adverse event | Patients (%) | Mechanism in this chapter |", "|---|---:|---|"]
+    lines = ["| Adverse event | Patients (%) | Mechanism in this chapter | In the model |", "|---|---:|---|---|"]
     for a in adverse_events.adverse_event_table():
-        lines.append(f"| {a.name} | {a.percent:.0f} | {a.mechanism} |")
+        mark = "†" if a.name in adverse_events.RATES_NOT_RECHECKED else ""
+        name = f"{a.name} ({a.note})" if a.note else a.name
+        lines.append(f"| {name} | {a.percent:.0f}{mark} | {a.mechanism} | {'yes' if a.modelled else ''} |")
     return "\n".join(lines)
 
 
