@@ -14,7 +14,7 @@ from typing import Any, Callable
 import numpy as np
 from matplotlib.figure import Figure
 
-from il2 import toxicity, units
+from il2 import pk, toxicity, units
 from il2.explore import Choice, Explorer, Slider, explore
 from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure
 from il2.toxicity import adverse_events, fluids
@@ -328,11 +328,10 @@ def course_figure() -> Figure:
 
 
 @functools.lru_cache(maxsize=2)
-def single_dose_fever(dose_iu_per_kg: float = 600_000.0) -> Any:
+def single_dose_fever(dose_iu_per_kg: float = 600_000.0) -> toxicity.fever.FeverResult:
     """Fever after one label infusion (70 kg), on a 2-min grid over 12 h."""
     t = np.arange(0.0, 12.0 + 1e-9, toxicity.course.DEFAULT_STEP_H)
-    c = toxicity.course.pk.concentration_iu_per_ml(t, [0.0], [dose_iu_per_kg * 70.0], infusion_h=0.25,
-                                                   weight_kg=70.0)
+    c = pk.concentration_iu_per_ml(t, [0.0], [dose_iu_per_kg * 70.0], infusion_h=0.25, weight_kg=70.0)
     return toxicity.fever_response(t, c)
 
 
