@@ -13,7 +13,7 @@ from il2.figures import risks as figs
 @pytest.mark.parametrize(
     "make",
     [figs.starling_figure, figs.course_figure, figs.fever_figure, figs.management_figure,
-     figs.window_figure],
+     figs.window_figure, figs.circulation_figure],
 )
 def test_static_figures_draw(make):
     fig = make()
@@ -39,7 +39,11 @@ def test_chapter_numbers_come_from_the_library():
     assert n.weight_gain_max == pytest.approx(c.weight_gain_kg)
     assert n.doses_held == c.doses_held
     assert n.albumin_end == pytest.approx(c.albumin_g_per_dl[-1])
-    assert n.fluid_l == pytest.approx(18.4, abs=0.1)
+    assert n.fluid_l == pytest.approx(toxicity.TEXTOR_COURSE.fluid_l, rel=1e-9)
+    assert n.max_heart_rate == pytest.approx(c.max_heart_rate_bpm)
+    assert n.fever_onset_h == pytest.approx(figs.single_dose_fever().onset_h())
+    m = toxicity.MICHIE_FEVER
+    assert m.onset_earliest_h <= n.fever_onset_h <= m.onset_latest_h
     assert n.nk_threshold_pM == pytest.approx(therapy.threshold_pM("NK"))
     assert n.label_daily_dose == pytest.approx(1.8e6)
     assert n.pressor_same_exposure_min_sbp > n.min_sbp
@@ -50,4 +54,5 @@ def test_adverse_event_table_lists_every_label_event():
     """Every event of the label's Table III (proleukin_label) appears with its percentage."""
     md = figs.adverse_event_table_markdown()
     for a in toxicity.ADVERSE_EVENTS:
-        assert f"| {a.name} | {a.percent:.0f} |" in md
+        name = f"{a.name} ({a.note})" if a.note else a.name
+        assert f"| {name} | {a.percent:.0f}" in md

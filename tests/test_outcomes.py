@@ -80,3 +80,25 @@ def test_bad_input():
     with pytest.raises(ValueError, match="partial"):
         outcomes.ResponseRecord(key="x", source="x", disease="x", series="x", patients=10,
                                 complete=6, partial=6)
+
+
+def test_fyfe_fisher_reports_are_one_cohort():
+    """Fyfe 1995, Fisher 1997 and Fisher 2000 report the same 255 patients with longer follow-up
+    (fyfe1995, fisher1997, fisher2000): one cohort with updates, not three series."""
+    groups = outcomes.cohorts()
+    keys = [tuple(r.key for r in g) for g in groups]
+    assert ("fyfe1995", "fisher1997", "fisher2000") in keys
+    assert sum(len(g) for g in groups) == len(outcomes.RESPONSE_RECORDS)
+    cohort = groups[keys.index(("fyfe1995", "fisher1997", "fisher2000"))]
+    assert {r.patients for r in cohort} == {255}
+    assert outcomes.latest("fyfe1995").key == "fisher2000"
+    assert outcomes.latest("atkins1999").key == "atkins1999"
+    with pytest.raises(ValueError, match="key"):
+        outcomes.latest("nobody2000")
+
+
+def test_klapper_long_term_counts():
+    """Klapper et al. 2008 (klapper2008): 259 patients, 23 CR and 30 PR, 20% objective response."""
+    rec = outcomes.record("klapper2008")
+    assert (rec.patients, rec.complete, rec.partial) == (259, 23, 30)
+    assert round(100 * rec.orr_ci().estimate) == rec.published_orr_percent

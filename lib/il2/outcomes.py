@@ -28,6 +28,8 @@ from il2.validation import check_choice, check_integer, check_scalar
 __all__ = [
     "BinomialCI",
     "ResponseRecord",
+    "cohorts",
+    "latest",
     "RESPONSE_RECORDS",
     "exact_ci",
     "record",
@@ -122,6 +124,10 @@ class ResponseRecord:
         Treatment-related deaths, if reported.
     note
         Anything a reader should know about the numbers.
+    update_of
+        Key of the earlier report of the *same patients* that this record updates with longer
+        follow-up (``None`` for a first report). Fyfe 1995, Fisher 1997 and Fisher 2000 are one
+        cohort of 255 patients, not three series.
     """
 
     key: str
@@ -140,6 +146,7 @@ class ResponseRecord:
     durability: str = ""
     treatment_deaths: int | None = None
     note: str = ""
+    update_of: str | None = None
 
     def __post_init__(self) -> None:
         n = check_integer("patients", self.patients, 1)
@@ -186,7 +193,7 @@ RESPONSE_RECORDS: tuple[ResponseRecord, ...] = (
     ),
     ResponseRecord(
         key="fisher1997", source="fisher1997", disease="metastatic renal cell carcinoma",
-        series="update of the Fyfe 1995 patients to June 1996",
+        series="update of the Fyfe 1995 patients to June 1996", update_of="fyfe1995",
         patients=255, complete=17, partial=20, published_orr_percent=15.0,
         median_response_months=54.0, median_pr_months=20.0,
         durability="median response duration 54 months (3 to 107+); median CR duration not "
@@ -194,7 +201,7 @@ RESPONSE_RECORDS: tuple[ResponseRecord, ...] = (
     ),
     ResponseRecord(
         key="fisher2000", source="fisher2000", disease="metastatic renal cell carcinoma",
-        series="update of the Fyfe 1995 patients to December 1998",
+        series="update of the Fyfe 1995 patients to December 1998", update_of="fisher1997",
         patients=255, complete=17, partial=20, published_orr_percent=15.0,
         median_pr_months=20.0,
         durability="median CR duration not reached, at least 80 months (7 to 131+)",
@@ -204,7 +211,19 @@ RESPONSE_RECORDS: tuple[ResponseRecord, ...] = (
         series="NCI Surgery Branch, 720,000 IU/kg, melanoma and renal cell carcinoma",
         patients=409, complete=33, partial=37,
         durability="27 of 33 complete responses ongoing at 39 to more than 148 months",
-        note="complete-response rate 6.6% in melanoma and 9.3% in renal cell carcinoma",
+        note="complete-response rate 6.6% in melanoma and 9.3% in renal cell carcinoma; a single "
+             "centre whose patients overlap the pooled trials above (the NCI contributed trials to "
+             "them), so it is not an independent series",
+    ),
+    ResponseRecord(
+        key="klapper2008", source="klapper2008", disease="metastatic renal cell carcinoma",
+        series="NCI Surgery Branch, 1986-2006, high-dose IL-2 alone",
+        patients=259, complete=23, partial=30, published_orr_percent=20.0,
+        durability="every partial responder had relapsed at last follow-up, but only 4 of 23 "
+                   "complete responders",
+        treatment_deaths=2,
+        note="the kidney-cancer patients of the same centre as rosenberg1998, followed for longer "
+             "and with later patients added; not independent of that series",
     ),
 )
 
@@ -215,6 +234,31 @@ def record(key: str) -> ResponseRecord:
     """The record with source ``key`` (``"atkins1999"``, ``"fyfe1995"``, ...)."""
     check_choice("key", key, list(_BY_KEY))
     return _BY_KEY[key]
+
+
+def cohorts() -> tuple[tuple[ResponseRecord, ...], ...]:
+    """The records grouped by cohort: each group is a first report followed by its updates
+    (the same patients with longer follow-up), in the order of :data:`RESPONSE_RECORDS`."""
+    groups: list[list[ResponseRecord]] = []
+    where: dict[str, int] = {}
+    for rec in RESPONSE_RECORDS:
+        if rec.update_of is None:
+            where[rec.key] = len(groups)
+            groups.append([rec])
+        else:
+            i = where[rec.update_of]
+            where[rec.key] = i
+            groups[i].append(rec)
+    return tuple(tuple(g) for g in groups)
+
+
+def latest(key: str) -> ResponseRecord:
+    """The most recent update of the cohort that ``key`` belongs to."""
+    check_choice("key", key, list(_BY_KEY))
+    for group in cohorts():
+        if any(r.key == key for r in group):
+            return group[-1]
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def published_ci_matches(rec: ResponseRecord, level: float | None = None) -> bool:

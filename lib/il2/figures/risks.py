@@ -14,7 +14,7 @@ from typing import Any, Callable
 import numpy as np
 from matplotlib.figure import Figure
 
-from il2 import therapy, toxicity, units
+from il2 import pk, toxicity, units
 from il2.explore import Choice, Explorer, Slider, explore
 from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure
 from il2.toxicity import adverse_events, fluids
@@ -27,6 +27,8 @@ __all__ = [
     "starling_figure",
     "course_figure",
     "fever_figure",
+    "circulation_figure",
+    "single_dose_fever",
     "management_figure",
     "window_figure",
     "window_result",
@@ -38,6 +40,10 @@ __all__ = [
 
 _DAY_H = 24.0
 _HOLD = toxicity.ManagementParameters().hold_systolic_mmHg
+#: Textor's IV fluid on top of maintenance (derived in il2.toxicity.course from the record).
+_FLUID = toxicity.ManagementParameters().fluid_ml_per_h
+_TEXTOR = toxicity.measured.TEXTOR_COURSE
+_TEXTOR_DAY = _TEXTOR.days
 #: Daily doses scanned for the therapeutic window (IU/kg/day); the label's is 1.8 million.
 WINDOW_DAILY_DOSES = 1.8e6 * 2.0 ** np.arange(-5, 2)
 #: Panel colours: quantities of the house palette (plasma for albumin, interstitium for weight).
@@ -53,8 +59,8 @@ _SCHEDULE_MARK = ("o", "s", "^")
 
 
 def efficacy_threshold_pM() -> float:
-    """The NK-cell threshold of the therapy chapter (pSTAT5 EC50 after 1 h, :func:`il2.therapy.threshold_pM`)."""
-    return float(therapy.threshold_pM("NK"))
+    """The NK-cell threshold of the therapy chapter (:func:`il2.toxicity.window.efficacy_threshold_pM`)."""
+    return toxicity.window.efficacy_threshold_pM()
 
 
 @functools.lru_cache(maxsize=4)
@@ -126,6 +132,13 @@ class RisksNumbers:
     nk_threshold_iu_ml: float
     label_hours_above: float
     label_daily_dose: float
+    fever_onset_h: float
+    chills_onset_h: float
+    max_heart_rate: float
+    heart_rate0: float
+    cardiac_output_at_nadir: float
+    cardiac_output0: float
+    resistance_at_nadir: float
 
 
 def chapter_numbers() -> RisksNumbers:
@@ -142,6 +155,7 @@ def chapter_numbers() -> RisksNumbers:
     thr = efficacy_threshold_pM()
     w = window_result()
     label = int(np.argmin(np.abs(w.daily_doses_iu_per_kg - 1.8e6)))
+    nadir = int(np.argmin(c.systolic_pressure_mmHg))
     return RisksNumbers(
         plasma_l=b.plasma_volume_l,
         interstitial_l=b.interstitial_volume_l,
@@ -189,14 +203,23 @@ def chapter_numbers() -> RisksNumbers:
         nk_threshold_iu_ml=float(units.pM_to_iu_per_ml(thr)),
         label_hours_above=float(w.hours_above_threshold[0, label]),
         label_daily_dose=float(w.daily_doses_iu_per_kg[label]),
+        fever_onset_h=single_dose_fever().onset_h(),
+        chills_onset_h=single_dose_fever().chills_onset_h(),
+        max_heart_rate=c.max_heart_rate_bpm,
+        heart_rate0=float(c.heart_rate_bpm[0]),
+        cardiac_output_at_nadir=float(c.cardiac_output_l_per_min[nadir]),
+        cardiac_output0=float(c.cardiac_output_l_per_min[0]),
+        resistance_at_nadir=float(c.resistance_ratio[nadir]),
     )
 
 
 def adverse_event_table_markdown() -> str:
     """The label's adverse events (n = 525) as a MyST table, grouped by the book's mechanisms."""
-    lines = ["| Adverse event | Patients (%) | Mechanism in this chapter |", "|---|---:|---|"]
+    lines = ["| Adverse event | Patients (%) | Mechanism in this chapter | In the model |", "|---|---:|---|---|"]
     for a in adverse_events.adverse_event_table():
-        lines.append(f"| {a.name} | {a.percent:.0f} | {a.mechanism} |")
+        mark = "†" if a.name in adverse_events.RATES_NOT_RECHECKED else ""
+        name = f"{a.name} ({a.note})" if a.note else a.name
+        lines.append(f"| {name} | {a.percent:.0f}{mark} | {a.mechanism} | {'yes' if a.modelled else ''} |")
     return "\n".join(lines)
 
 
@@ -282,7 +305,8 @@ def course_figure() -> Figure:
     ax.plot(days, c.interstitial_volume_l - c.interstitial_volume_l[0], color=_C["tissue"], lw=1.0,
             ls="--", label="interstitial fluid")
     ax.plot(days, c.plasma_volume_l - c.plasma_volume_l[0], color=_C["plasma"], lw=1.0, label="plasma")
-    ax.plot([5.0], [4.0], "D", color="black", ms=5, clip_on=False, label="Textor et al., day 5")
+    ax.plot([_TEXTOR_DAY], [_TEXTOR.weight_gain_kg], "D", color="black", ms=5, clip_on=False,
+            label=f"Textor et al., day {_TEXTOR_DAY:g}")
     ax.axhline(0, color="black", lw=0.6)
     ax.set_xlabel("day of the course")
     ax.set_ylabel("change (kg or L)")
@@ -291,7 +315,8 @@ def course_figure() -> Figure:
     ax = axes[1, 1]
     ax.plot(days, c.albumin_g_per_dl, color=_C["plasma"], lw=1.8, label="serum")
     ax.plot(days, c.interstitial_albumin_g_per_dl, color=_C["tissue"], lw=1.2, ls="--", label="interstitial")
-    ax.plot([0.0, 5.0], [3.6, 2.2], "D", color="black", ms=5, clip_on=False, label="Textor et al.")
+    ax.plot([0.0, _TEXTOR_DAY], [_TEXTOR.albumin_before_g_per_dl, _TEXTOR.albumin_after_g_per_dl], "D",
+            color="black", ms=5, clip_on=False, label="Textor et al.")
     ax.set_ylim(0, 4)
     ax.set_xlabel("day of the course")
     ax.set_ylabel("albumin (g/dL)")
@@ -302,26 +327,71 @@ def course_figure() -> Figure:
     return fig
 
 
+@functools.lru_cache(maxsize=2)
+def single_dose_fever(dose_iu_per_kg: float = 600_000.0) -> toxicity.fever.FeverResult:
+    """Fever after one label infusion (70 kg), on a 2-min grid over 12 h."""
+    t = np.arange(0.0, 12.0 + 1e-9, toxicity.course.DEFAULT_STEP_H)
+    c = pk.concentration_iu_per_ml(t, [0.0], [dose_iu_per_kg * 70.0], infusion_h=0.25, weight_kg=70.0)
+    return toxicity.fever_response(t, c)
+
+
 def fever_figure() -> Figure:
-    """The first day: each infusion is followed by a chill, then fever (pyrogen response)."""
+    """The first day: each infusion is followed hours later by a chill, then fever; the onset
+    after the first dose set against the latency Michie et al. measured after a bolus."""
     c = _course()
     keep = c.t_h <= 24.0
     t = c.t_h[keep]
     f = toxicity.fever_response(t, c.iu_per_ml[keep])
-    fig, ax = new_figure(width_in=7.0, height_in=3.2)
+    m = toxicity.MICHIE_FEVER
+    fig, ax = new_figure(width_in=7.0, height_in=3.4)
+    ymin, ymax = 36.8, 40.5
+    ax.axvspan(m.onset_earliest_h, m.onset_latest_h, color=_C["grey"], alpha=0.25, lw=0,
+               label="fever onset after a bolus\n(Michie et al. 1988)")
     ax.plot(t, f.set_point_c, color=_C["grey"], lw=1.2, ls="--", label="hypothalamic set point")
     ax.plot(t, f.temperature_c, color=_C["pressure"], lw=1.8, label="core temperature")
-    ymin = 36.8
-    ax.fill_between(t, ymin, 40.5, where=f.chills, color=_C["plasma"], alpha=0.3, lw=0, label="chills")
+    ax.fill_between(t, ymin, ymax, where=f.chills, color=_C["plasma"], alpha=0.3, lw=0, label="chills")
+    ax.axhline(f.fever_threshold_c, color="black", lw=0.6, ls=":")
+    onset = f.onset_h()
+    ax.plot([onset], [f.fever_threshold_c], "o", color=_C["pressure"], ms=5, clip_on=False,
+            label=f"model: fever at {onset:.1f} h")
     doses = c.scheduled_times_h[c.scheduled_times_h <= 24.0]
     for d in doses:
         ax.axvline(d, color=_C["il2"], lw=0.8, ls=":")
-    ax.set_ylim(ymin, 40.5)
+    ax.set_ylim(ymin, ymax)
     ax.set_xlim(0, 24)
     ax.set_xticks(np.arange(0, 25, 4))
     ax.set_xlabel("hours after the first dose (dotted lines: infusions)")
     ax.set_ylabel("temperature (°C)")
-    ax.legend(fontsize=8.5, loc="upper right")
+    ax.legend(fontsize=7.5, loc="upper right", ncol=2)
+    return fig
+
+
+def circulation_figure() -> Figure:
+    """The hyperdynamic circulation of the course: heart rate, cardiac output and vascular
+    resistance, with the heart rates Fragasso et al. measured before and after five days."""
+    c = _course()
+    days = c.t_h / _DAY_H
+    fr = toxicity.measured.FRAGASSO_1994
+    hp = toxicity.HaemodynamicParameters()
+    fig, (ax1, ax2) = new_figure(1, 2, width_in=8.0, height_in=3.3)
+    ax1.plot(days, c.heart_rate_bpm, color=_C["pressure"], lw=1.5, label="model")
+    ax1.plot([0.0, 5.0], [fr.heart_rate_before_bpm, fr.heart_rate_during_bpm], "D", color="black", ms=5,
+             clip_on=False, label="Fragasso et al. 1994 (before, end)")
+    ax1.set_ylabel("heart rate (beats/min)")
+    ax1.set_title("Tachycardia")
+    ax1.legend(fontsize=7.5, loc="lower right")
+    ax2.plot(days, c.cardiac_output_l_per_min / hp.cardiac_output_l_per_min, color=_C["pressure"], lw=1.5,
+             label="cardiac output")
+    ax2.plot(days, c.resistance_ratio, color=_C["tissue"], lw=1.5, ls="--", label="vascular resistance")
+    ax2.plot(days, c.mean_pressure_mmHg / hp.mean_pressure_mmHg, color=_C["grey"], lw=1.2, ls=":",
+             label="mean pressure")
+    ax2.axhline(1.0, color="black", lw=0.6)
+    ax2.set_ylabel("relative to baseline")
+    ax2.set_title("Flow up, resistance down")
+    ax2.legend(fontsize=7.5, loc="upper left")
+    for a in (ax1, ax2):
+        a.set_xlabel("day of the course")
+        a.set_xlim(0, days[-1])
     return fig
 
 
@@ -387,7 +457,7 @@ def window_figure() -> Figure:
 # ---------------------------------------------------------------------------------------
 
 
-def _explorer_model(dose_iu_per_kg: float = 600_000.0, fluid_ml_per_h: float = 58.0,
+def _explorer_model(dose_iu_per_kg: float = 600_000.0, fluid_ml_per_h: float = _FLUID,
                     vasopressor: float = 0.0) -> toxicity.CourseResult:
     return toxicity.simulate_course(toxicity.five_day_regimen(float(dose_iu_per_kg)),
                                     fluid_ml_per_h=float(fluid_ml_per_h), vasopressor=float(vasopressor))
@@ -405,13 +475,14 @@ def _explorer_view(result: toxicity.CourseResult, fig: Figure, **values: Any) ->
     ax.set_title(f"{result.doses_held} of {result.given.size} doses held", fontsize=10)
     ax = axes[1]
     ax.plot(days, result.weight_kg - result.weight_at_start_kg, color=_C["tissue"], lw=1.6)
-    ax.plot([5.0], [4.0], "D", color="black", ms=4, clip_on=False)
+    ax.plot([_TEXTOR_DAY], [_TEXTOR.weight_gain_kg], "D", color="black", ms=4, clip_on=False)
     ax.set_ylim(-1, 14)
     ax.set_ylabel("weight gain (kg)")
     ax.set_title(f"max {result.weight_gain_kg:.1f} kg", fontsize=10)
     ax = axes[2]
     ax.plot(days, result.albumin_g_per_dl, color=_C["plasma"], lw=1.6)
-    ax.plot([0.0, 5.0], [3.6, 2.2], "D", color="black", ms=4, clip_on=False)
+    ax.plot([0.0, _TEXTOR_DAY], [_TEXTOR.albumin_before_g_per_dl, _TEXTOR.albumin_after_g_per_dl], "D",
+            color="black", ms=4, clip_on=False)
     ax.set_ylim(1, 4)
     ax.set_ylabel("serum albumin (g/dL)")
     ax.set_title(f"lowest {result.albumin_nadir_g_per_dl:.1f} g/dL", fontsize=10)
@@ -435,7 +506,8 @@ def dose_explorer() -> Explorer:
         _explorer_model, _explorer_view,
         [Slider("dose_iu_per_kg", "Dose per infusion", 60_000.0, 720_000.0, 600_000.0, steps=9,
                 log=True, unit="IU/kg"),
-         Choice("fluid_ml_per_h", "IV fluid", [("none", 0.0), ("58 mL/h (Textor)", 58.0)], 58.0)],
+         Choice("fluid_ml_per_h", "IV fluid", [("none", 0.0), (f"{_FLUID:.0f} mL/h (Textor)", _FLUID)],
+                _FLUID)],
         fixed={"vasopressor": 0.0}, alt=_alt("{dose_iu_per_kg}", "{fluid_ml_per_h}", "no vasopressor"),
         title="Dose and toxicity", **_SIZE,
     )
@@ -445,7 +517,7 @@ def fluid_explorer() -> Explorer:
     """IV fluid rate on top of maintenance: more fluid props up pressure and feeds the oedema."""
     return explore(
         _explorer_model, _explorer_view,
-        [Slider("fluid_ml_per_h", "IV fluid", 0.0, 240.0, 58.0, steps=9, unit="mL/h")],
+        [Slider("fluid_ml_per_h", "IV fluid", 0.0, 240.0, _FLUID, steps=9, unit="mL/h")],
         fixed={"dose_iu_per_kg": 600_000.0, "vasopressor": 0.0},
         alt=_alt("600,000 IU/kg", "{fluid_ml_per_h}", "no vasopressor"),
         title="Fluids: pressure against oedema", **_SIZE,
@@ -457,8 +529,8 @@ def vasopressor_explorer() -> Explorer:
     return explore(
         _explorer_model, _explorer_view,
         [Slider("vasopressor", "Vasopressor ceiling (rise in resistance)", 0.0, 1.5, 0.0, steps=7)],
-        fixed={"dose_iu_per_kg": 600_000.0, "fluid_ml_per_h": 58.0},
-        alt=_alt("600,000 IU/kg", "58 mL/h", "a vasopressor titrated to systolic 95 mmHg with "
+        fixed={"dose_iu_per_kg": 600_000.0, "fluid_ml_per_h": _FLUID},
+        alt=_alt("600,000 IU/kg", f"{_FLUID:.0f} mL/h", "a vasopressor titrated to systolic 95 mmHg with "
                  "ceiling {vasopressor} (fractional rise in vascular resistance)"),
         title="Vasopressors: pressure without repair", **_SIZE,
     )

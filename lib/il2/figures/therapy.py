@@ -367,24 +367,39 @@ def expansion_figure(weight_kg: float = 70.0) -> Figure:
 
 
 def outcomes_figure() -> Figure:
-    """Objective and complete response rates with exact 95% confidence intervals."""
-    recs = outcomes.RESPONSE_RECORDS
-    fig, ax = new_figure(width_in=7.0, height_in=3.2)
-    y = np.arange(len(recs))[::-1]
-    for yi, rec in zip(y, recs):
-        orr = rec.orr_ci(0.95)
-        cr = rec.cr_ci(0.95)
-        ax.errorbar(100 * orr.estimate, yi + 0.12, xerr=[[100 * (orr.estimate - orr.low)],
-                    [100 * (orr.high - orr.estimate)]], fmt="o", color=QUANTITY_COLORS["IL-2"],
-                    capsize=3, label="objective response" if yi == y[0] else None)
-        ax.errorbar(100 * cr.estimate, yi - 0.12, xerr=[[100 * (cr.estimate - cr.low)],
-                    [100 * (cr.high - cr.estimate)]], fmt="s", color=CELL_COLORS["CD8"],
-                    capsize=3, label="complete response" if yi == y[0] else None)
-    labels = [f"{r.key[:-4].capitalize()} {r.key[-4:]}\n{_short(r.disease)}, n={r.patients}" for r in recs]
+    """Objective and complete response rates with exact 95% confidence intervals, one row per
+    cohort: a cohort reported again with longer follow-up (Fyfe 1995, then Fisher 1997 and 2000)
+    is drawn at its latest counts, with its first report as hollow markers."""
+    groups = outcomes.cohorts()
+    fig, ax = new_figure(width_in=7.0, height_in=3.0)
+    y = np.arange(len(groups))[::-1]
+
+    def bar(ci: outcomes.BinomialCI, yy: float, **kw: object) -> None:
+        ax.errorbar(100 * ci.estimate, yy, xerr=[[100 * (ci.estimate - ci.low)], [100 * (ci.high - ci.estimate)]],
+                    capsize=3, **kw)
+
+    for yi, group in zip(y, groups):
+        last, first = group[-1], group[0]
+        first_row = yi == y[0]
+        bar(last.orr_ci(0.95), yi + 0.12, fmt="o", color=QUANTITY_COLORS["IL-2"],
+            label="objective response" if first_row else None)
+        bar(last.cr_ci(0.95), yi - 0.12, fmt="s", color=CELL_COLORS["CD8"],
+            label="complete response" if first_row else None)
+        if len(group) > 1:
+            ax.plot(100 * first.orr_ci(0.95).estimate, yi + 0.12, "o", mfc="none", color=QUANTITY_COLORS["IL-2"])
+            ax.plot(100 * first.cr_ci(0.95).estimate, yi - 0.12, "s", mfc="none", color=CELL_COLORS["CD8"],
+                    label=f"first report ({first.key[-4:]})")
+    labels = []
+    for group in groups:
+        first, last = group[0], group[-1]
+        name = f"{first.key[:-4].capitalize()} {first.key[-4:]}"
+        if len(group) > 1:
+            name += f" (update {last.key[-4:]})"
+        labels.append(f"{name}\n{_short(first.disease)}, n={first.patients}")
     ax.set_yticks(y, labels, fontsize=8.5)
     ax.set_xlabel("patients responding (%), exact 95% CI")
     ax.set_xlim(0, 35)
-    ax.legend(loc="lower right", fontsize=8.5)
+    ax.legend(loc="lower right", fontsize=8)
     return fig
 
 
@@ -394,22 +409,31 @@ def _short(disease: str) -> str:
 
 
 def response_table_markdown(level: float = 0.95) -> str:
-    """The published series as a MyST table with exact CIs computed here and the sources cited."""
+    """The published series as a MyST table with exact CIs computed here and the sources cited.
+
+    Updates of a cohort (the same patients, longer follow-up) follow their first report, marked
+    as updates, so that one cohort is not read as several series."""
     head = (f"| Series | Disease | Patients | CR | PR | Objective response, exact {100 * level:g}% CI "
             "| Published | Durability |\n|---|---|---|---|---|---|---|---|")
     rows = [head]
-    for r in outcomes.RESPONSE_RECORDS:
-        ci = r.orr_ci(level)
-        pub = "—"
-        if r.published_orr_percent is not None:
-            pub = f"{r.published_orr_percent:g}%"
-            if r.published_ci_percent is not None:
-                lo, hi = r.published_ci_percent
-                pub += f" ({100 * r.published_ci_level:g}% CI {lo:g}–{hi:g}%)"
-        rows.append(
-            f"| {{cite:t}}`{r.source}` | {_short(r.disease)} | {r.patients} | {r.complete} | {r.partial} "
-            f"| {ci.percent()} | {pub} | {r.durability} |"
-        )
+    for group in outcomes.cohorts():
+        for r in group:
+            ci = r.orr_ci(level)
+            pub = "—"
+            if r.published_orr_percent is not None:
+                pub = f"{r.published_orr_percent:g}%"
+                if r.published_ci_percent is not None:
+                    lo, hi = r.published_ci_percent
+                    pub += f" ({100 * r.published_ci_level:g}% CI {lo:g}–{hi:g}%)"
+            series = f"{{cite:t}}`{r.source}`"
+            patients = f"{r.patients}"
+            if r.update_of is not None:
+                series = f"↳ update: {series}"
+                patients = f"same {r.patients}"
+            rows.append(
+                f"| {series} | {_short(r.disease)} | {patients} | {r.complete} | {r.partial} "
+                f"| {ci.percent()} | {pub} | {r.durability} |"
+            )
     return "\n".join(rows)
 
 

@@ -9,11 +9,14 @@ Modules, each named after the biology it models:
 - :mod:`il2.toxicity.course`: a treatment course with fluids, vasopressors and dose holds
 - :mod:`il2.toxicity.window`: efficacy against toxicity across doses and schedules
 - :mod:`il2.toxicity.adverse_events`: the label's adverse-event incidences
+- :mod:`il2.toxicity.measured`: published measurements (Textor's course, fever latency, haemodynamics)
 
-Imports: :mod:`il2.pk` and the layers below it (units, registry, validation).
+Imports: :mod:`il2.pk` and the layers below it (units, registry, validation); the therapeutic
+window also :mod:`il2.therapy` and :mod:`il2.receptors`, for its receptor-model threshold.
 """
 
-from il2.toxicity import adverse_events, course, endothelium, fever, fluids, haemodynamics, window  # noqa: F401
+from il2.toxicity import adverse_events, course, endothelium, fever, fluids, haemodynamics, measured, window  # noqa: F401
+from il2.toxicity.measured import MICHIE_FEVER, TEXTOR_COURSE  # noqa: F401
 from il2.toxicity.adverse_events import ADVERSE_EVENTS, AdverseEvent, adverse_event_table  # noqa: F401
 from il2.toxicity.course import (  # noqa: F401
     CourseResult,

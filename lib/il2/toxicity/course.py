@@ -47,6 +47,7 @@ from il2.toxicity import endothelium as _endo
 from il2.toxicity import fever as _fever
 from il2.toxicity import fluids as _fluids
 from il2.toxicity import haemodynamics as _haemo
+from il2.toxicity.measured import TEXTOR_COURSE
 from il2.validation import check_array, check_scalar
 
 __all__ = [
@@ -69,6 +70,16 @@ DEFAULT_TAIL_H = 16.0
 _ML_PER_L = 1000.0
 
 
+def _maintenance_ml_per_h(weight_kg: float, params: _haemo.HaemodynamicParameters) -> float:
+    return (params.urine_ml_per_h + params.other_losses_ml_per_h) * weight_kg / params.reference_weight_kg
+
+
+_HP0 = _haemo.HaemodynamicParameters()
+#: Textor's mean intake (mL/h) less the maintenance intake of the reference adult: the IV fluid
+#: on top of maintenance that gives the model patient Textor's total (derived, not typed).
+_TEXTOR_IV_ML_PER_H = TEXTOR_COURSE.fluid_ml_per_h - _maintenance_ml_per_h(_HP0.reference_weight_kg, _HP0)
+
+
 @register("Capillary leak: management")
 @dataclass(frozen=True)
 class ManagementParameters(CitedParameters):
@@ -84,10 +95,11 @@ class ManagementParameters(CitedParameters):
         note="modelling choice: a few mmHg above the hold threshold, so that doses can go on",
     )
     fluid_ml_per_h: float = cited(
-        58.0, "mL/h", "Default IV fluid on top of maintenance intake during the course",
+        _TEXTOR_IV_ML_PER_H, "mL/h", "Default IV fluid on top of maintenance intake during the course",
         "textor1987", low=0,
-        note="derived: Textor's 18.4 L over 5 days (153 mL/h) minus the 95.5 mL/h maintenance "
-             "intake that balances baseline losses",
+        note=f"derived: Textor's {TEXTOR_COURSE.fluid_l:g} L over {TEXTOR_COURSE.days:g} days "
+             f"({TEXTOR_COURSE.fluid_ml_per_h:.0f} mL/h, il2.toxicity.measured.TEXTOR_COURSE) minus "
+             "the maintenance intake that balances baseline losses",
     )
 
 
@@ -140,6 +152,11 @@ class CourseResult:
         Effect of the titrated vasopressor (fractional rise in vascular resistance).
     urine_ml_per_h
         Urine flow.
+    cardiac_output_l_per_min, heart_rate_bpm
+        Cardiac output and heart rate of the reflex-corrected, hyperdynamic circulation
+        (:func:`il2.toxicity.haemodynamics.circulation`).
+    resistance_ratio
+        Systemic vascular resistance relative to baseline (IL-2 effect and vasopressor).
     haematocrit
         Fraction of blood volume that is red cells.
     temperature_c
@@ -178,6 +195,9 @@ class CourseResult:
     systolic_pressure_mmHg: NDArray[np.float64]
     vasopressor: NDArray[np.float64]
     urine_ml_per_h: NDArray[np.float64]
+    cardiac_output_l_per_min: NDArray[np.float64]
+    heart_rate_bpm: NDArray[np.float64]
+    resistance_ratio: NDArray[np.float64]
     haematocrit: NDArray[np.float64]
     temperature_c: NDArray[np.float64]
     chills: NDArray[np.bool_]
@@ -216,6 +236,11 @@ class CourseResult:
         return float(np.min(self.systolic_pressure_mmHg))
 
     @property
+    def max_heart_rate_bpm(self) -> float:
+        """Highest heart rate, beats per minute."""
+        return float(np.max(self.heart_rate_bpm))
+
+    @property
     def max_temperature_c(self) -> float:
         """Highest core temperature, °C."""
         return float(np.max(self.temperature_c))
@@ -240,7 +265,7 @@ def maintenance_intake_ml_per_h(
 ) -> float:
     """Fluid intake that balances baseline urine and other losses (mL/h) (reference ``guyton2021``)."""
     w = check_scalar("weight_kg", weight_kg, 0.0, 500.0, low_open=True)
-    return (params.urine_ml_per_h + params.other_losses_ml_per_h) * w / params.reference_weight_kg
+    return _maintenance_ml_per_h(w, params)
 
 
 def five_day_regimen(dose_iu_per_kg: float | None = None, interval_h: float | None = None) -> pk.Regimen:
@@ -300,15 +325,17 @@ class _Flows(NamedTuple):
 
 
 def _flows(pt: _Patient, vp: Any, vi: Any, mp: Any, mi: Any, e: Any, ops: ModuleType) -> _Flows:
-    """The model equations (module docstring): Starling filtration, albumin flux, lymph,
-    blood pressure with the titrated vasopressor, and urine, for state ``(vp, vi, mp, mi)`` and
-    activation ``e``. ``ops`` is :mod:`math` for floats or :mod:`numpy` for arrays."""
+    """The model equations (module docstring) for state ``(vp, vi, mp, mi)`` and activation
+    ``e``: the same kernels the public functions of :mod:`~il2.toxicity.endothelium`,
+    :mod:`~il2.toxicity.fluids` and :mod:`~il2.toxicity.haemodynamics` wrap after checking
+    their inputs. ``ops`` is :mod:`math` for floats (inside the solver) or :mod:`numpy` for
+    arrays (when the result is assembled)."""
     k, base, endo, haemo = pt.k, pt.base, pt.endo, pt.haemo
     cp = mp / vp
     ci = mi / vi
-    sigma = base.reflection_coefficient * (1.0 - endo.reflection_drop * e)
+    sigma = _endo._reflection(e, base.reflection_coefficient, endo)
     ratio = vp / base.plasma_volume_l
-    tone = 1.0 - endo.vasodilation * e
+    tone = _endo._tone(e, endo)
     pressor = 0.0 * tone
     if pt.vasopressor > 0.0:
         pressor = _haemo._pressor(ratio, tone, pt.vasopressor, pt.target_sbp, haemo)
@@ -317,13 +344,12 @@ def _flows(pt: _Patient, vp: Any, vi: Any, mp: Any, mi: Any, e: Any, ops: Module
     p_i = _fluids._interstitial_pressure(vi, k, ops)
     pc = base.capillary_pressure_mmHg * _haemo._autoregulation(mean, haemo)
     dl = _fluids.DL_PER_L
-    jv = base.filtration_coefficient_l_per_h_mmHg * (1.0 + endo.filtration_gain * e) * (
-        (pc - p_i) - sigma * (_fluids._cop(cp / dl, k) - _fluids._cop(ci / dl, k))
+    jv = _fluids._starling(
+        base.filtration_coefficient_l_per_h_mmHg * _endo._kf_multiplier(e, endo), pc, p_i, sigma,
+        _fluids._cop(cp / dl, k), _fluids._cop(ci / dl, k),
     )
-    upwind = ci + (cp - ci) * (jv >= 0.0)
-    js = jv * (1.0 - sigma) * upwind + base.permeability_surface_l_per_h * (
-        1.0 + endo.albumin_permeability_gain * e
-    ) * (cp - ci)
+    js = _fluids._albumin_flux(jv, sigma, base.permeability_surface_l_per_h * _endo._ps_multiplier(e, endo),
+                               cp, ci)
     return _Flows(
         plasma_albumin_g_per_l=cp, interstitial_albumin_g_per_l=ci, interstitial_pressure_mmHg=p_i,
         filtration_l_per_h=jv, albumin_flux_g_per_h=js, lymph_l_per_h=_fluids._lymph(p_i, k, ops),
@@ -400,6 +426,7 @@ def _assemble(pt: _Patient, t: NDArray[np.float64], c: NDArray[np.float64],
     vp, vi, mp, mi, ucum = y
     fl = _flows(pt, vp, vi, mp, mi, e, np)
     fev = _fever._fever(t, c, params.fever)
+    q_ratio, hr_ratio = _haemo._flow_and_rate(vp / base.plasma_volume_l, fl.tone, fl.mean_mmHg, h)
     elapsed = t - t[0]
     dl = _fluids.DL_PER_L
     return CourseResult(
@@ -413,6 +440,9 @@ def _assemble(pt: _Patient, t: NDArray[np.float64], c: NDArray[np.float64],
         mean_pressure_mmHg=fl.mean_mmHg, systolic_pressure_mmHg=fl.mean_mmHg + 2.0 * fl.pulse_mmHg / 3.0,
         vasopressor=np.broadcast_to(np.asarray(fl.pressor, dtype=float), t.shape).copy(),
         urine_ml_per_h=fl.urine_l_per_h * _ML_PER_L,
+        cardiac_output_l_per_min=q_ratio * h.cardiac_output_l_per_min * pt.scale,
+        heart_rate_bpm=hr_ratio * h.heart_rate_bpm,
+        resistance_ratio=np.broadcast_to(np.asarray(fl.tone, dtype=float), t.shape).copy(),
         haematocrit=_haemo.haematocrit(vp, base.plasma_volume_l, h),
         temperature_c=fev.temperature_c, chills=fev.chills,
         fluid_in_l=pt.inflow_l_per_h * elapsed, urine_out_l=ucum,

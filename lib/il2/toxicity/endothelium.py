@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -201,12 +202,34 @@ def activation(
     return _activation_from_mediator(_mediator(t, c, m0, params), params)
 
 
+# --- kernels: one formula per effect, shared by the public functions below and by the course
+# integrator (:mod:`il2.toxicity.course`), which calls them with plain floats inside the ODE
+# right-hand side and with arrays afterwards. They do no input checks.
+
+
+def _kf_multiplier(e: Any, p: EndotheliumParameters) -> Any:
+    return 1.0 + p.filtration_gain * e
+
+
+def _ps_multiplier(e: Any, p: EndotheliumParameters) -> Any:
+    return 1.0 + p.albumin_permeability_gain * e
+
+
+def _reflection(e: Any, sigma0: float, p: EndotheliumParameters) -> Any:
+    return sigma0 * (1.0 - p.reflection_drop * e)
+
+
+def _tone(e: Any, p: EndotheliumParameters) -> Any:
+    """Resistance relative to baseline without drug, :math:`1 - vE`."""
+    return 1.0 - p.vasodilation * e
+
+
 def filtration_multiplier(
     activation_level: ArrayLike, params: EndotheliumParameters = EndotheliumParameters()
 ) -> NDArray[np.float64]:
     """Factor :math:`1 + gE` multiplying the filtration coefficient :math:`K_f`."""
     e = check_array("activation_level", activation_level, 0.0, 1.0)
-    return 1.0 + params.filtration_gain * e
+    return _kf_multiplier(e, params)
 
 
 def albumin_permeability_multiplier(
@@ -214,7 +237,7 @@ def albumin_permeability_multiplier(
 ) -> NDArray[np.float64]:
     """Factor :math:`1 + hE` multiplying the albumin permeability-surface product :math:`PS`."""
     e = check_array("activation_level", activation_level, 0.0, 1.0)
-    return 1.0 + params.albumin_permeability_gain * e
+    return _ps_multiplier(e, params)
 
 
 def reflection_coefficient(
@@ -225,7 +248,7 @@ def reflection_coefficient(
     r""":math:`\sigma = \sigma_0 (1 - dE)`: the capillary wall holds back less albumin."""
     e = check_array("activation_level", activation_level, 0.0, 1.0)
     s0 = check_scalar("baseline_sigma", baseline_sigma, 0.0, 1.0)
-    return s0 * (1.0 - params.reflection_drop * e)
+    return _reflection(e, s0, params)
 
 
 def vascular_tone(
@@ -240,4 +263,4 @@ def vascular_tone(
     """
     e = check_array("activation_level", activation_level, 0.0, 1.0)
     u = check_array("vasopressor", vasopressor, 0.0, 5.0)
-    return (1.0 - params.vasodilation * e) * (1.0 + u)
+    return _tone(e, params) * (1.0 + u)

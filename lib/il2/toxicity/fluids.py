@@ -274,6 +274,20 @@ def _lymph(pi_mmHg: Any, k: FluidConstants, ops: ModuleType) -> Any:
     return k.lymph_max_l_per_h / (1.0 + ops.exp(-(pi_mmHg - k.lymph_half_mmHg) / k.lymph_width_mmHg))
 
 
+def _starling(kf: Any, pc: Any, pi: Any, sigma: Any, cop_p: Any, cop_i: Any) -> Any:
+    """Starling filtration :math:`K_f[(P_c - P_i) - \\sigma(\\pi_p - \\pi_i)]` (no checks)."""
+    return kf * ((pc - pi) - sigma * (cop_p - cop_i))
+
+
+def _albumin_flux(jv: Any, sigma: Any, ps: Any, cp_g_per_l: Any, ci_g_per_l: Any) -> Any:
+    """Kedem-Katchalsky albumin flux with the upwind concentration (no checks; g/L in, g/h out).
+
+    ``(jv >= 0)`` is a bool for floats and a bool array for arrays; either multiplies as 0/1.
+    """
+    upwind = ci_g_per_l + (cp_g_per_l - ci_g_per_l) * (jv >= 0.0)
+    return jv * (1.0 - sigma) * upwind + ps * (cp_g_per_l - ci_g_per_l)
+
+
 # --- public, checked functions -------------------------------------------------------
 
 
@@ -387,7 +401,7 @@ def starling_filtration_l_per_h(
     sigma = check_array("reflection_coefficient", reflection_coefficient, 0.0, 1.0)
     cop_p = check_array("plasma_cop_mmHg", plasma_cop_mmHg, 0.0)
     cop_i = check_array("interstitial_cop_mmHg", interstitial_cop_mmHg, 0.0)
-    return kf * ((pc - pi) - sigma * (cop_p - cop_i))
+    return _starling(kf, pc, pi, sigma, cop_p, cop_i)
 
 
 def albumin_flux_g_per_h(
@@ -411,8 +425,7 @@ def albumin_flux_g_per_h(
     ps = check_array("permeability_surface_l_per_h", permeability_surface_l_per_h, 0.0)
     cp = check_array("plasma_albumin_g_per_dl", plasma_albumin_g_per_dl, 0.0) * DL_PER_L
     ci = check_array("interstitial_albumin_g_per_dl", interstitial_albumin_g_per_dl, 0.0) * DL_PER_L
-    upwind = np.where(jv >= 0, cp, ci)
-    return jv * (1.0 - sigma) * upwind + ps * (cp - ci)
+    return _albumin_flux(jv, sigma, ps, cp, ci)
 
 
 @dataclass(frozen=True)

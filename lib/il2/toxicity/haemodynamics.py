@@ -1,10 +1,12 @@
-r"""Blood pressure, urine output and haematocrit from plasma volume and vascular tone.
+r"""Blood pressure, heart rate, cardiac output, urine and haematocrit from plasma volume and tone.
 
-A deliberately small circulation model (references ``guyton2021``):
+A deliberately small circulation model (reference ``guyton2021``) with the hyperdynamic
+response that high-dose IL-2 produces (references ``ognibene1988``, ``fragasso1994``):
 
-* **Preload.** Cardiac output follows the filling of the circulation, which follows plasma
-  volume: :math:`Q/Q_0 = (V_p/V_{p,0})^{n}` (Frank-Starling mechanism and venous return;
-  the exponent is a modelling choice).
+* **Preload.** Without reflexes, cardiac output would follow the filling of the circulation,
+  which follows plasma volume: :math:`Q_\mathrm{open}/Q_0 = (V_p/V_{p,0})^{n}` (Frank-Starling
+  mechanism and venous return; the exponent is a modelling choice). Stroke volume follows the
+  same filling, :math:`SV/SV_0 = (V_p/V_{p,0})^{n}`.
 * **Tone.** Systemic vascular resistance relative to baseline is :math:`R/R_0`, lowered by the
   IL-2 effect and raised by vasopressors (:func:`il2.toxicity.endothelium.vascular_tone`).
 * **Baroreflex.** Without reflexes, :math:`\bar P \propto Q R`. The baroreceptor reflex
@@ -14,8 +16,17 @@ A deliberately small circulation model (references ``guyton2021``):
 
   .. math::
 
-      \bar P = \bar P_0 \left(\frac{Q}{Q_0}\,\frac{R}{R_0}\right)^{1/(1+G)}.
+      \bar P = \bar P_0 \left(\frac{V_p}{V_{p,0}}\right)^{n/(1+G)}
+               \left(\frac{R}{R_0}\right)^{1/(1+G)}.
 
+* **Hyperdynamic circulation.** The reflex restores pressure by driving the heart: cardiac
+  output is whatever carries the corrected pressure through the lowered resistance,
+  :math:`Q/Q_0 = (\bar P/\bar P_0)/(R/R_0)`, and the heart rate is cardiac output over stroke
+  volume, :math:`HR/HR_0 = (Q/Q_0)/(SV/SV_0)`. When the IL-2 effect halves the resistance at
+  normal filling, cardiac output and heart rate rise by :math:`\sqrt 2` (with :math:`G = 1`)
+  while pressure falls by the same factor: the warm, fast, low-resistance state of sepsis that
+  Ognibene and colleagues measured during IL-2 (reference ``ognibene1988``). The fall in
+  ejection fraction they also saw (a depressed myocardium) is not modelled.
 * **Capillary pressure** is autoregulated: it holds its baseline value while mean arterial
   pressure stays above the autoregulation limit :math:`P_\mathrm{auto}` and falls in
   proportion below it, :math:`P_c = P_{c,0}\,a(\bar P)/a(\bar P_0)` with the smooth minimum
@@ -50,7 +61,9 @@ from il2.validation import check_array, check_scalar
 __all__ = [
     "HaemodynamicParameters",
     "BloodPressure",
+    "Circulation",
     "blood_pressure",
+    "circulation",
     "capillary_pressure_mmHg",
     "titrated_vasopressor",
     "urine_output_ml_per_h",
@@ -71,9 +84,19 @@ class HaemodynamicParameters(CitedParameters):
         40.0, "mmHg", "Pulse pressure (systolic minus diastolic) at baseline", "guyton2021",
         low=0, low_open=True,
     )
+    heart_rate_bpm: float = cited(
+        72.0, "1/min", "Resting heart rate of the reference adult", "guyton2021",
+        low=0, low_open=True,
+    )
+    cardiac_output_l_per_min: float = cited(
+        5.0, "L/min", "Resting cardiac output of the reference adult (70 kg)", "guyton2021",
+        low=0, low_open=True,
+    )
     preload_exponent: float = cited(
-        1.0, "1", "Exponent linking cardiac output to plasma volume", "guyton2021", low=0,
-        note="modelling choice: cardiac output in proportion to plasma volume before reflexes",
+        1.0, "1", "Exponent linking stroke volume (and unreflexed cardiac output) to plasma volume",
+        "guyton2021", low=0,
+        note="modelling choice: stroke volume in proportion to plasma volume (Frank-Starling); "
+             "the baroreflex then sets cardiac output and heart rate",
     )
     baroreflex_gain: float = cited(
         1.0, "1", "Feedback gain of the baroreceptor reflex over days", "guyton2021", low=0,
@@ -135,11 +158,43 @@ class BloodPressure:
     diastolic_mmHg: NDArray[np.float64]
 
 
+@dataclass(frozen=True)
+class Circulation:
+    """Pressures, flow and heart rate (arrays of the same shape).
+
+    Attributes
+    ----------
+    mean_mmHg, systolic_mmHg, diastolic_mmHg
+        Arterial pressures.
+    cardiac_output_l_per_min
+        Cardiac output.
+    heart_rate_bpm
+        Heart rate, beats per minute.
+    resistance_ratio
+        Systemic vascular resistance relative to baseline (the tone, drug included).
+    """
+
+    mean_mmHg: NDArray[np.float64]
+    systolic_mmHg: NDArray[np.float64]
+    diastolic_mmHg: NDArray[np.float64]
+    cardiac_output_l_per_min: NDArray[np.float64]
+    heart_rate_bpm: NDArray[np.float64]
+    resistance_ratio: NDArray[np.float64]
+
+
 def _pressures(volume_ratio: Any, tone: Any, p: HaemodynamicParameters) -> tuple[Any, Any]:
     """Mean and pulse pressure (works on floats and arrays)."""
     preload = volume_ratio ** p.preload_exponent
     mean = p.mean_pressure_mmHg * (preload * tone) ** (1.0 / (1.0 + p.baroreflex_gain))
     return mean, p.pulse_pressure_mmHg * preload
+
+
+def _flow_and_rate(volume_ratio: Any, tone: Any, mean_mmHg: Any,
+                   p: HaemodynamicParameters) -> tuple[Any, Any]:
+    """Cardiac output ratio :math:`(\\bar P/\\bar P_0)/(R/R_0)` and heart-rate ratio
+    :math:`(Q/Q_0)/(SV/SV_0)` (floats or arrays)."""
+    q = (mean_mmHg / p.mean_pressure_mmHg) / tone
+    return q, q / volume_ratio ** p.preload_exponent
 
 
 def _autoregulation(mean_mmHg: Any, p: HaemodynamicParameters) -> Any:
@@ -205,6 +260,52 @@ def blood_pressure(
     pp = np.broadcast_to(pp, mean.shape)
     return BloodPressure(mean_mmHg=mean, systolic_mmHg=mean + 2.0 * pp / 3.0,
                          diastolic_mmHg=mean - pp / 3.0)
+
+
+def circulation(
+    plasma_volume_l: ArrayLike,
+    baseline_plasma_volume_l: float,
+    tone: ArrayLike = 1.0,
+    params: HaemodynamicParameters = HaemodynamicParameters(),
+) -> Circulation:
+    r"""Pressures, cardiac output and heart rate of the reflex-corrected circulation.
+
+    .. math::
+
+        \frac{Q}{Q_0} = \frac{\bar P/\bar P_0}{R/R_0}, \qquad
+        \frac{HR}{HR_0} = \frac{Q/Q_0}{(V_p/V_{p,0})^{n}},
+
+    with :math:`\bar P` from :func:`blood_pressure`: the baroreflex holds pressure up by
+    raising cardiac output through the heart rate as resistance falls, the hyperdynamic state
+    measured during high-dose IL-2 (references ``ognibene1988``, ``fragasso1994``,
+    ``guyton2021``).
+
+    Parameters
+    ----------
+    plasma_volume_l
+        Plasma volume, L (> 0).
+    baseline_plasma_volume_l
+        Plasma volume at baseline, L.
+    tone
+        Vascular resistance relative to baseline, > 0.
+    params
+        Circulation parameters.
+    """
+    vp = check_array("plasma_volume_l", plasma_volume_l, 0.0, low_open=True)
+    vp0 = check_scalar("baseline_plasma_volume_l", baseline_plasma_volume_l, 0.0, low_open=True)
+    r = check_array("tone", tone, 0.0, low_open=True)
+    ratio = vp / vp0
+    mean, pp = _pressures(ratio, r, params)
+    q, hr = _flow_and_rate(ratio, r, mean, params)
+    shape = np.broadcast(ratio, r).shape
+    mean = np.broadcast_to(np.asarray(mean, dtype=float), shape)
+    pp = np.broadcast_to(np.asarray(pp, dtype=float), shape)
+    return Circulation(
+        mean_mmHg=mean, systolic_mmHg=mean + 2.0 * pp / 3.0, diastolic_mmHg=mean - pp / 3.0,
+        cardiac_output_l_per_min=np.broadcast_to(q * params.cardiac_output_l_per_min, shape).copy(),
+        heart_rate_bpm=np.broadcast_to(hr * params.heart_rate_bpm, shape).copy(),
+        resistance_ratio=np.broadcast_to(r, shape).astype(float),
+    )
 
 
 def capillary_pressure_mmHg(

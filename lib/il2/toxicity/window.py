@@ -2,9 +2,11 @@ r"""The therapeutic window: how much IL-2 reaches the killer cells against how m
 
 **Efficacy** is measured as the time during a course that plasma IL-2 stays above the
 concentration at which NK and CD8 T cells respond. These cells carry the intermediate-affinity
-receptor (IL-2Rβ with the common γ chain) and little CD25, so they need nanomolar IL-2:
-the half-maximal STAT5 response of NK cells lies near 1.7 nM (reference ``farhat2021``),
-above which a cell counts as stimulated. **Toxicity** is measured by the capillary-leak model
+receptor (IL-2Rβ with the common γ chain) and little CD25, so they need nanomolar IL-2. The
+threshold is *derived* from the receptor model, never typed: the concentration at which NK
+cells reach half their maximal pSTAT5 in the therapy chapter's exposure
+(:func:`efficacy_threshold_pM`, which calls :func:`il2.therapy.threshold_pM`; reference
+``farhat2021`` for the measured responses the signalling model is checked against). **Toxicity** is measured by the capillary-leak model
 (:mod:`il2.toxicity.course`): weight gained, the lowest systolic pressure, hours below
 90 mmHg, and the doses the hold rule withholds.
 
@@ -12,8 +14,12 @@ Scanning daily dose and schedule shows the window: exposure of the killer cells 
 dose, but so does the leak, and above a certain dose the hold rule withholds so many doses
 that exposure no longer rises while toxicity does.
 
-Imports: :mod:`il2.pk`, :mod:`il2.units`, :mod:`il2.registry`, :mod:`il2.validation`,
-:mod:`il2.toxicity.course`.
+The receptor model (:class:`il2.receptors.ReceptorModel`) that sets the threshold is an
+argument, so an engineered IL-2 or changed receptor counts move the window's efficacy too.
+
+Imports: :mod:`il2.pk`, :mod:`il2.therapy`, :mod:`il2.receptors`, :mod:`il2.units`,
+:mod:`il2.registry`, :mod:`il2.validation`, :mod:`il2.toxicity.course` (the toxicity layer sits
+above therapy, which never imports it).
 """
 
 from __future__ import annotations
@@ -24,9 +30,11 @@ from typing import Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from il2 import pk
+from il2 import pk, therapy
+from il2.receptors import DEFAULT_MODEL, ReceptorModel
 from il2.registry import CitedParameters, cited, register
 from il2.toxicity.course import ToxicityParameters, simulate_course
+from il2.toxicity.measured import TEXTOR_COURSE
 from il2.units import pM_to_iu_per_ml
 from il2.validation import check_array, check_scalar
 
@@ -35,6 +43,7 @@ __all__ = [
     "Schedule",
     "SCHEDULES",
     "WindowResult",
+    "efficacy_threshold_pM",
     "efficacy_threshold_iu_per_ml",
     "schedule_regimen",
     "therapeutic_window",
@@ -44,23 +53,21 @@ __all__ = [
 @register("Therapeutic window")
 @dataclass(frozen=True)
 class WindowParameters(CitedParameters):
-    """How efficacy is measured, and the span of a course."""
+    """The length of the simulated course (the efficacy threshold is derived, see
+    :func:`efficacy_threshold_pM`; the span of a cycle comes from the label's regimen)."""
 
-    efficacy_threshold_pM: float = cited(
-        1700.0, "pM", "IL-2 concentration above which NK and CD8 T cells count as stimulated",
-        "farhat2021", low=0, low_open=True,
-        note="half-maximal pSTAT5 response of NK cells, from a Hill fit to the data published "
-             "with Farhat et al. 2021 (derived); CD8 T cells need slightly more (2.3 to 2.8 nM)",
-    )
-    course_span_h: float = cited(
-        112.0, "h", "Time covered by the doses of one cycle (14 doses, one every 8 h)",
-        "proleukin_label", low=0, low_open=True,
-        note="other schedules give span / interval doses, so every schedule covers the same days",
-    )
     observation_h: float = cited(
-        120.0, "h", "Length of the simulated course (five days, as in Textor et al.)",
+        TEXTOR_COURSE.duration_h, "h", "Length of the simulated course (five days, as in Textor et al.)",
         "textor1987", low=0, low_open=True,
+        note="from il2.toxicity.measured.TEXTOR_COURSE",
     )
+
+    @property
+    def course_span_h(self) -> float:
+        """Time covered by the doses of one label cycle (doses per cycle times the interval,
+        from :func:`il2.pk.high_dose_regimen`; reference ``proleukin_label``)."""
+        reg = pk.high_dose_regimen(cycles=1)
+        return float(reg.doses_per_cycle * reg.interval_h)
 
 
 @dataclass(frozen=True)
@@ -84,9 +91,18 @@ SCHEDULES: tuple[Schedule, ...] = (
 )
 
 
-def efficacy_threshold_iu_per_ml(params: WindowParameters = WindowParameters()) -> float:
+def efficacy_threshold_pM(model: ReceptorModel = DEFAULT_MODEL) -> float:
+    """The NK-cell efficacy threshold, pM: half-maximal pSTAT5 of NK cells after the therapy
+    chapter's exposure, from the receptor ``model`` (:func:`il2.therapy.threshold_pM`).
+
+    The one place where the toxicity layer asks the receptor model for its threshold.
+    """
+    return float(therapy.threshold_pM("NK", model=model))
+
+
+def efficacy_threshold_iu_per_ml(model: ReceptorModel = DEFAULT_MODEL) -> float:
     """The efficacy threshold converted to IU/mL (:func:`il2.units.pM_to_iu_per_ml`)."""
-    return float(pM_to_iu_per_ml(params.efficacy_threshold_pM))
+    return float(pM_to_iu_per_ml(efficacy_threshold_pM(model)))
 
 
 def schedule_regimen(
@@ -158,6 +174,7 @@ def therapeutic_window(
     threshold_pM: float | None = None,
     window_params: WindowParameters = WindowParameters(),
     params: ToxicityParameters = ToxicityParameters(),
+    model: ReceptorModel = DEFAULT_MODEL,
 ) -> WindowResult:
     """Efficacy (time above the NK/CD8 threshold) and toxicity for every dose and schedule.
 
@@ -173,18 +190,20 @@ def therapeutic_window(
     weight_kg, fluid_ml_per_h, vasopressor
         Patient and management, as in :func:`~il2.toxicity.course.simulate_course`.
     threshold_pM
-        Efficacy threshold, pM; default :attr:`WindowParameters.efficacy_threshold_pM`
-        (a caller may pass a value from :mod:`il2.signaling`).
+        Efficacy threshold, pM; default :func:`efficacy_threshold_pM` (derived from the
+        receptor model).
     window_params
         Threshold and course span.
     params
         Toxicity model parameters.
+    model
+        Receptor model of the default threshold (:func:`efficacy_threshold_pM`).
     """
     doses = check_array("daily_doses_iu_per_kg", daily_doses_iu_per_kg, 0.0, 1e8).ravel()
     scheds = tuple(schedules)
     if not scheds or not all(isinstance(s, Schedule) for s in scheds):
         raise ValueError("schedules must be a non-empty sequence of il2.toxicity.window.Schedule")
-    thr_pM = window_params.efficacy_threshold_pM if threshold_pM is None else threshold_pM
+    thr_pM = efficacy_threshold_pM(model) if threshold_pM is None else threshold_pM
     thr_pM = check_scalar("threshold_pM", thr_pM, 0.0, low_open=True)
     thr = float(pM_to_iu_per_ml(thr_pM))
     shape = (len(scheds), doses.size)
