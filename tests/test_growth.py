@@ -243,7 +243,7 @@ def test_threshold_is_a_sharp_switch(helper_threshold):
     assert hi / lo < 1.3
 
 
-def test_il2_below_the_threshold_stays_near_the_10_pM_signalling_level(helper_threshold):
+def test_il2_below_the_threshold_stays_near_the_10_pM_signaling_level(helper_threshold):
     """tkach2014: IL-2 acts at about 10 pM (Smith 1988's threshold).
 
     Just below the critical number of helpers, IL-2 peaks within a factor of three of 10 pM;

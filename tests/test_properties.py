@@ -20,7 +20,7 @@ from il2 import binding, growth, outcomes, pk, signaling, therapy, trafficking, 
 from il2.receptors import DEFAULT_MODEL
 
 #: A few seconds per call at most: the guard against hangs (the models answer in milliseconds).
-_SETTINGS = settings(deadline=5000, max_examples=40, suppress_health_check=[HealthCheck.too_slow],
+_SETTINGS = settings(deadline=5000, max_examples=25, suppress_health_check=[HealthCheck.too_slow],
                      derandomize=True)
 
 _ABSURD = st.sampled_from([0.0, -1.0, -1e-300, 1e-300, 1e300, -1e300, math.inf, -math.inf, math.nan])
@@ -82,15 +82,12 @@ def test_binding_kinetics(il2, t):
     _result_or_clear_error(lambda: binding.kinetics("Treg", il2, [0.0, t]), "il2_pM", "t_h")
 
 
-@_SETTINGS
+@settings(deadline=10000, max_examples=12, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 @given(il2=numbers, t=st.one_of(st.none(), numbers))
 def test_signalling(il2, t):
     _result_or_clear_error(lambda: signaling.pstat5_fraction("NK", il2), "il2_pM")
     _result_or_clear_error(lambda: signaling.proliferation_signal("Treg", il2), "il2_pM")
-    if t is None or (isinstance(t, float) and 0 < t < 2):
-        _result_or_clear_error(lambda: signaling.ec50_pM("Treg", t_h=t), "t_h")
-    else:
-        _result_or_clear_error(lambda: signaling.ec50_pM("CD8", t_h=t), "t_h")
+    _result_or_clear_error(lambda: signaling.ec50_pM("Treg", t_h=t), "t_h")
 
 
 @_SETTINGS

@@ -41,7 +41,7 @@ def _growth():
     return growth.chapter_numbers()
 
 
-def _signalling_level() -> float:
+def _signaling_level() -> float:
     from il2 import signaling
 
     return signaling.ReferenceLevels().physiological_il2_pM
@@ -94,7 +94,7 @@ CHECKS: tuple[Check, ...] = (
     Check(M, "fig-mechanism-trafficking", r"recycled about {} times as much",
           lambda: _mechanism().recycled_ratio_2d1_3days),
     # --- growth ----------------------------------------------------------------------------
-    Check(G, "fig-growth-feedback", r"with the {} pM signalling level", _signalling_level),
+    Check(G, "fig-growth-feedback", r"with the {} pM signalling level", _signaling_level),
     Check(G, "fig-growth-feedback", r"peak at day {}", lambda: _growth().peak_day),
     Check(G, "fig-growth-feedback", r"without feedback about {} times lower",
           lambda: _growth().peak_fold / _growth().feedback_off_peak_fold),
@@ -109,7 +109,7 @@ CHECKS: tuple[Check, ...] = (
     Check(G, "fig-growth-threshold", r"near {} helpers", lambda: _growth().helper_threshold_feedback_off),
     Check(G, "fig-growth-threshold", r"happens near {} molecules per second",
           lambda: _growth().secretion_threshold),
-    Check(G, "fig-growth-expansion", r"with the {} pM signalling level", _signalling_level),
+    Check(G, "fig-growth-expansion", r"with the {} pM signalling level", _signaling_level),
     Check(G, "fig-growth-expansion", r"over {} days", lambda: 14.0),
     Check(G, "fig-growth-expansion", r"from {} cells", lambda: _growth().default_cd8),
     Check(G, "fig-growth-expansion", r"to about {} million", lambda: _growth().peak_fold * _growth().default_cd8 / 1e6),

@@ -10,12 +10,12 @@ from scipy.integrate import solve_ivp
 
 from il2 import pk
 from il2 import toxicity as tox
-from il2.toxicity import endothelium, fever, fluids, haemodynamics, window
+from il2.toxicity import endothelium, fever, fluids, hemodynamics, window
 from il2.toxicity._relaxation import relax
 
 FP = tox.FluidParameters()
 EP = tox.EndotheliumParameters()
-HP = tox.HaemodynamicParameters()
+HP = tox.HemodynamicParameters()
 
 
 @pytest.fixture(scope="module")
@@ -177,10 +177,10 @@ def test_effect_multipliers():
 
 def test_blood_pressure_baseline_and_vasodilation():
     """120/80 mmHg at baseline (guyton2021); the baroreflex corrects part of a fall in tone."""
-    bp = haemodynamics.blood_pressure(3.0, 3.0, 1.0)
+    bp = hemodynamics.blood_pressure(3.0, 3.0, 1.0)
     assert float(bp.systolic_mmHg) == pytest.approx(120.0, abs=0.5)
     assert float(bp.diastolic_mmHg) == pytest.approx(80.0, abs=0.5)
-    dilated = haemodynamics.blood_pressure(3.0, 3.0, 0.5)
+    dilated = hemodynamics.blood_pressure(3.0, 3.0, 0.5)
     ratio = float(dilated.mean_mmHg) / 93.0
     assert 0.5 < ratio < 1.0  # partly, not fully, compensated
     assert ratio == pytest.approx(0.5 ** (1 / (1 + HP.baroreflex_gain)))
@@ -188,24 +188,24 @@ def test_blood_pressure_baseline_and_vasodilation():
 
 def test_urine_follows_pressure_and_volume():
     """No urine below about 50 mmHg; more with pressure and with plasma volume (guyton2021)."""
-    assert float(haemodynamics.urine_output_ml_per_h(45.0)) == 0.0
-    u = haemodynamics.urine_output_ml_per_h(np.array([60.0, 80.0, 93.0, 110.0]))
+    assert float(hemodynamics.urine_output_ml_per_h(45.0)) == 0.0
+    u = hemodynamics.urine_output_ml_per_h(np.array([60.0, 80.0, 93.0, 110.0]))
     assert np.all(np.diff(u) > 0) and u[2] == pytest.approx(58.0)
-    assert float(haemodynamics.urine_output_ml_per_h(93.0, 1.09)) == pytest.approx(2 * 58.0, rel=0.02)
+    assert float(hemodynamics.urine_output_ml_per_h(93.0, 1.09)) == pytest.approx(2 * 58.0, rel=0.02)
 
 
 def test_titrated_vasopressor_is_zero_when_pressure_is_adequate_and_capped():
     """The titrated drug is off at normal pressure, rises as tone falls, and stops at its ceiling."""
-    u = haemodynamics.titrated_vasopressor(1.0, np.array([1.0, 0.5, 0.45, 0.05]), 1.0, 95.0)
+    u = hemodynamics.titrated_vasopressor(1.0, np.array([1.0, 0.5, 0.45, 0.05]), 1.0, 95.0)
     assert u[0] == 0.0 and 0 < u[1] < u[2] <= 1.0 and u[3] == 1.0
     # at the titrated dose the systolic pressure is on target
-    bp = haemodynamics.blood_pressure(3.0, 3.0, 0.45 * (1 + u[2]))
+    bp = hemodynamics.blood_pressure(3.0, 3.0, 0.45 * (1 + u[2]))
     assert float(bp.systolic_mmHg) == pytest.approx(95.0)
 
 
 def test_capillary_pressure_is_autoregulated():
     """Capillary pressure holds above the autoregulation limit and falls below it (guyton2021)."""
-    pc = haemodynamics.capillary_pressure_mmHg(np.array([93.0, 80.0, 30.0, 0.0]), 10.0)
+    pc = hemodynamics.capillary_pressure_mmHg(np.array([93.0, 80.0, 30.0, 0.0]), 10.0)
     assert pc[0] == pytest.approx(10.0) and pc[1] > 9.5 and pc[2] < 5.5 and pc[3] == 0.0
 
 
@@ -254,7 +254,7 @@ def test_circulation_is_hyperdynamic():
     """As vascular resistance falls the baroreflex raises cardiac output and heart rate
     (ognibene1988: tachycardia, higher cardiac index, lower resistance and pressure by day 4):
     with G = 1 and normal filling, halving resistance raises output and rate by sqrt(2)."""
-    circ = haemodynamics.circulation(3.0, 3.0, np.array([1.0, 0.5]))
+    circ = hemodynamics.circulation(3.0, 3.0, np.array([1.0, 0.5]))
     assert circ.heart_rate_bpm[0] == pytest.approx(HP.heart_rate_bpm)
     assert circ.cardiac_output_l_per_min[0] == pytest.approx(HP.cardiac_output_l_per_min)
     assert circ.cardiac_output_l_per_min[1] / circ.cardiac_output_l_per_min[0] == pytest.approx(2**0.5)
@@ -263,10 +263,10 @@ def test_circulation_is_hyperdynamic():
     # pressure = flow x resistance, and the pressures equal blood_pressure's
     np.testing.assert_allclose(circ.mean_mmHg / 93.0,
                                circ.cardiac_output_l_per_min / 5.0 * circ.resistance_ratio)
-    bp = haemodynamics.blood_pressure(3.0, 3.0, np.array([1.0, 0.5]))
+    bp = hemodynamics.blood_pressure(3.0, 3.0, np.array([1.0, 0.5]))
     np.testing.assert_allclose(circ.systolic_mmHg, bp.systolic_mmHg)
     # a smaller plasma volume lowers stroke volume, so the rate rises further for the same output
-    low = haemodynamics.circulation(2.7, 3.0, 0.5)
+    low = hemodynamics.circulation(2.7, 3.0, 0.5)
     assert float(low.heart_rate_bpm) > circ.heart_rate_bpm[1]
 
 
@@ -296,11 +296,11 @@ def test_course_runs_the_public_kernels(course):
     ps = b.permeability_surface_l_per_h * endothelium.albumin_permeability_multiplier(e)
     tone = endothelium.vascular_tone(e)
     np.testing.assert_allclose(course.resistance_ratio, tone, rtol=1e-12)
-    circ = haemodynamics.circulation(course.plasma_volume_l, b.plasma_volume_l, tone)
+    circ = hemodynamics.circulation(course.plasma_volume_l, b.plasma_volume_l, tone)
     np.testing.assert_allclose(course.systolic_pressure_mmHg, circ.systolic_mmHg, rtol=1e-12)
     np.testing.assert_allclose(course.heart_rate_bpm, circ.heart_rate_bpm, rtol=1e-12)
     pi = fluids.interstitial_pressure_mmHg(course.interstitial_volume_l)
-    pc = haemodynamics.capillary_pressure_mmHg(circ.mean_mmHg, b.capillary_pressure_mmHg)
+    pc = hemodynamics.capillary_pressure_mmHg(circ.mean_mmHg, b.capillary_pressure_mmHg)
     jv = fluids.starling_filtration_l_per_h(
         kf, pc, pi, sigma, fluids.colloid_osmotic_pressure_mmHg(course.albumin_g_per_dl),
         fluids.colloid_osmotic_pressure_mmHg(course.interstitial_albumin_g_per_dl))
@@ -313,7 +313,7 @@ def test_course_runs_the_public_kernels(course):
     back = course.lymph_l_per_h * course.interstitial_albumin_g_per_dl * fluids.DL_PER_L
     smooth = np.abs(np.gradient(dmp, course.t_h)) < 5.0
     np.testing.assert_allclose(dmp[smooth], (back - js)[smooth], atol=0.3)
-    urine = haemodynamics.urine_output_ml_per_h(circ.mean_mmHg, course.plasma_volume_l / b.plasma_volume_l)
+    urine = hemodynamics.urine_output_ml_per_h(circ.mean_mmHg, course.plasma_volume_l / b.plasma_volume_l)
     np.testing.assert_allclose(course.urine_ml_per_h, urine, rtol=1e-12)
 
 
@@ -343,7 +343,7 @@ def test_five_day_course_reproduces_textor(course):
     assert course.albumin_g_per_dl[0] == pytest.approx(tx.albumin_before_g_per_dl)
     assert course.albumin_g_per_dl[-1] == pytest.approx(tx.albumin_after_g_per_dl, abs=0.3)
     dosing = course.t_h < window.WindowParameters().course_span_h
-    assert abs(course.haematocrit[dosing].mean() / course.haematocrit[0] - 1) < 0.05
+    assert abs(course.hematocrit[dosing].mean() / course.hematocrit[0] - 1) < 0.05
 
 
 def test_typical_patient_becomes_hypotensive_and_has_doses_held(course):
@@ -506,7 +506,7 @@ def test_other_functions_reject_bad_input():
     with pytest.raises(ValueError, match="activation_level"):
         endothelium.filtration_multiplier(1.5)
     with pytest.raises(ValueError, match="max_effect"):
-        haemodynamics.titrated_vasopressor(1.0, 0.5, 5.0, 95.0)
+        hemodynamics.titrated_vasopressor(1.0, 0.5, 5.0, 95.0)
     with pytest.raises(ValueError, match="daily_doses_iu_per_kg"):
         tox.therapeutic_window([-1.0])
     with pytest.raises(ValueError, match="threshold_pM"):

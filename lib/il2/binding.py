@@ -759,6 +759,8 @@ _STOICH = np.array(
 
 #: Longest binding time course (h) :func:`kinetics` integrates: 30 days, far past equilibrium.
 MAX_KINETICS_H = 720.0
+#: Shortest span (h) :func:`kinetics` integrates: a third of a millisecond, far below any binding step.
+MIN_SPAN_H = 1e-7
 
 
 def kinetics(
@@ -796,6 +798,8 @@ def kinetics(
     t = check_array("t_h", t_h, 0.0, MAX_KINETICS_H)
     if t.ndim != 1 or t.size < 2 or np.any(np.diff(t) <= 0):
         raise ValueError(f"t_h must be an increasing 1-d array of at least 2 times; got {t_h!r}")
+    if t[-1] - t[0] < MIN_SPAN_H:
+        raise ValueError(f"t_h must span at least {MIN_SPAN_H:g} h; got {t[-1] - t[0]!r} h")
     check_choice("phase", phase, ["association", "dissociation"])
     k = _constants(params)
     if phase == "association":

@@ -609,6 +609,8 @@ class PKResult:
         Body weight.
     regimen
         The regimen simulated.
+    params
+        The pharmacokinetic parameters that produced the result.
     """
 
     t_h: NDArray[np.float64]
@@ -618,6 +620,7 @@ class PKResult:
     doses_iu: NDArray[np.float64]
     weight_kg: float
     regimen: Regimen
+    params: PKParameters = PKParameters()
 
 
 #: Default time step of :func:`simulate` (one minute) and time simulated after the last dose.
@@ -678,5 +681,5 @@ def simulate(
     )
     return PKResult(
         t_h=t, iu_per_ml=c, il2_pM=iu_per_ml_to_pM(c), dose_times_h=times, doses_iu=doses,
-        weight_kg=w, regimen=regimen,
+        weight_kg=w, regimen=regimen, params=params,
     )

@@ -243,7 +243,7 @@ def ec50_pM(
         k = int(np.searchsorted(scan, half))  # the response rises with concentration
         lo, hi = np.log(_EC50_SCAN[max(k - 1, 0)]), np.log(_EC50_SCAN[min(k, _EC50_SCAN.size - 1)])
     else:
-        t = check_scalar("t_h", t_h, 0.0, 168.0, low_open=True)
+        t = check_scalar("t_h", t_h, 1e-4, 168.0)
 
         def response(L: float) -> float:
             kin = kinetics(cell, L, [0.0, t], "association", binding_params)

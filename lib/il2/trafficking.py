@@ -230,6 +230,8 @@ def simulate(
     t = check_array("t_h", t_h, 0.0, MAX_T_H)
     if t.ndim != 1 or t.size < 2 or np.any(np.diff(t) <= 0) or t[0] != 0.0:
         raise ValueError(f"t_h must be an increasing 1-d array from 0 with at least 2 times; got {t_h!r}")
+    if t[-1] < 1e-6:
+        raise ValueError(f"t_h must reach at least 1e-06 h; got {t[-1]!r} h")
     L0 = check_scalar("il2_pM", il2_pM, 0.0, MAX_IL2_PM)
     Y0 = check_scalar("cells_per_l", cells_per_l, 0.0, MAX_CELLS_PER_L, low_open=True)
     if isinstance(variant, TraffickingParameters):

@@ -179,8 +179,8 @@ def chapter_numbers() -> RisksNumbers:
         doses_held=c.doses_held,
         doses_scheduled=int(c.given.size),
         max_temp=c.max_temperature_c,
-        hct0=float(c.haematocrit[0]),
-        hct_mean=float(c.haematocrit[dosing].mean()),
+        hct0=float(c.hematocrit[0]),
+        hct_mean=float(c.hematocrit[dosing].mean()),
         urine_l=float(c.urine_out_l[-1]),
         peak_filtration_l_day=float(c.filtration_l_per_h.max() * _DAY_H),
         peak_lymph_l_day=float(c.lymph_l_per_h.max() * _DAY_H),
@@ -238,7 +238,7 @@ def starling_figure() -> Figure:
     cop_p = float(fluids.colloid_osmotic_pressure_mmHg(c.albumin_g_per_dl[k]))
     cop_i = float(fluids.colloid_osmotic_pressure_mmHg(c.interstitial_albumin_g_per_dl[k]))
     sigma = float(toxicity.endothelium.reflection_coefficient(e, b.reflection_coefficient, ep))
-    pc = float(toxicity.haemodynamics.capillary_pressure_mmHg(c.mean_pressure_mmHg[k],
+    pc = float(toxicity.hemodynamics.capillary_pressure_mmHg(c.mean_pressure_mmHg[k],
                                                               b.capillary_pressure_mmHg))
     fig, (ax1, ax2) = new_figure(1, 2, width_in=8.0, height_in=3.5)
     labels = ["$P_c$\ncapillary", "$P_i$\ninterstitial", "$\\sigma\\pi_p$\nplasma oncotic",
@@ -372,7 +372,7 @@ def circulation_figure() -> Figure:
     c = _course()
     days = c.t_h / _DAY_H
     fr = toxicity.measured.FRAGASSO_1994
-    hp = toxicity.HaemodynamicParameters()
+    hp = toxicity.HemodynamicParameters()
     fig, (ax1, ax2) = new_figure(1, 2, width_in=8.0, height_in=3.3)
     ax1.plot(days, c.heart_rate_bpm, color=_C["pressure"], lw=1.5, label="model")
     ax1.plot([0.0, 5.0], [fr.heart_rate_before_bpm, fr.heart_rate_during_bpm], "D", color="black", ms=5,

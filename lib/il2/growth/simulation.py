@@ -236,7 +236,7 @@ def simulate(
     if not isinstance(params, GrowthParameters):
         raise ValueError(f"params must be a GrowthParameters instance; got {params!r}")
     check_model(model)
-    t_end = check_scalar("t_end_h", t_end_h, 0.0, 24.0 * 365.0, low_open=True)
+    t_end = check_scalar("t_end_h", t_end_h, 1e-3, 24.0 * 365.0)
     a_on = check_scalar("antigen_start_h", antigen_start_h, 0.0, t_end)
     a_off = a_on + params.antigen_duration_h if antigen_end_h is None else check_scalar(
         "antigen_end_h", antigen_end_h, a_on, math.inf)

@@ -12,7 +12,7 @@ The state of the patient is the plasma and interstitial volumes and their albumi
 
 with maintenance intake :math:`I` (equal to the baseline losses, so that the untreated
 patient stays at baseline), IV fluids :math:`F`, urine :math:`U` from the renal output curve
-(:mod:`il2.toxicity.haemodynamics`), other losses :math:`O`, Starling filtration
+(:mod:`il2.toxicity.hemodynamics`), other losses :math:`O`, Starling filtration
 :math:`J_v`, albumin flux :math:`J_s` and lymph :math:`L`. The IL-2 effect enters through the
 endothelial activation :math:`E(t)` (:mod:`il2.toxicity.endothelium`), which depends only on
 the plasma concentration and is computed exactly on a fine grid; the fluid equations are
@@ -46,9 +46,9 @@ from il2.registry import CitedParameters, cited, register
 from il2.toxicity import endothelium as _endo
 from il2.toxicity import fever as _fever
 from il2.toxicity import fluids as _fluids
-from il2.toxicity import haemodynamics as _haemo
+from il2.toxicity import hemodynamics as _hemo
 from il2.toxicity.measured import TEXTOR_COURSE
-from il2.validation import check_array, check_scalar
+from il2.validation import SolverError, check_array, check_scalar
 
 __all__ = [
     "ManagementParameters",
@@ -70,11 +70,11 @@ DEFAULT_TAIL_H = 16.0
 _ML_PER_L = 1000.0
 
 
-def _maintenance_ml_per_h(weight_kg: float, params: _haemo.HaemodynamicParameters) -> float:
+def _maintenance_ml_per_h(weight_kg: float, params: _hemo.HemodynamicParameters) -> float:
     return (params.urine_ml_per_h + params.other_losses_ml_per_h) * weight_kg / params.reference_weight_kg
 
 
-_HP0 = _haemo.HaemodynamicParameters()
+_HP0 = _hemo.HemodynamicParameters()
 #: Textor's mean intake (mL/h) less the maintenance intake of the reference adult: the IV fluid
 #: on top of maintenance that gives the model patient Textor's total (derived, not typed).
 _TEXTOR_IV_ML_PER_H = TEXTOR_COURSE.fluid_ml_per_h - _maintenance_ml_per_h(_HP0.reference_weight_kg, _HP0)
@@ -109,8 +109,8 @@ class ToxicityParameters:
 
     fluids: _fluids.FluidParameters = field(default_factory=_fluids.FluidParameters)
     endothelium: _endo.EndotheliumParameters = field(default_factory=_endo.EndotheliumParameters)
-    haemodynamics: _haemo.HaemodynamicParameters = field(
-        default_factory=_haemo.HaemodynamicParameters
+    hemodynamics: _hemo.HemodynamicParameters = field(
+        default_factory=_hemo.HemodynamicParameters
     )
     fever: _fever.FeverParameters = field(default_factory=_fever.FeverParameters)
     management: ManagementParameters = field(default_factory=ManagementParameters)
@@ -154,10 +154,10 @@ class CourseResult:
         Urine flow.
     cardiac_output_l_per_min, heart_rate_bpm
         Cardiac output and heart rate of the reflex-corrected, hyperdynamic circulation
-        (:func:`il2.toxicity.haemodynamics.circulation`).
+        (:func:`il2.toxicity.hemodynamics.circulation`).
     resistance_ratio
         Systemic vascular resistance relative to baseline (IL-2 effect and vasopressor).
-    haematocrit
+    hematocrit
         Fraction of blood volume that is red cells.
     temperature_c
         Core temperature, °C.
@@ -175,6 +175,8 @@ class CourseResult:
         The regimen actually given (held doses marked), or ``None``.
     weight_at_start_kg
         Body weight at baseline.
+    params
+        Every parameter set that produced the result.
     """
 
     t_h: NDArray[np.float64]
@@ -198,7 +200,7 @@ class CourseResult:
     cardiac_output_l_per_min: NDArray[np.float64]
     heart_rate_bpm: NDArray[np.float64]
     resistance_ratio: NDArray[np.float64]
-    haematocrit: NDArray[np.float64]
+    hematocrit: NDArray[np.float64]
     temperature_c: NDArray[np.float64]
     chills: NDArray[np.bool_]
     fluid_in_l: NDArray[np.float64]
@@ -209,6 +211,7 @@ class CourseResult:
     systolic_at_dose_mmHg: NDArray[np.float64]
     regimen: pk.Regimen | None
     weight_at_start_kg: float
+    params: ToxicityParameters = _DEFAULTS
 
     @property
     def doses_given(self) -> int:
@@ -261,7 +264,7 @@ class CourseResult:
 
 def maintenance_intake_ml_per_h(
     weight_kg: float = 70.0,
-    params: _haemo.HaemodynamicParameters = _haemo.HaemodynamicParameters(),
+    params: _hemo.HemodynamicParameters = _hemo.HemodynamicParameters(),
 ) -> float:
     """Fluid intake that balances baseline urine and other losses (mL/h) (reference ``guyton2021``)."""
     w = check_scalar("weight_kg", weight_kg, 0.0, 500.0, low_open=True)
@@ -286,7 +289,7 @@ class _Patient:
     k: _fluids.FluidConstants
     base: _fluids.FluidBaseline
     endo: _endo.EndotheliumParameters
-    haemo: _haemo.HaemodynamicParameters
+    hemo: _hemo.HemodynamicParameters
     inflow_l_per_h: float  # maintenance + IV
     other_l_per_h: float
     vasopressor: float  # maximal effect of the titrated drug
@@ -298,10 +301,10 @@ def _patient(weight_kg: float, fluid_ml_per_h: float, vasopressor: float,
              params: ToxicityParameters) -> _Patient:
     k = _fluids.constants(weight_kg, params.fluids)
     base = _fluids.baseline(weight_kg, params.fluids)
-    h = params.haemodynamics
+    h = params.hemodynamics
     scale = k.weight_kg / h.reference_weight_kg
     intake = maintenance_intake_ml_per_h(k.weight_kg, h) + fluid_ml_per_h
-    return _Patient(k=k, base=base, endo=params.endothelium, haemo=h,
+    return _Patient(k=k, base=base, endo=params.endothelium, hemo=h,
                     inflow_l_per_h=intake / _ML_PER_L,
                     other_l_per_h=h.other_losses_ml_per_h * scale / _ML_PER_L,
                     vasopressor=vasopressor,
@@ -327,10 +330,10 @@ class _Flows(NamedTuple):
 def _flows(pt: _Patient, vp: Any, vi: Any, mp: Any, mi: Any, e: Any, ops: ModuleType) -> _Flows:
     """The model equations (module docstring) for state ``(vp, vi, mp, mi)`` and activation
     ``e``: the same kernels the public functions of :mod:`~il2.toxicity.endothelium`,
-    :mod:`~il2.toxicity.fluids` and :mod:`~il2.toxicity.haemodynamics` wrap after checking
+    :mod:`~il2.toxicity.fluids` and :mod:`~il2.toxicity.hemodynamics` wrap after checking
     their inputs. ``ops`` is :mod:`math` for floats (inside the solver) or :mod:`numpy` for
     arrays (when the result is assembled)."""
-    k, base, endo, haemo = pt.k, pt.base, pt.endo, pt.haemo
+    k, base, endo, hemo = pt.k, pt.base, pt.endo, pt.hemo
     cp = mp / vp
     ci = mi / vi
     sigma = _endo._reflection(e, base.reflection_coefficient, endo)
@@ -338,11 +341,11 @@ def _flows(pt: _Patient, vp: Any, vi: Any, mp: Any, mi: Any, e: Any, ops: Module
     tone = _endo._tone(e, endo)
     pressor = 0.0 * tone
     if pt.vasopressor > 0.0:
-        pressor = _haemo._pressor(ratio, tone, pt.vasopressor, pt.target_sbp, haemo)
+        pressor = _hemo._pressor(ratio, tone, pt.vasopressor, pt.target_sbp, hemo)
         tone = tone * (1.0 + pressor)
-    mean, pulse = _haemo._pressures(ratio, tone, haemo)
+    mean, pulse = _hemo._pressures(ratio, tone, hemo)
     p_i = _fluids._interstitial_pressure(vi, k, ops)
-    pc = base.capillary_pressure_mmHg * _haemo._autoregulation(mean, haemo)
+    pc = base.capillary_pressure_mmHg * _hemo._autoregulation(mean, hemo)
     dl = _fluids.DL_PER_L
     jv = _fluids._starling(
         base.filtration_coefficient_l_per_h_mmHg * _endo._kf_multiplier(e, endo), pc, p_i, sigma,
@@ -353,7 +356,7 @@ def _flows(pt: _Patient, vp: Any, vi: Any, mp: Any, mi: Any, e: Any, ops: Module
     return _Flows(
         plasma_albumin_g_per_l=cp, interstitial_albumin_g_per_l=ci, interstitial_pressure_mmHg=p_i,
         filtration_l_per_h=jv, albumin_flux_g_per_h=js, lymph_l_per_h=_fluids._lymph(p_i, k, ops),
-        urine_l_per_h=_haemo._urine_l_per_h(mean, ratio, pt.scale, haemo), mean_mmHg=mean,
+        urine_l_per_h=_hemo._urine_l_per_h(mean, ratio, pt.scale, hemo), mean_mmHg=mean,
         pulse_mmHg=pulse, tone=tone, pressor=pressor,
     )
 
@@ -400,7 +403,7 @@ def _integrate(pt: _Patient, t: NDArray[np.float64], e: NDArray[np.float64],
     sol, info = odeint(rhs, y0, t, tfirst=True, rtol=_RTOL, atol=_ATOL, full_output=True)
     y = sol.T
     if info["message"] != "Integration successful." or not np.all(np.isfinite(y)):
-        raise ValueError(f"the fluid model could not be integrated with these inputs ({info['message']})")
+        raise SolverError(f"the fluid model could not be integrated with these inputs ({info['message']})")
     if np.any(y[:2] <= 0.0):
         raise ValueError("the inputs drove a fluid volume to zero: the model left its valid range")
     return y
@@ -421,12 +424,12 @@ def _assemble(pt: _Patient, t: NDArray[np.float64], c: NDArray[np.float64],
               m: NDArray[np.float64], y: NDArray[np.float64], params: ToxicityParameters,
               scheduled: NDArray[np.float64], given: NDArray[np.bool_],
               sbp_at_dose: NDArray[np.float64], regimen: pk.Regimen | None) -> CourseResult:
-    k, base, h = pt.k, pt.base, pt.haemo
+    k, base, h = pt.k, pt.base, pt.hemo
     e = _endo._activation_from_mediator(m, pt.endo)
     vp, vi, mp, mi, ucum = y
     fl = _flows(pt, vp, vi, mp, mi, e, np)
     fev = _fever._fever(t, c, params.fever)
-    q_ratio, hr_ratio = _haemo._flow_and_rate(vp / base.plasma_volume_l, fl.tone, fl.mean_mmHg, h)
+    q_ratio, hr_ratio = _hemo._flow_and_rate(vp / base.plasma_volume_l, fl.tone, fl.mean_mmHg, h)
     elapsed = t - t[0]
     dl = _fluids.DL_PER_L
     return CourseResult(
@@ -443,11 +446,12 @@ def _assemble(pt: _Patient, t: NDArray[np.float64], c: NDArray[np.float64],
         cardiac_output_l_per_min=q_ratio * h.cardiac_output_l_per_min * pt.scale,
         heart_rate_bpm=hr_ratio * h.heart_rate_bpm,
         resistance_ratio=np.broadcast_to(np.asarray(fl.tone, dtype=float), t.shape).copy(),
-        haematocrit=_haemo.haematocrit(vp, base.plasma_volume_l, h),
+        hematocrit=_hemo.hematocrit(vp, base.plasma_volume_l, h),
         temperature_c=fev.temperature_c, chills=fev.chills,
         fluid_in_l=pt.inflow_l_per_h * elapsed, urine_out_l=ucum,
         other_out_l=pt.other_l_per_h * elapsed, scheduled_times_h=scheduled, given=given,
         systolic_at_dose_mmHg=sbp_at_dose, regimen=regimen, weight_at_start_kg=k.weight_kg,
+        params=params,
     )
 
 

@@ -21,7 +21,7 @@ __all__ = [
     "TEXTOR_COURSE",
     "FeverLatency",
     "MICHIE_FEVER",
-    "HaemodynamicStudy",
+    "HemodynamicStudy",
     "HAEMODYNAMIC_STUDIES",
     "OGNIBENE_1988",
     "FRAGASSO_1994",
@@ -122,7 +122,7 @@ MICHIE_FEVER = FeverLatency(
 
 
 @dataclass(frozen=True)
-class HaemodynamicStudy:
+class HemodynamicStudy:
     """Circulation before and during IL-2 (means; ``None`` where the study gives no number).
 
     Attributes
@@ -160,7 +160,7 @@ class HaemodynamicStudy:
 
 #: Ognibene et al. 1988: by day 4 every patient had tachycardia, lower mean pressure, higher
 #: cardiac index and lower systemic vascular resistance; ejection fraction 58.0 -> 36.4%.
-OGNIBENE_1988 = HaemodynamicStudy(
+OGNIBENE_1988 = HemodynamicStudy(
     label="Ognibene et al. 1988", patients=5, regimen="high-dose IL-2 (with or without LAK cells)",
     heart_rate_before_bpm=None, heart_rate_during_bpm=None, systolic_before_mmHg=None,
     systolic_during_mmHg=None, ejection_fraction_before=58.0, ejection_fraction_during=36.4,
@@ -170,7 +170,7 @@ OGNIBENE_1988 = HaemodynamicStudy(
 
 #: Fragasso et al. 1994: 22 patients, 120 h continuous infusion of 18 million IU/m2/day;
 #: heart rate 84 -> 125 /min, systolic pressure 128 -> 100 mmHg, ejection fraction unchanged.
-FRAGASSO_1994 = HaemodynamicStudy(
+FRAGASSO_1994 = HemodynamicStudy(
     label="Fragasso et al. 1994", patients=22,
     regimen="continuous infusion, 18 million IU/m2 a day for 120 h",
     heart_rate_before_bpm=84.0, heart_rate_during_bpm=125.0, systolic_before_mmHg=128.0,
@@ -179,4 +179,4 @@ FRAGASSO_1994 = HaemodynamicStudy(
     source="fragasso1994",
 )
 
-HAEMODYNAMIC_STUDIES: tuple[HaemodynamicStudy, ...] = (OGNIBENE_1988, FRAGASSO_1994)
+HAEMODYNAMIC_STUDIES: tuple[HemodynamicStudy, ...] = (OGNIBENE_1988, FRAGASSO_1994)

@@ -59,7 +59,7 @@ from il2.registry import CitedParameters, cited, register
 from il2.validation import check_array, check_scalar
 
 __all__ = [
-    "HaemodynamicParameters",
+    "HemodynamicParameters",
     "BloodPressure",
     "Circulation",
     "blood_pressure",
@@ -67,13 +67,13 @@ __all__ = [
     "capillary_pressure_mmHg",
     "titrated_vasopressor",
     "urine_output_ml_per_h",
-    "haematocrit",
+    "hematocrit",
 ]
 
 
 @register("Capillary leak: circulation and kidney")
 @dataclass(frozen=True)
-class HaemodynamicParameters(CitedParameters):
+class HemodynamicParameters(CitedParameters):
     """Baseline pressures, reflex gain, kidney and fluid turnover of the reference adult."""
 
     mean_pressure_mmHg: float = cited(
@@ -131,7 +131,7 @@ class HaemodynamicParameters(CitedParameters):
         "guyton2021", low=0, low_open=True,
         note="lower limit of autoregulation; the smooth switch is a modelling choice",
     )
-    haematocrit: float = cited(
+    hematocrit: float = cited(
         0.40, "1", "Haematocrit at baseline", "guyton2021", low=0, high=1, low_open=True,
         high_open=True,
     )
@@ -182,7 +182,7 @@ class Circulation:
     resistance_ratio: NDArray[np.float64]
 
 
-def _pressures(volume_ratio: Any, tone: Any, p: HaemodynamicParameters) -> tuple[Any, Any]:
+def _pressures(volume_ratio: Any, tone: Any, p: HemodynamicParameters) -> tuple[Any, Any]:
     """Mean and pulse pressure (works on floats and arrays)."""
     preload = volume_ratio ** p.preload_exponent
     mean = p.mean_pressure_mmHg * (preload * tone) ** (1.0 / (1.0 + p.baroreflex_gain))
@@ -190,14 +190,14 @@ def _pressures(volume_ratio: Any, tone: Any, p: HaemodynamicParameters) -> tuple
 
 
 def _flow_and_rate(volume_ratio: Any, tone: Any, mean_mmHg: Any,
-                   p: HaemodynamicParameters) -> tuple[Any, Any]:
+                   p: HemodynamicParameters) -> tuple[Any, Any]:
     """Cardiac output ratio :math:`(\\bar P/\\bar P_0)/(R/R_0)` and heart-rate ratio
     :math:`(Q/Q_0)/(SV/SV_0)` (floats or arrays)."""
     q = (mean_mmHg / p.mean_pressure_mmHg) / tone
     return q, q / volume_ratio ** p.preload_exponent
 
 
-def _autoregulation(mean_mmHg: Any, p: HaemodynamicParameters) -> Any:
+def _autoregulation(mean_mmHg: Any, p: HemodynamicParameters) -> Any:
     """Capillary pressure relative to baseline: 1 above the autoregulation limit, falling below."""
 
     def smooth_min(x: Any) -> Any:
@@ -209,7 +209,7 @@ def _autoregulation(mean_mmHg: Any, p: HaemodynamicParameters) -> Any:
 
 
 def _pressor(volume_ratio: Any, tone: Any, u_max: float, target_systolic_mmHg: float,
-             p: HaemodynamicParameters) -> Any:
+             p: HemodynamicParameters) -> Any:
     """Vasopressor effect needed to bring systolic pressure to the target, within [0, u_max]."""
     preload = volume_ratio ** p.preload_exponent
     mean_needed = target_systolic_mmHg - 2.0 * p.pulse_pressure_mmHg * preload / 3.0
@@ -219,7 +219,7 @@ def _pressor(volume_ratio: Any, tone: Any, u_max: float, target_systolic_mmHg: f
     return u_max - 0.5 * ((u_max - u) + abs(u_max - u))
 
 
-def _urine_l_per_h(mean_mmHg: Any, volume_ratio: Any, scale: float, p: HaemodynamicParameters) -> Any:
+def _urine_l_per_h(mean_mmHg: Any, volume_ratio: Any, scale: float, p: HemodynamicParameters) -> Any:
     x = (mean_mmHg - p.anuria_pressure_mmHg) / (p.mean_pressure_mmHg - p.anuria_pressure_mmHg)
     x = 0.5 * (x + abs(x))
     return p.urine_ml_per_h * 1e-3 * scale * x**p.renal_exponent * volume_ratio**p.renal_volume_exponent
@@ -229,7 +229,7 @@ def blood_pressure(
     plasma_volume_l: ArrayLike,
     baseline_plasma_volume_l: float,
     tone: ArrayLike = 1.0,
-    params: HaemodynamicParameters = HaemodynamicParameters(),
+    params: HemodynamicParameters = HemodynamicParameters(),
 ) -> BloodPressure:
     r"""Mean, systolic and diastolic arterial pressure.
 
@@ -266,7 +266,7 @@ def circulation(
     plasma_volume_l: ArrayLike,
     baseline_plasma_volume_l: float,
     tone: ArrayLike = 1.0,
-    params: HaemodynamicParameters = HaemodynamicParameters(),
+    params: HemodynamicParameters = HemodynamicParameters(),
 ) -> Circulation:
     r"""Pressures, cardiac output and heart rate of the reflex-corrected circulation.
 
@@ -311,7 +311,7 @@ def circulation(
 def capillary_pressure_mmHg(
     mean_pressure_mmHg: ArrayLike,
     baseline_capillary_pressure_mmHg: float,
-    params: HaemodynamicParameters = HaemodynamicParameters(),
+    params: HemodynamicParameters = HemodynamicParameters(),
 ) -> NDArray[np.float64]:
     r"""Effective capillary pressure with autoregulation, :math:`P_c = P_{c,0}\,a(\bar P)/a(\bar P_0)`.
 
@@ -330,7 +330,7 @@ def titrated_vasopressor(
     tone: ArrayLike,
     max_effect: float,
     target_systolic_mmHg: float,
-    params: HaemodynamicParameters = HaemodynamicParameters(),
+    params: HemodynamicParameters = HemodynamicParameters(),
 ) -> NDArray[np.float64]:
     r"""Vasopressor effect :math:`u` titrated to a systolic target, within :math:`[0, u_\mathrm{max}]`.
 
@@ -362,7 +362,7 @@ def urine_output_ml_per_h(
     mean_pressure_mmHg: ArrayLike,
     plasma_volume_ratio: ArrayLike = 1.0,
     weight_kg: float = 70.0,
-    params: HaemodynamicParameters = HaemodynamicParameters(),
+    params: HemodynamicParameters = HemodynamicParameters(),
 ) -> NDArray[np.float64]:
     r"""Urine flow (mL/h) from the renal output curve and the volume reflexes.
 
@@ -390,10 +390,10 @@ def urine_output_ml_per_h(
     return _urine_l_per_h(mean, ratio, w / params.reference_weight_kg, params) * 1e3
 
 
-def haematocrit(
+def hematocrit(
     plasma_volume_l: ArrayLike,
     baseline_plasma_volume_l: float,
-    params: HaemodynamicParameters = HaemodynamicParameters(),
+    params: HemodynamicParameters = HemodynamicParameters(),
 ) -> NDArray[np.float64]:
     r"""Haematocrit with a fixed red-cell volume: :math:`H = V_r/(V_r + V_p)`,
     :math:`V_r = V_{p,0} H_0/(1 - H_0)`.
@@ -403,6 +403,6 @@ def haematocrit(
     """
     vp = check_array("plasma_volume_l", plasma_volume_l, 0.0, low_open=True)
     vp0 = check_scalar("baseline_plasma_volume_l", baseline_plasma_volume_l, 0.0, low_open=True)
-    h0 = params.haematocrit
+    h0 = params.hematocrit
     red = vp0 * h0 / (1.0 - h0)
     return red / (red + vp)
