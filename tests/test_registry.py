@@ -6,13 +6,12 @@ import re
 import pytest
 
 import il2
-import il2
 from il2 import registry
-
-il2.import_models()  # every model module registers its parameters
 from il2.units import UnitConstants
 
 from .conftest import BIB
+
+il2.import_models()  # every model module registers its parameters
 
 
 def bib_keys() -> set[str]:
@@ -69,3 +68,11 @@ def test_table_for_unknown_group_is_an_error():
 
 def test_import_il2_fills_the_registry():
     assert il2.registry.parameter_rows() == registry.parameter_rows()
+
+
+def test_references_bib_parses():
+    """The bibliography is valid BibTeX (a broken entry stops the whole book build)."""
+    from pybtex.database import parse_file
+
+    db = parse_file(str(BIB))
+    assert set(db.entries) == bib_keys()
