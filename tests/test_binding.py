@@ -159,8 +159,9 @@ def test_equilibrium_matches_long_kinetics():
 def test_internalization_rate_is_per_hour_and_vectorised():
     p = trafficking.TraffickingParameters()
     eq = binding.equilibrium("activated T", 100.0)
+    # IL-2 on CD25 alone is not taken in (weissman1986, robb1987): only complexes with CD122 count
     expected = p.ke_per_h * float(eq.signaling_complexes) + p.kt_per_h * float(
-        eq.il2_cd25 + eq.il2_cd122 + eq.il2_cd25_cd122
+        eq.il2_cd122 + eq.il2_cd25_cd122
     )
     assert float(binding.internalization_rate("activated T", 100.0)) == pytest.approx(expected, rel=1e-9)
     arr = binding.internalization_rate("activated T", np.array([100.0, 1000.0]))

@@ -620,11 +620,13 @@ def internalization_rate(
 
     .. math::
 
-        J = k_e\,S + k_t\,(C_\alpha + C_\beta + C_{\alpha\beta})
+        J = k_e\,S + k_t\,(C_\beta + C_{\alpha\beta})
 
-    Signalling complexes are internalised at the complex rate :math:`k_e` and other IL-2
-    complexes at the constitutive receptor rate :math:`k_t` (:cite:`fallon2000model`), at the
-    equilibrium occupancy of :func:`equilibrium` (no depletion: pass the free concentration).
+    Signalling complexes are internalised at the complex rate :math:`k_e` and the other IL-2
+    complexes that hold CD122 at the constitutive receptor rate :math:`k_t`
+    (:cite:`fallon2000model`), at the equilibrium occupancy of :func:`equilibrium` (no depletion:
+    pass the free concentration). IL-2 held by CD25 alone (:math:`C_\alpha`) is not taken in: only
+    receptors with CD122 internalise their ligand (:cite:`weissman1986`, :cite:`robb1987`).
 
     Returns
     -------
@@ -637,7 +639,7 @@ def internalization_rate(
     ke, kt = trafficking_params.ke_per_h, trafficking_params.kt_per_h
     L = check_array("il2_pM", il2_pM, 0.0, MAX_IL2_PM)
     _, sp = _free_ligand_equilibrium(cell, L, _constants(params))
-    return np.asarray(ke * (sp[5] + sp[6]) + kt * (sp[2] + sp[3] + sp[4])) * np.ones_like(L)
+    return np.asarray(ke * (sp[5] + sp[6]) + kt * (sp[3] + sp[4])) * np.ones_like(L)
 
 
 def signaling_complexes(

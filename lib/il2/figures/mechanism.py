@@ -63,6 +63,8 @@ class ChapterNumbers:
     kd_intermediate_cd8_pM: float
     kd_intermediate_nk_pM: float
     kd_high_activated_pM: float
+    kd_high_half_cd25_pM: float
+    kd_high_double_cd25_pM: float
     kd_treg_pM: float
     cd25_fold_activated_vs_cd8: float
     ec50_equilibrium_pM: dict[str, float]
@@ -93,6 +95,10 @@ def chapter_numbers() -> ChapterNumbers:
         kd_intermediate_cd8_pM=binding.apparent_kd_pM(cd8_no_a),
         kd_intermediate_nk_pM=binding.apparent_kd_pM(cells["NK"].with_cd25(0.0)),
         kd_high_activated_pM=binding.apparent_kd_pM(cells["activated T"]),
+        kd_high_half_cd25_pM=binding.apparent_kd_pM(
+            cells["activated T"].with_cd25(0.5 * cells["activated T"].cd25)),
+        kd_high_double_cd25_pM=binding.apparent_kd_pM(
+            cells["activated T"].with_cd25(2.0 * cells["activated T"].cd25)),
         kd_treg_pM=binding.apparent_kd_pM(cells["Treg"]),
         cd25_fold_activated_vs_cd8=binding.apparent_kd_pM(cd8_no_a)
         / binding.apparent_kd_pM(cells["CD8"].with_cd25(cells["activated T"].cd25)),

@@ -109,7 +109,8 @@ class GrowthSystem:
         x = np.maximum(y[LOG_CD25], 0.0)
         ex = np.exp(x)
         x_eff = np.log1p(self.keep_cd25 * (ex - 1.0)) if self.keep_cd25 < 1.0 else x
-        ln_c = min(max(float(y[LOG_IL2]), _LNC_MIN), _LNC_MAX)
+        ln_c = min(max(float(y[LOG_IL2]), _LNC_MIN), _LNC_MAX)  # for the tables
+        inv_c = math.exp(-max(float(y[LOG_IL2]), _LNC_MIN))  # 1/c of the state itself
         gsp = self.tables.respond_fast(x_eff, ln_c)
         sig = gsp[:, 1]
         dy = np.empty(STATE_SIZE)
@@ -120,10 +121,10 @@ class GrowthSystem:
         n0 = self.present[SECRETOR] * math.exp(log_n[SECRETOR])
         produced = self._secretion_now * n0 * (1.0 - self.nu * sig[SECRETOR])
         uptake = float(np.dot(self.present * np.exp(log_n), gsp[:, 0]))
-        dy[LOG_IL2] = self.kappa * (produced * math.exp(-ln_c) - uptake) - self.k_cl
+        dy[LOG_IL2] = self.kappa * (produced * inv_c - uptake) - self.k_cl
         if self.plasma is not None:
             # exchange with the outside: + k_cl c_p(t) / c
-            dy[LOG_IL2] += self.k_cl * float(self.plasma(_t)) * math.exp(-ln_c)
+            dy[LOG_IL2] += self.k_cl * float(self.plasma(_t)) * inv_c
         return dy
 
     def set_antigen(self, antigen: float) -> None:
