@@ -167,7 +167,7 @@ class Count:
 
 @dataclass(frozen=True)
 class LowDoseTrial:
-    """One published trial of low-dose subcutaneous IL-2 (aldesleukin).
+    r"""One published trial of low-dose subcutaneous IL-2 (aldesleukin).
 
     Attributes
     ----------
