@@ -100,7 +100,8 @@ class FoldChange:
             check_choice("kind", self.kind, ("median", "mean"))
         if self.relation == "unchanged":
             if self.fold is not None:
-                raise ValueError(f"fold must be None when relation is 'unchanged'; got {self.fold!r}")
+                raise ValueError(
+                    f"fold must be None when relation is 'unchanged'; got {self.fold!r}")
         elif self.fold is not None:
             check_scalar("fold", self.fold, 0.0, 1e4, low_open=True)
 
