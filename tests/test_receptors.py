@@ -113,3 +113,22 @@ def test_defaults_equal_an_explicit_default_model():
     r1 = growth.simulate(t_end_h=96.0, n_points=25, model=ReceptorModel())
     for p in growth.POPULATIONS:
         np.testing.assert_array_equal(r0.cells[p], r1.cells[p])
+
+
+def test_cd56bright_nk_cells_carry_the_high_affinity_receptor():
+    """CD56bright (CD16-) NK cells: about 1,200 high-affinity sites with Kd about 25 pM, against
+    an intermediate-affinity receptor only on CD16+ NK cells (nagler1990, caligiuri1990); their
+    pSTAT5 EC50 is about three times below that of bulk NK cells (Meyer-lab data, orcuttjahns2021)."""
+    from il2 import measurements
+
+    bright, bulk = DEFAULT_MODEL.cell("CD56bright NK"), DEFAULT_MODEL.cell("NK")
+    assert bright.cd25 > 40 * bulk.cd25
+    kd = DEFAULT_MODEL.apparent_kd_pM("CD56bright NK")
+    assert 25.0 / 2 < kd < 25.0 * 2  # Nagler's ~25 pM high-affinity sites, within a factor of 2
+    assert kd < DEFAULT_MODEL.apparent_kd_pM("NK") / 5
+    model_ratio = DEFAULT_MODEL.ec50_pM("NK", t_h=0.5) / DEFAULT_MODEL.ec50_pM("CD56bright NK", t_h=0.5)
+    data_ratio = (measurements.ligand_ec50("IL2 (Mono)", "NK").ec50_pM
+                  / measurements.ligand_ec50("IL2 (Mono)", "CD56bright NK").ec50_pM)
+    assert data_ratio / 1.5 < model_ratio < data_ratio * 1.5
+    measured = measurements.ligand_ec50("IL2 (Mono)", "CD56bright NK").ec50_pM
+    assert measured / 2 < DEFAULT_MODEL.ec50_pM("CD56bright NK", t_h=0.5) < measured * 2
