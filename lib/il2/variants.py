@@ -250,8 +250,8 @@ VARIANTS: tuple[Variant, ...] = (
             "Levin et al. 2012 (abstract, confirmed) report higher CD122 affinity, CD25-independent "
             "pSTAT5 and proliferation, more CD8 than Treg expansion and less pulmonary oedema in mice. "
             "The numbers usually quoted (CD122 Kd about 1.7 nM against about 280 nM for wild type, about "
-            "200-fold) could not be confirmed from a source read here, so cd122_kd_fold is None; CD25 "
-            "binding is reported as unchanged in the design but no number was read either. Pass "
+            "200-fold) were not confirmed from a source read here, so cd122_kd_fold is None; no CD25 "
+            "number was read either, so cd25_kd_fold is None too. Pass "
             "cd122_kd_fold (and cd25_kd_fold) to receptor_model to state an assumption. No human "
             "half-life: H9 was not given to people in that work."
         ),
@@ -643,7 +643,8 @@ class ClinicalOutcome:
     arms
         Arm labels, experimental first.
     patients
-        Patients per arm (randomised, or evaluable where ``responders`` is given).
+        Patients per arm (randomised, or evaluable where ``responders`` is given); ``None``
+        where the source read does not give them.
     responders
         Objective responses per arm where the source gives counts (else ``None``).
     orr_percent
@@ -662,7 +663,7 @@ class ClinicalOutcome:
     phase: str
     setting: str
     arms: tuple[str, ...]
-    patients: tuple[int, ...]
+    patients: tuple[int, ...] | None
     responders: tuple[int, ...] | None
     orr_percent: tuple[float, ...] | None
     result: str
@@ -671,9 +672,13 @@ class ClinicalOutcome:
 
     def __post_init__(self) -> None:
         check_choice("variant", self.variant, tuple(_BY_NAME))
-        if len(self.patients) != len(self.arms):
+        if self.patients is not None and len(self.patients) != len(self.arms):
             raise ValueError(f"{self.key}: patients must give one count per arm")
+        if self.orr_percent is not None and len(self.orr_percent) != len(self.arms):
+            raise ValueError(f"{self.key}: orr_percent must give one rate per arm")
         if self.responders is not None:
+            if self.patients is None:
+                raise ValueError(f"{self.key}: responders need patients")
             if len(self.responders) != len(self.arms):
                 raise ValueError(f"{self.key}: responders must give one count per arm")
             for r, n in zip(self.responders, self.patients):
@@ -681,7 +686,7 @@ class ClinicalOutcome:
 
     def orr_ci(self, arm: int = 0, level: float = 0.95) -> BinomialCI:
         """Exact (Clopper-Pearson) interval of the response rate of one arm (needs counts)."""
-        if self.responders is None:
+        if self.responders is None or self.patients is None:
             raise ValueError(f"{self.key}: the source gives no response counts, so no exact interval")
         return exact_ci(self.responders[arm], self.patients[arm], level)
 
@@ -712,12 +717,12 @@ CLINICAL_OUTCOMES: tuple[ClinicalOutcome, ...] = (
         key="artistry7", variant="nemvaleukin", trial="ARTISTRY-7",
         phase="III, randomised, open label", setting="platinum-resistant ovarian cancer",
         arms=("nemvaleukin + pembrolizumab", "investigator's choice chemotherapy"),
-        patients=(0, 0), responders=None, orr_percent=None,
+        patients=None, responders=None, orr_percent=None,
         result=("Stopped after the interim analysis: median overall survival 10.1 vs 9.8 months "
                 "(HR 0.98), no significant improvement; development in this cancer ended (March 2025)"),
         source="mural2025",
-        note=("From the sponsor's press release; patient numbers per arm were not confirmed (0 = not "
-              "recorded). No peer-reviewed report read."),
+        note=("From the sponsor's press release; patient numbers per arm were not confirmed. No "
+              "peer-reviewed report read."),
     ),
 )
 
