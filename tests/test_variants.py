@@ -311,3 +311,20 @@ def test_clinical_outcome_validation():
         dataclasses.replace(clinical_outcome("pivot02"), responders=(40,))
     with pytest.raises(ValueError, match="variant"):
         dataclasses.replace(clinical_outcome("pivot02"), variant="aldesleukin")
+
+
+def test_cross_fusion_rows_are_flagged_and_show_the_size_disagreement():
+    rows = mutein_comparison(variants=["V91K", "N88D"], include_cross_fc=True)
+    assert rows and all(not r.own_wt for r in rows)
+    assert all(r.wt_ligand == "WT N-term (Mono)" for r in rows)
+    treg = [r for r in rows if r.cell == "Treg"]
+    # the data: a large Treg loss; the model: almost none (the docstring's size disagreement)
+    assert all(r.measured_shift > 10 and r.predicted_shift < 3 for r in treg)
+    assert mutein_comparison(variants=["V91K"]) == ()
+
+
+def test_f42q_before_r38q_also_after_a_30_minute_stimulation():
+    rows = {r.variant: r for r in mutein_comparison(t_h=0.5, variants=["F42Q", "R38Q"])
+            if r.cell == "Treg" and r.valency == 1}
+    assert rows["F42Q"].predicted_shift > rows["R38Q"].predicted_shift > 1
+    assert rows["F42Q"].measured_shift > rows["R38Q"].measured_shift

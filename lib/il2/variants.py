@@ -546,7 +546,8 @@ class ShiftRow:
     :data:`il2.measurements.LIGAND_EC50_RECORDS`; ``predicted_shift`` = EC50 of
     :func:`receptor_model` over EC50 of the base model for ``model_cell``. ``proxy`` marks a
     measured subset read with its parent model cell; ``at_fit_floor`` marks a measured EC50 on
-    the authors' 0.01 nM fit floor (an upper bound only).
+    the authors' 0.01 nM fit floor (an upper bound only); ``own_wt`` is False for a row that
+    compares with the wild type fused at the *other* end (only with ``include_cross_fc``).
     """
 
     variant: str
@@ -562,12 +563,14 @@ class ShiftRow:
     predicted_shift: float
     at_fit_floor: bool
     source: str
+    own_wt: bool = True
 
 
 def mutein_comparison(
     base: ReceptorModel = DEFAULT_MODEL,
     t_h: float | None = None,
     variants: Sequence[Variant | str] | None = None,
+    include_cross_fc: bool = False,
 ) -> tuple[ShiftRow, ...]:
     r"""EC50 shift of each Fc mutein against its own wild-type construct: data and model.
 
@@ -593,7 +596,25 @@ def mutein_comparison(
 
     The C-terminal wild-type construct (``WT C-term (Mono)``) was measured only on CD25-high CD4
     cells, where V91K and N88D were not: those two muteins have no pair with their own wild type
-    and give no rows.
+    and give no rows. With ``include_cross_fc=True`` a mutein is also compared with the wild type
+    of the same valency fused at the other end (rows with ``own_wt=False``), a weaker comparison
+    kept apart from the rank tests.
+
+    What the table shows with the book's model (tested in ``tests/test_variants.py``):
+
+    * **agree**: F42Q loses far more Treg potency than R38Q, in data and model (rank order of
+      the CD25 mutations); bivalent R38Q keeps NK potency (shift below 1, the smallest of the
+      directly measured cells) in both; bivalent H16N costs Tregs a few-fold in both;
+    * **disagree in size**: every *monovalent* Fc mutein loses one to two orders of magnitude
+      more Treg potency in the data than the model predicts, including the CD122 mutants
+      (with ``include_cross_fc``), for which the model predicts almost none: in the model the
+      Treg's high-affinity route buffers a weaker CD122 contact. The monovalent Fc wild type is
+      itself about ten-fold less potent on Tregs than native IL-2 in the same table, so the Fc
+      fusion and kinetics (short stimulation) are the likely causes, not the mutations alone;
+    * **disagree in direction**: bivalent H16N is *more* potent on conventional CD4 cells and
+      monovalent H16N on CD56bright NK cells than their wild types in the data, while the
+      monovalent, equilibrium model predicts less (avidity of the Fc dimer; CD56bright NK
+      cells read with the counts of all NK cells).
 
     Returns
     -------
@@ -606,7 +627,14 @@ def mutein_comparison(
         if not v.ec50_ligands:
             continue
         model = receptor_model(v, base)
-        for lig, wt_lig in v.ec50_ligands:
+        pairs = [(lig, wt_lig, True) for lig, wt_lig in v.ec50_ligands]
+        if include_cross_fc:
+            for lig, wt_lig in v.ec50_ligands:
+                other = (wt_lig.replace("N-term", "C-term") if "N-term" in wt_lig
+                         else wt_lig.replace("C-term", "N-term"))
+                if any(r.ligand == other for r in measurements.LIGAND_EC50_RECORDS):
+                    pairs.append((lig, other, False))
+        for lig, wt_lig, own in pairs:
             mut, wt = measurements.ligand_ec50s(lig), measurements.ligand_ec50s(wt_lig)
             for cell in mut:
                 if cell not in wt:
@@ -618,7 +646,7 @@ def mutein_comparison(
                     variant=v.name, ligand=lig, wt_ligand=wt_lig, valency=m.valency, cell=cell,
                     model_cell=model_cell, proxy=proxy, mutein_ec50_pM=m.ec50_pM, wt_ec50_pM=w.ec50_pM,
                     measured_shift=m.ec50_pM / w.ec50_pM, predicted_shift=float(pred),
-                    at_fit_floor=m.at_fit_floor or w.at_fit_floor, source=m.source,
+                    at_fit_floor=m.at_fit_floor or w.at_fit_floor, source=m.source, own_wt=own,
                 ))
     return tuple(rows)
 
