@@ -328,3 +328,11 @@ def test_f42q_before_r38q_also_after_a_30_minute_stimulation():
             if r.cell == "Treg" and r.valency == 1}
     assert rows["F42Q"].predicted_shift > rows["R38Q"].predicted_shift > 1
     assert rows["F42Q"].measured_shift > rows["R38Q"].measured_shift
+
+
+def test_variant_table_lists_every_record():
+    rows = variants.variant_table()
+    assert [r["name"] for r in rows] == [v.name for v in VARIANTS]
+    f42q = rows[0]
+    assert f42q["cd25_kd_fold"] == variant("F42Q").cd25_kd_fold and f42q["sources"] == "orcuttjahns2021"
+    assert rows[[r["name"] for r in rows].index("H9")]["cd122_kd_fold"] is None

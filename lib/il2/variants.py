@@ -59,6 +59,7 @@ __all__ = [
     "Variant",
     "VARIANTS",
     "variant",
+    "variant_table",
     "receptor_model",
     "SelectivityMap",
     "selectivity_map",
@@ -291,6 +292,18 @@ VARIANTS: tuple[Variant, ...] = (
 )
 
 _BY_NAME = {v.name: v for v in VARIANTS}
+
+
+def variant_table() -> tuple[dict[str, object], ...]:
+    """One row per variant for a chapter table: name, kind, folds, half-life and sources.
+
+    Unknown numbers stay ``None``; ``sources`` joins the distinct keys of the record.
+    """
+    return tuple(
+        {"name": v.name, "kind": v.kind, "cd25_kd_fold": v.cd25_kd_fold, "cd122_kd_fold": v.cd122_kd_fold,
+         "half_life_h": v.half_life_h, "sources": ",".join(sorted(v.source_keys))}
+        for v in VARIANTS
+    )
 
 
 def variant(name: str) -> Variant:
@@ -736,7 +749,7 @@ CLINICAL_OUTCOMES: tuple[ClinicalOutcome, ...] = (
         arms=("bempegaldesleukin + nivolumab", "nivolumab"),
         patients=(391, 392), responders=None, orr_percent=(27.7, 36.0),
         result=("Fewer responses with the combination (ORR 27.7% vs 36.0%); median PFS 4.17 vs 4.99 months "
-                "(HR 1.09); primary end points not met, the programme stopped in 2022"),
+                "(HR 1.09); the primary end points were not met"),
         source="diab2023",
         note=("Response counts are not given in the abstract read; the percentages are as published, so "
               "no exact interval is computed."),
