@@ -13,6 +13,8 @@ Modules, from the bottom layer up (a module imports only from layers below it):
 - :mod:`il2.growth`: helper, cytotoxic, NK and regulatory cells coupled through IL-2
 - :mod:`il2.pk`: aldesleukin regimens and two-compartment pharmacokinetics
 - :mod:`il2.outcomes`: published response data with exact confidence intervals
+- :mod:`il2.variants`: engineered IL-2 (muteins, a prodrug, a fusion) as cited records, each
+  turned into a :class:`~il2.receptors.ReceptorModel`; the selectivity map over affinity changes
 - :mod:`il2.low_dose`: low-dose IL-2 trials and the deficiency experiments, as cited records
 - :mod:`il2.measurements`: measured data (raw pSTAT5 plates, receptor counts, mutein affinities)
   as records with their sources, and the fits made to them
@@ -48,7 +50,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "toxicity",
 )
 _SUBMODULES = frozenset(MODEL_MODULES) | {
-    "validation", "registry", "measurements", "low_dose", "plotting", "explore", "figures"}
+    "validation", "registry", "measurements", "low_dose", "variants", "plotting", "explore", "figures"}
 
 __all__ = sorted(_SUBMODULES) + ["MODEL_MODULES", "import_models"]
 
