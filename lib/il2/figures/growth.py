@@ -475,6 +475,8 @@ def helpers_explorer() -> Explorer:
              "number IL-2 stays under about 10 pM and nothing expands, above it the helpers and CD8 "
              "cells expand by orders of magnitude."),
         title="How many helpers does it take?",
+        caption=("Starting from {helpers} in the {compartment}: does free IL-2 (right) climb past the "
+                 "dashed signalling line? Only then do helpers and CD8 cells take off (left)."),
         width_in=9.0,
         height_in=3.6,
     )
@@ -504,6 +506,8 @@ def secretion_explorer() -> Explorer:
         alt=("Cells of the four populations (left) and free IL-2 (right) over two weeks in the "
              "{compartment} when each activated helper secretes {secretion} of IL-2."),
         title="How fast must helpers secrete?",
+        caption=("Each helper secretes {secretion}. Compare when free IL-2 (right) crosses the dashed "
+                 "signalling line with how far the CD8 cells expand (left title)."),
         width_in=9.0,
         height_in=3.6,
     )
@@ -533,6 +537,8 @@ def feedback_explorer() -> Explorer:
              "{compartment} with the IL-2-driven induction of CD25 at strength {feedback} "
              "(0: none, 1: full)."),
         title="Strength of the autocrine loop",
+        caption=("CD25 induction at strength {feedback} (0 none, 1 full): watch the IL-2 peak (right "
+                 "title) and the CD8 expansion (left title) as the loop weakens."),
         width_in=9.0,
         height_in=3.6,
     )

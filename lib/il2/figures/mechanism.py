@@ -329,6 +329,8 @@ def cd25_explorer() -> Explorer:
         alt=("Equilibrium pSTAT5 dose-response of a {base} given {cd25} CD25 receptors per cell, "
              "against the resting cell: more CD25 shifts the curve to lower IL-2."),
         title="CD25 per cell and IL-2 sensitivity",
+        caption=("A {base} carrying {cd25} CD25 (coloured) against the resting cell (grey, dashed); "
+                 "the title gives how many times less IL-2 it needs for half its maximal pSTAT5."),
     )
 
 
@@ -391,6 +393,8 @@ def cell_types_explorer() -> Explorer:
         alt=("Bar charts of pSTAT5 (fraction of each cell's maximum) and proliferation signal for "
              "Treg, CD4, CD8, NK cells and activated T blasts at {il2_pM} IL-2."),
         title="One concentration, five cell types",
+        caption=("At {il2_pM}: which cell types signal? Each bar is a fraction of that cell's own "
+                 "maximum: pSTAT5 (left) and proliferation signal (right)."),
         width_in=8.0,
     )
 
@@ -472,6 +476,8 @@ def kinetics_explorer() -> Explorer:
         alt=("Time courses of IL-2 bound per {cell} after {il2_pM} IL-2 is added (left, two hours) "
              "and after it is washed away (right, six hours)."),
         title="Binding kinetics over time",
+        caption=("A {cell} at {il2_pM}: how fast IL-2 is bound (left) and how slowly it is released "
+                 "after washout (right); the titles give the half-times."),
         width_in=8.0,
     )
 
@@ -540,6 +546,8 @@ def trafficking_explorer() -> Explorer:
         alt=("IL-2 left in the medium and cell growth over four days for wild-type IL-2 and for a "
              "variant with the same surface binding but an endosomal Kd of {kd_endosome_pM}."),
         title="Weaker binding in the endosome, more IL-2 recycled",
+        caption=("A variant with endosomal Kd {kd_endosome_pM} (dashed) against wild type (solid): "
+                 "IL-2 left in the medium (left) and the growth it supports (right)."),
         width_in=8.0,
     )
 

@@ -459,6 +459,8 @@ def dose_explorer() -> Explorer:
          Choice("fluid_ml_per_h", "IV fluid", [("none", 0.0), ("58 mL/h (Textor)", 58.0)], 58.0)],
         fixed={"vasopressor": 0.0}, alt=_alt("{dose_iu_per_kg}", "{fluid_ml_per_h}", "no vasopressor"),
         title="Dose and toxicity", **_SIZE,
+        caption=("{dose_iu_per_kg} per infusion with {fluid_ml_per_h} of IV fluid: count the doses "
+                 "held (crosses) and compare weight gain and albumin with Textor's values (diamonds)."),
     )
 
 
@@ -470,6 +472,8 @@ def fluid_explorer() -> Explorer:
         fixed={"dose_iu_per_kg": 600_000.0, "vasopressor": 0.0},
         alt=_alt("600,000 IU/kg", "{fluid_ml_per_h}", "no vasopressor"),
         title="Fluids: pressure against oedema", **_SIZE,
+        caption=("{fluid_ml_per_h} of IV fluid: more fluid props up the pressure and lets more doses "
+                 "be given, and adds to the weight gain."),
     )
 
 
@@ -477,11 +481,14 @@ def vasopressor_explorer() -> Explorer:
     """Ceiling of a vasopressor titrated to systolic 95 mmHg: pressure up, leak not cured."""
     return explore(
         _explorer_model, _explorer_view,
-        [Slider("vasopressor", "Vasopressor ceiling (rise in resistance)", 0.0, 1.5, 0.0, steps=7)],
+        [Slider("vasopressor", "Vasopressor ceiling (rise in resistance)", 0.0, 1.5, 0.0, steps=7,
+                fmt=".0%")],
         fixed={"dose_iu_per_kg": 600_000.0, "fluid_ml_per_h": 58.0},
         alt=_alt("600,000 IU/kg", "58 mL/h", "a vasopressor titrated to systolic 95 mmHg with "
-                 "ceiling {vasopressor} (fractional rise in vascular resistance)"),
+                 "ceiling {vasopressor} (largest rise in vascular resistance)"),
         title="Vasopressors: pressure without repair", **_SIZE,
+        caption=("A vasopressor allowed to raise vascular resistance by up to {vasopressor}: compare "
+                 "the pressure and doses given with the weight gain and albumin."),
     )
 
 

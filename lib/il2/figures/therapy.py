@@ -536,6 +536,9 @@ def course_explorer() -> Explorer:
              "the drug dotted. Right: hours the concentration spends above each threshold over a "
              "two-cycle course."),
         title="A high-dose course, the cells it reaches and how they grow",
+        caption=("{dose_iu_per_kg} every {interval_h}: where the plasma curve sits against each "
+                 "threshold (top), how the niche cells respond over the first cycle (bottom), and "
+                 "the hours above each threshold over two cycles (right)."),
         width_in=8.0,
         height_in=5.2,
     )
