@@ -112,13 +112,17 @@ def test_dark_theme_explorer_panel_follows_the_page(browser, book_url):
               // The first painted background at or above the panel.
               let el = ex, bg = null;
               while (el && bg === null) { bg = lum(getComputedStyle(el).backgroundColor); el = el.parentElement; }
+              // ... and around it (no light block behind the panel).
+              let up = ex.parentElement, around = null;
+              while (up && around === null) { around = lum(getComputedStyle(up).backgroundColor); up = up.parentElement; }
               const sel = ex.querySelector('select, input[type=range]');
-              return {panel: bg, scheme: getComputedStyle(sel).colorScheme,
+              return {panel: bg, around: around, scheme: getComputedStyle(sel).colorScheme,
                       text: lum(getComputedStyle(ex).color),
                       card: lum(getComputedStyle(ex.querySelector('img.il2x-figure')).backgroundColor)};
             }"""
         )
         assert found["panel"] is not None and found["panel"] < 0.35, f"light panel in the dark theme: {found}"
+        assert found["around"] is None or found["around"] < 0.35, f"light block around the panel: {found}"
         assert found["text"] > 0.6, f"dark text on the dark panel: {found}"
         assert "dark" in found["scheme"], f"native controls not in the dark scheme: {found}"
         assert found["card"] > 0.95, "the figure card stays white"
