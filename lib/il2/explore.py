@@ -210,7 +210,8 @@ class Choice:
             if isinstance(opt, tuple) and len(opt) == 2:
                 pairs.append((str(opt[0]), opt[1]))
             else:
-                pairs.append((f"{opt} {self.unit}".strip(), opt))
+                text = _format_number(float(opt)) if isinstance(opt, (int, float)) and not isinstance(opt, bool) else opt
+                pairs.append((f"{text} {self.unit}".strip(), opt))
         return pairs
 
     def __post_init__(self) -> None:
