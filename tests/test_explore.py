@@ -203,3 +203,30 @@ def test_bad_construction_is_a_clear_error():
         explore(_model, _view, [Slider("a", "A", 0, 1, 0.5)], alt="x", caption=None)
     with pytest.raises(ValueError, match="distinct names"):
         explore(_model, _view, [Slider("a", "A", 0, 1, 0.5), Slider("a", "B", 0, 1, 0.5)], alt="x")
+
+
+def test_changes_during_a_redraw_are_coalesced_into_one_drawing_of_the_latest_value(monkeypatch):
+    """In a kernel (an event loop runs), a fast drag sends many values; only the last is drawn."""
+    import asyncio
+
+    import il2.explore as E
+
+    drawn = []
+    render = E._Canvas.render
+
+    def counting(self, values, fmt):
+        drawn.append(values["amplitude"])
+        return render(self, values, fmt)
+
+    monkeypatch.setattr(E._Canvas, "render", counting)
+
+    async def drag():
+        panel = _explorer().widget()
+        slider = panel.children[1]
+        for value in (1.2, 1.4, 1.6, 1.8):
+            slider.value = value
+        assert drawn == [1.0], "nothing is drawn while changes keep arriving"
+        await asyncio.sleep(0.05)
+
+    asyncio.run(drag())
+    assert drawn == [1.0, 1.8]
