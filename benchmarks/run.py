@@ -1,21 +1,24 @@
-"""Benchmarks: book build times and the speed of every model call behind an explorer.
+"""Benchmarks as a scoreboard: every measured figure next to its target, misses marked.
 
-Not a test: it measures and prints a table. Run from the repository root:
+Not a test (machines are noisy, and speed is no pass/fail criterion): it measures and prints
+tables, and is safe to run in CI's log. Run from the repository root:
 
-    python benchmarks/run.py            # models, explorers and book builds
-    python benchmarks/run.py --no-book  # models and explorers only (seconds, not minutes)
+    python benchmarks/run.py            # import, models, explorers, frames and book builds
+    python benchmarks/run.py --no-book  # everything but the (minutes-long) book builds
 
-Model cases come from ``benchmarks/bench_*.py`` modules, each exposing
-``cases() -> list[tuple[str, Callable[[], object]]]``. Explorers are found in every
-``il2.figures`` module's ``EXPLORERS`` dict: for each, the table gives the model call at the
-default values (what a slider move costs in a live kernel before drawing), the full redraw
-(model, drawing and PNG encoding), and the number of frames the static book renders.
+Targets come from issue 18's table (and issue 11 for the import time); a figure that misses
+its target is marked **MISS**. Model cases come from ``benchmarks/bench_*.py`` modules, each
+exposing ``cases() -> list[tuple[str, Callable[[], object]]]``. Explorers are found in every
+``il2.figures`` module's ``EXPLORERS`` dict: for each, the model call at the default values,
+the live redraw (model, drawing and PNG encoding on the panel's reused figure, measured over a
+drag across the main control, to and fro), and the static frames (count and cost per frame).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pathlib
 import pkgutil
 import shutil
@@ -33,6 +36,18 @@ matplotlib.use("Agg")
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+#: Targets (seconds) from issue 18's table and issue 11 (import time).
+IMPORT_TARGET_S = 0.3
+MODEL_CALL_TARGET_S = 0.020
+LIVE_REDRAW_TARGET_S = 0.150
+LIVE_REDRAW_FAST_TARGET_S = 0.100  # where the model call allows (model call within its own target)
+CLEAN_BUILD_TARGET_S = 90.0
+REBUILD_TARGET_S = 5.0
+#: Model cases with a target of their own: (area, start of the case name) -> seconds.
+CASE_TARGETS: dict[tuple[str, str], float] = {
+    ("therapy", "pharmacodynamics: 12-week low-dose"): 0.2,
+}
+
 
 def median_seconds(func: Callable[[], object], min_time: float = 0.5, max_repeats: int = 200) -> tuple[float, int]:
     """Median wall time of repeated calls (at least 5, until ``min_time`` has passed)."""
@@ -46,7 +61,24 @@ def median_seconds(func: Callable[[], object], min_time: float = 0.5, max_repeat
 
 
 def _fmt(seconds: float) -> str:
-    return f"{seconds * 1e3:.2f} ms" if seconds < 1 else f"{seconds:.2f} s"
+    return f"{seconds * 1e3:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def _verdict(seconds: float, target: float | None) -> str:
+    if target is None:
+        return "–"
+    return f"≤ {_fmt(target)} ok" if seconds <= target else f"≤ {_fmt(target)} **MISS**"
+
+
+def import_time(repeats: int = 5) -> float:
+    """Median seconds for ``import il2`` in a fresh interpreter."""
+    code = "import time; t = time.perf_counter(); import il2; print(time.perf_counter() - t)"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "lib"), os.environ.get("PYTHONPATH", "")])}
+    times = []
+    for _ in range(repeats):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+        times.append(float(out.stdout.strip()))
+    return statistics.median(times)
 
 
 def model_cases() -> list[tuple[str, str, Callable[[], object]]]:
@@ -68,11 +100,43 @@ def explorers() -> list[tuple[str, str, Callable[[], object]]]:
     return rows
 
 
+def live_redraw_seconds(ex) -> float:
+    """Median live redraw over a drag across the main control's static grid, there and back."""
+    main = ex.controls[0]
+    values = main.values()
+    path = values + values[::-1]
+    ex.redraw()  # the panel's first drawing (layout solved) happens when it is shown
+    times = []
+    for value in path:
+        t0 = time.perf_counter()
+        ex.redraw(**{main.name: value})
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def frame_seconds(ex, limit: int = 13) -> float:
+    """Seconds per static frame (model, drawing, WebP at twice the displayed size), one process,
+    over the frames along the main control (at most ``limit``)."""
+    main = ex.controls[0]
+    combos = [{**ex.defaults(), main.name: v} for v in main.values()[:limit]]
+    old = os.environ.get("IL2_FRAME_WORKERS")
+    os.environ["IL2_FRAME_WORKERS"] = "1"
+    try:
+        t0 = time.perf_counter()
+        ex.render_frames(combos)
+        return (time.perf_counter() - t0) / len(combos)
+    finally:
+        if old is None:
+            os.environ.pop("IL2_FRAME_WORKERS", None)
+        else:
+            os.environ["IL2_FRAME_WORKERS"] = old
+
+
 def book_build_times() -> tuple[float, float]:
-    """Seconds for a clean build and for a rebuild with nothing changed."""
+    """Seconds for a clean strict build and for a rebuild with nothing changed."""
     out = pathlib.Path(tempfile.mkdtemp(prefix="il2-bench-"))
     exe = shutil.which("jupyter-book") or str(pathlib.Path(sys.executable).with_name("jupyter-book"))
-    cmd = [exe, "build", str(ROOT), "--path-output", str(out)]
+    cmd = [exe, "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"]
     try:
         t0 = time.perf_counter()
         subprocess.run(cmd, check=True, capture_output=True)
@@ -89,27 +153,60 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-book", action="store_true", help="skip the (minutes-long) book builds")
     args = parser.parse_args()
+    misses: list[str] = []
 
-    print("| area | case | median | repeats |")
-    print("|---|---|---|---|")
+    def mark(label: str, seconds: float, target: float | None) -> str:
+        verdict = _verdict(seconds, target)
+        if "MISS" in verdict:
+            misses.append(f"{label}: {_fmt(seconds)} ({verdict.replace(' **MISS**', '')})")
+        return verdict
+
+    print(f"CPU cores: {os.cpu_count()}; load average: {', '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
+    t_import = import_time()
+    print("| what | measured | target |")
+    print("|---|---|---|")
+    print(f"| `import il2` (fresh interpreter, median of 5) | {_fmt(t_import)} | "
+          f"{mark('import il2', t_import, IMPORT_TARGET_S)} |")
+
+    print("\n| area | case | median | repeats | target |")
+    print("|---|---|---|---|---|")
     for area, name, fn in model_cases():
         t, n = median_seconds(fn)
-        print(f"| {area} | {name} | {_fmt(t)} | {n} |")
+        target = next((v for (a, prefix), v in CASE_TARGETS.items() if a == area and name.startswith(prefix)), None)
+        print(f"| {area} | {name} | {_fmt(t)} | {n} | {mark(f'{area}: {name}', t, target)} |")
 
-    print("\n| chapter | explorer | model call | full redraw (model + draw + PNG) | static frames |")
-    print("|---|---|---|---|---|")
+    print("\n| chapter | explorer | model call | target | live redraw (model + draw + PNG), median of a drag "
+          "| target | static frames | per frame (WebP, 2x) |")
+    print("|---|---|---|---|---|---|---|---|")
+    total_frames = 0
+    total_frame_s = 0.0
     for chapter, name, factory in explorers():
         ex = factory()
         t_model, _ = median_seconds(ex.compute, min_time=0.3)
-        t_draw, _ = median_seconds(ex.png, min_time=0.3, max_repeats=20)
-        print(f"| {chapter} | {name} | {_fmt(t_model)} | {_fmt(t_draw)} | {ex.frame_count()} |")
+        t_live = live_redraw_seconds(ex)
+        live_target = LIVE_REDRAW_FAST_TARGET_S if t_model <= MODEL_CALL_TARGET_S else LIVE_REDRAW_TARGET_S
+        t_frame = frame_seconds(ex)
+        frames = ex.frame_count()
+        total_frames += frames
+        total_frame_s += frames * t_frame
+        print(f"| {chapter} | {name} | {_fmt(t_model)} | {mark(f'{chapter}.{name} model call', t_model, MODEL_CALL_TARGET_S)} "
+              f"| {_fmt(t_live)} | {mark(f'{chapter}.{name} live redraw', t_live, live_target)} "
+              f"| {frames} | {_fmt(t_frame)} |")
+    print(f"\nStatic frames in the book: {total_frames}, about {total_frame_s:.0f} s of one core "
+          f"(the build spreads them over up to {min(os.cpu_count() or 1, 4)} processes).")
 
     if not args.no_book:
         clean, rebuild = book_build_times()
-        print("\n| book build | seconds |")
-        print("|---|---|")
-        print(f"| clean build (executes every notebook, renders every explorer frame) | {clean:.1f} |")
-        print(f"| rebuild with no change (execution cache) | {rebuild:.1f} |")
+        print("\n| book build | seconds | target |")
+        print("|---|---|---|")
+        print(f"| clean strict build (executes every notebook, renders every explorer frame) | {clean:.1f} | "
+              f"{mark('clean build', clean, CLEAN_BUILD_TARGET_S)} |")
+        print(f"| rebuild with no change (execution cache) | {rebuild:.1f} | "
+              f"{mark('rebuild', rebuild, REBUILD_TARGET_S)} |")
+
+    print(f"\n{len(misses)} figure(s) miss their target" + (":" if misses else "."))
+    for miss in misses:
+        print(f"- {miss}")
 
 
 if __name__ == "__main__":

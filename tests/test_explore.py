@@ -6,7 +6,8 @@ import re
 import numpy as np
 import pytest
 
-from il2.explore import STATIC_ENV, WIDGET_MIME, Choice, Explorer, Slider, explore
+from il2.explore import (FRAMES_DIR_ENV, STATIC_ENV, WIDGET_MIME, WORKERS_ENV, Choice, Explorer, Slider,
+                         explore)
 
 
 def _model(amplitude, shape):
@@ -79,12 +80,38 @@ def test_frame_budget_keeps_the_leading_controls_that_fit():
     assert len(ex_all.static_controls()) == 3
 
 
-def test_mimebundle_for_the_book_carries_widget_view_and_working_static_html(monkeypatch):
+def test_mimebundle_for_the_book_carries_working_static_html_and_no_widget(monkeypatch):
+    """The book shows the static HTML; a widget would only add its state and script to the page."""
     monkeypatch.setenv(STATIC_ENV, "1")
+    monkeypatch.delenv(FRAMES_DIR_ENV, raising=False)
     bundle = _explorer()._repr_mimebundle_()
-    assert WIDGET_MIME in bundle and "model_id" in bundle[WIDGET_MIME]
+    assert WIDGET_MIME not in bundle
     assert bundle["text/html"].startswith('<div class="il2-explorer"')
     assert len(_frames(bundle["text/html"])["frames"]) == 10
+
+
+def test_frames_written_as_files_when_a_frames_directory_is_set(monkeypatch, tmp_path):
+    monkeypatch.setenv(FRAMES_DIR_ENV, str(tmp_path))
+    html = _explorer(caption="Amplitude {amplitude}.").static_html()
+    data = _frames(html)
+    assert data["dir"] == "il2-frames/"
+    files = {p.name for p in tmp_path.iterdir()}
+    assert set(data["frames"].values()) == files and len(files) == 10
+    assert all(name.endswith((".webp", ".png")) for name in files)
+    # The opening frame stays inline (the page shows it without any script), with its alt text.
+    assert re.search(r'<img class="il2x-figure" src="data:image/(webp|png);base64,', html)
+    assert 'alt="A Straight curve of amplitude 1 a.u.."' in html
+    assert '<p class="il2x-caption" aria-live="polite">Amplitude 1 a.u..</p>' in html
+    assert data["captions"]["4-1"] == "Amplitude 2.5 a.u.."
+
+
+def test_frames_in_parallel_match_frames_drawn_in_turn(monkeypatch):
+    ex = _explorer()
+    combos = [{"amplitude": a, "shape": s} for a in ex.controls[0].values() for s in ("line", "curve")]
+    monkeypatch.setenv(WORKERS_ENV, "1")
+    serial = ex.render_frames(combos, "png")
+    monkeypatch.setenv(WORKERS_ENV, "2")
+    assert ex.render_frames(combos, "png") == serial
 
 
 def test_mimebundle_in_a_live_kernel_skips_the_frames(monkeypatch):
@@ -97,16 +124,68 @@ def test_mimebundle_in_a_live_kernel_skips_the_frames(monkeypatch):
     assert 'alt="A Straight curve of amplitude 1 a.u.."' in html
 
 
-def test_live_widget_redraws_when_a_control_moves():
-    ex = _explorer()
+def test_live_widget_redraws_while_dragging():
+    ex = _explorer(caption="Amplitude {amplitude}.")
     panel = ex.widget()
-    picture = panel.children[-1]
     slider = panel.children[1]
-    before = picture.value
+    picture, caption, alt = panel.children[-3:]
+    before = bytes(picture.value)
+    assert before.startswith(b"\x89PNG")
     slider.value = 2.0
-    assert picture.value != before
-    assert "amplitude 2 a.u." in picture.value
-    assert slider.continuous_update is False, "redraw on release, so slow redraws never queue up"
+    assert bytes(picture.value) != before
+    assert "amplitude 2 a.u." in alt.value and "Amplitude 2 a.u.." in caption.value
+    assert slider.continuous_update is True, "redraw while dragging (changes are coalesced)"
+
+
+def _counting_view(calls):
+    def view(result, fig, **values):
+        calls.append("view")
+        ax = fig.subplots()
+        (line,) = ax.plot(*result)
+        ax.set_ylim(0, 3)
+        line.set_animated(True)
+
+        def update(result, amplitude, shape):
+            if shape != drawn:
+                return False
+            calls.append("update")
+            line.set_data(*result)
+
+        drawn = values["shape"]
+        return update
+
+    return view
+
+
+def test_updater_redraws_in_place_and_matches_a_full_drawing():
+    calls = []
+    ex = explore(_model, _counting_view(calls), _explorer().controls, alt="x")
+    for a in (0.5, 1.0, 2.0):
+        ex.redraw(amplitude=a)
+    assert calls == ["view", "update", "update"]
+    ex.redraw(amplitude=2.0, shape="curve")  # the updater declines: a full drawing
+    assert calls[-1] == "view"
+    # An updated frame shows what a fresh drawing at the same values shows.
+    from il2.explore import _Canvas, _encode
+
+    from PIL import Image
+    import io
+
+    fresh = _Canvas(ex, 1.0)
+    fresh.draw(ex.compute(amplitude=2.0), {"amplitude": 2.0, "shape": "line"})
+    reused = _Canvas(ex, 1.0)
+    reused.draw(ex.compute(amplitude=0.5), {"amplitude": 0.5, "shape": "line"})
+    reused.draw(ex.compute(amplitude=2.0), {"amplitude": 2.0, "shape": "line"})
+    a = np.asarray(Image.open(io.BytesIO(_encode(fresh.canvas, "png"))), dtype=float)
+    b = np.asarray(Image.open(io.BytesIO(_encode(reused.canvas, "png"))), dtype=float)
+    assert a.shape == b.shape and np.abs(a - b).mean() < 0.5
+
+
+def test_readouts_are_numbers_a_reader_would_type():
+    helpers = Slider("helpers", "Helpers", 30.0, 30_000.0, 1000.0, steps=13, log=True)
+    assert [helpers.label_for(v) for v in helpers.values()][:4] == ["30", "53", "95", "170"]
+    assert Slider("n", "Doses", 1, 14, 14, integer=True, unit="doses").label_for(3) == "3 doses"
+    assert Slider("f", "Fraction", 0.0, 1.5, 0.0, fmt=".0%").label_for(0.5) == "50%"
 
 
 def test_bad_construction_is_a_clear_error():
@@ -120,5 +199,34 @@ def test_bad_construction_is_a_clear_error():
         explore(_model, _view, [Slider("amplitude", "A", 0, 1, 0.5)], alt=" ")
     with pytest.raises(ValueError, match="controls must hold"):
         Explorer(_model, _view, [], alt="x")
+    with pytest.raises(ValueError, match="caption must be"):
+        explore(_model, _view, [Slider("a", "A", 0, 1, 0.5)], alt="x", caption=None)
     with pytest.raises(ValueError, match="distinct names"):
         explore(_model, _view, [Slider("a", "A", 0, 1, 0.5), Slider("a", "B", 0, 1, 0.5)], alt="x")
+
+
+def test_changes_during_a_redraw_are_coalesced_into_one_drawing_of_the_latest_value(monkeypatch):
+    """In a kernel (an event loop runs), a fast drag sends many values; only the last is drawn."""
+    import asyncio
+
+    import il2.explore as E
+
+    drawn = []
+    render = E._Canvas.render
+
+    def counting(self, values, fmt):
+        drawn.append(values["amplitude"])
+        return render(self, values, fmt)
+
+    monkeypatch.setattr(E._Canvas, "render", counting)
+
+    async def drag():
+        panel = _explorer().widget()
+        slider = panel.children[1]
+        for value in (1.2, 1.4, 1.6, 1.8):
+            slider.value = value
+        assert drawn == [1.0], "nothing is drawn while changes keep arriving"
+        await asyncio.sleep(0.05)
+
+    asyncio.run(drag())
+    assert drawn == [1.0, 1.8]

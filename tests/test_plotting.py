@@ -46,7 +46,62 @@ def test_bare_figures_display_as_png_in_ipython():
         assert plotting.register_notebook_display()
         fig, ax = plotting.new_figure()
         ax.plot([0, 1], [0, 1])
-        data, _ = shell.display_formatter.format(fig)
+        data, meta = shell.display_formatter.format(fig)
         assert data["image/png"].startswith(b"\x89PNG")
+        assert meta["image/png"]["width"] == 700, "shown at its CSS width, rendered at twice that"
     finally:
         InteractiveShell.clear_instance()
+
+
+def test_new_figure_and_figure_functions_leave_the_callers_settings_alone():
+    import matplotlib
+
+    from il2.figures import mechanism
+
+    before = dict(matplotlib.rcParams)
+    fig, ax = plotting.new_figure()
+    ax.plot([0, 1], [0, 1])
+    plotting.figure_png(fig)
+    mechanism.receptor_forms_figure()
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_house_style_reaches_lines_drawn_in_a_styled_function():
+    @plotting.styled
+    def draw():
+        fig, ax = plotting.new_figure()
+        (line,) = ax.plot([0, 1], [0, 1])
+        return fig, ax, line
+
+    fig, ax, line = draw()
+    assert line.get_linewidth() == plotting.STYLE["lines.linewidth"]
+    assert not ax.spines["top"].get_visible()
+
+
+def test_figures_render_for_high_density_screens_with_legible_text():
+    """A PNG twice the displayed width; no text under 11 CSS px where the book shows it."""
+    from matplotlib.text import Text
+    from PIL import Image
+    import io
+
+    fig, ax = plotting.new_figure(width_in=10.5, height_in=3.6)
+    ax.plot([0, 1], [0, 1], label="a line")
+    ax.legend(fontsize=7)
+    png = plotting.figure_png(fig)
+    width = Image.open(io.BytesIO(png)).width
+    shown = plotting.display_width_px(10.5)
+    assert width == pytest.approx(2 * shown, abs=2)
+    px_per_pt = shown / (10.5 * 72)
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text()]
+    sizes += [ax.xaxis.get_major_ticks()[0].label1.get_fontsize()]
+    assert min(sizes) * px_per_pt >= plotting.MIN_TEXT_PX - 1e-6
+
+
+def test_import_il2_loads_no_pyplot_and_registers_no_formatter():
+    import subprocess
+    import sys
+
+    code = ("import sys, il2; print('matplotlib.pyplot' in sys.modules, 'matplotlib.figure' in sys.modules, "
+            "'IPython' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False", "False"]

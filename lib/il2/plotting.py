@@ -5,29 +5,55 @@ of colour-vision deficiency. Figures are drawn on an opaque white card with dark
 they read the same on the book's light and dark themes (the card is the figure itself, not
 the page behind it).
 
-Every figure in the book is made by :func:`new_figure`, which applies the style, so a change
-here restyles the whole book. Imports: :mod:`il2.validation` only.
+Every figure in the book is made by :func:`new_figure` and drawn inside :func:`style` (the
+figure functions are wrapped in :func:`styled`), so a change here restyles the whole book. The
+style is applied in a :func:`matplotlib.rc_context`, never to the caller's global settings
+(:func:`apply_style` does that, on request only).
+
+Sharp, legible images: :func:`figure_png` renders at twice the displayed size (for high-density
+screens) and raises any text that would be smaller than :data:`MIN_TEXT_PX` CSS pixels where
+the book shows the figure (its content column is :data:`DISPLAY_WIDTH_PX` wide on a desktop).
+
+Notebooks: :func:`register_notebook_display` makes IPython show a bare Figure as such a PNG. It
+is not an import side effect; :func:`new_figure` calls it once, the first time it makes a figure
+in an IPython shell. Imports: :mod:`il2.validation` only (pyplot is never imported).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-import matplotlib.pyplot as plt
-from matplotlib.figure import Figure
+import contextlib
+import functools
+import io
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
 from il2.validation import check_choice, check_integer, check_scalar
 
 __all__ = [
     "CELL_COLORS",
+    "DISPLAY_WIDTH_PX",
+    "MIN_TEXT_PX",
+    "PIXEL_RATIO",
     "QUANTITY_COLORS",
     "STYLE",
     "apply_style",
     "cell_color",
+    "display_width_px",
+    "enforce_min_text",
     "figure_png",
     "new_figure",
     "register_notebook_display",
+    "style",
+    "styled",
 ]
+
+#: CSS pixels per inch of figure size: a 7-inch figure is shown 700 px wide (narrower columns shrink it).
+CSS_PX_PER_INCH = 100.0
+#: Width of the book's content column on a desktop screen (CSS px); wider figures are shrunk to it.
+DISPLAY_WIDTH_PX = 740.0
+#: Smallest text, in CSS pixels at the displayed width, that a figure may carry.
+MIN_TEXT_PX = 11.0
+#: Image pixels per CSS pixel: figures are rendered for high-density (2x) screens.
+PIXEL_RATIO = 2.0
 
 #: One colour per cell type (Okabe-Ito). Keys are the library's cell-type names.
 CELL_COLORS: dict[str, str] = {
@@ -71,10 +97,42 @@ STYLE: dict[str, Any] = {
     "figure.constrained_layout.use": True,
 }
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+if TYPE_CHECKING:  # matplotlib is imported when a figure is made, not with il2 (import time)
+    from matplotlib.figure import Figure
+
 
 def apply_style() -> None:
-    """Apply the house style to matplotlib's global settings."""
-    plt.rcParams.update(STYLE)
+    """Apply the house style to matplotlib's *global* settings (opt-in; the library never calls it)."""
+    import matplotlib
+
+    matplotlib.rcParams.update(STYLE)
+
+
+@contextlib.contextmanager
+def style() -> Iterator[None]:
+    """A context in which matplotlib uses the house style; the caller's settings come back after."""
+    import matplotlib
+
+    with matplotlib.rc_context(STYLE):
+        yield
+
+
+def styled(func: _F) -> _F:
+    """Decorator: run a figure-making function inside :func:`style`.
+
+    Matplotlib reads most settings when an artist is created (line widths, legend frames, tick
+    colours), so the whole function that draws a figure, not only :func:`new_figure`, runs in
+    the style. Drawing (:func:`figure_png`, the explorers) is styled too.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with style():
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def cell_color(cell_type: str) -> str:
@@ -83,23 +141,80 @@ def cell_color(cell_type: str) -> str:
     return CELL_COLORS[cell_type]
 
 
-def figure_png(fig: Figure, dpi: int = 100) -> bytes:
-    """PNG bytes of a figure (how notebooks and the book show every static figure)."""
-    import io
+def display_width_px(width_in: float) -> float:
+    """CSS width (px) at which the book shows a figure ``width_in`` inches wide on a desktop."""
+    return min(width_in * CSS_PX_PER_INCH, DISPLAY_WIDTH_PX)
 
-    check_integer("dpi", dpi, 40, 300)
+
+def enforce_min_text(fig: Figure, min_px: float = MIN_TEXT_PX, display_px: float | None = None) -> float:
+    """Raise every text of ``fig`` smaller than ``min_px`` CSS px at its displayed width.
+
+    A font of ``s`` points on a figure ``W`` inches wide shown ``D`` CSS px wide measures
+    ``s * D / (72 W)`` px, so the floor is ``min_px * 72 W / D`` points. Tick labels (made
+    lazily when the figure is drawn) are raised through :meth:`~matplotlib.axes.Axes.tick_params`.
+    Returns the floor in points.
+    """
+    width_in = float(fig.get_figwidth())
+    shown = display_width_px(width_in) if display_px is None else float(display_px)
+    floor_pt = min_px * 72.0 * width_in / shown
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        if text.get_text() and text.get_fontsize() < floor_pt - 1e-9:
+            text.set_fontsize(floor_pt)
+    for ax in fig.axes:
+        for axis, key in ((ax.xaxis, "xtick.labelsize"), (ax.yaxis, "ytick.labelsize")):
+            for which in ("major", "minor"):
+                ticks = axis.get_major_ticks(1) if which == "major" else axis.get_minor_ticks(1)
+                size = ticks[0].label1.get_fontsize() if ticks else _rc_points(key)
+                if size < floor_pt - 1e-9:
+                    axis.set_tick_params(which=which, labelsize=floor_pt)
+    return floor_pt
+
+
+def _rc_points(key: str) -> float:
+    import matplotlib
+    from matplotlib.font_manager import FontProperties
+
+    return float(FontProperties(size=matplotlib.rcParams[key]).get_size_in_points())
+
+
+def figure_png(fig: Figure, dpi: float | None = None) -> bytes:
+    """PNG bytes of a figure, as the notebooks and the book show every static figure.
+
+    By default the image is :data:`PIXEL_RATIO` times the figure's displayed CSS width
+    (:func:`display_width_px`), and text below :data:`MIN_TEXT_PX` is raised first
+    (:func:`enforce_min_text`). An explicit ``dpi`` renders at that resolution as is.
+    """
+    if dpi is None:
+        width_in = float(fig.get_figwidth())
+        dpi = PIXEL_RATIO * display_width_px(width_in) / width_in
+        with style():
+            enforce_min_text(fig)
+    check_scalar("dpi", dpi, 40, 400)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
+    with style():
+        fig.savefig(buf, format="png", dpi=dpi, pil_kwargs={"compress_level": 6})
     return buf.getvalue()
 
 
+def _png_with_size(fig: Figure) -> tuple[bytes, dict[str, int]]:
+    """IPython formatter: the 2x PNG and the CSS size to show it at."""
+    width = display_width_px(float(fig.get_figwidth()))
+    height = width * float(fig.get_figheight()) / float(fig.get_figwidth())
+    return figure_png(fig), {"width": int(round(width)), "height": int(round(height))}
+
+
+_REGISTERED: set[int] = set()
+
+
 def register_notebook_display() -> bool:
-    """Make IPython show a bare :class:`~matplotlib.figure.Figure` as a PNG image.
+    """Make IPython show a bare :class:`~matplotlib.figure.Figure` as a sharp PNG image.
 
     Figures from :func:`new_figure` are not attached to pyplot, so without this a notebook
-    cell ending with one would show only its text form whenever matplotlib's inline backend
-    is not active (for example when ``MPLBACKEND`` is set). Called on import; returns whether
-    an IPython shell was found.
+    cell ending with one would show only its text form. The image is rendered at twice its
+    displayed size and carries its CSS width and height as output metadata, which JupyterLab
+    and myst-nb honour. Safe to call repeatedly; returns whether an IPython shell was found.
     """
     try:
         from IPython import get_ipython
@@ -108,14 +223,30 @@ def register_notebook_display() -> bool:
     shell = get_ipython()
     if shell is None:
         return False
-    shell.display_formatter.formatters["image/png"].for_type(Figure, figure_png)
+    shell.display_formatter.formatters["image/png"].for_type_by_name("matplotlib.figure", "Figure", _png_with_size)
+    _REGISTERED.add(id(shell))
     return True
+
+
+def _ensure_notebook_display() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return
+    shell = get_ipython()
+    if shell is not None and id(shell) not in _REGISTERED:
+        register_notebook_display()
 
 
 def new_figure(
     nrows: int = 1, ncols: int = 1, *, width_in: float = 7.0, height_in: float = 3.6
 ) -> tuple[Figure, Any]:
     """A styled figure and its axes, not attached to pyplot's global state.
+
+    The style is applied in a context (the caller's ``rcParams`` are left as they were); draw
+    on the figure inside :func:`style` (or a function wrapped in :func:`styled`) so that lines
+    and legends take the house style too. In an IPython shell, the first call registers
+    :func:`register_notebook_display`.
 
     Returns
     -------
@@ -126,10 +257,10 @@ def new_figure(
     check_integer("ncols", ncols, 1, 6)
     check_scalar("width_in", width_in, 1.0, 20.0)
     check_scalar("height_in", height_in, 1.0, 20.0)
-    apply_style()
-    fig = Figure(figsize=(width_in, height_in))
-    axes = fig.subplots(nrows, ncols, squeeze=True)
+    from matplotlib.figure import Figure
+
+    _ensure_notebook_display()
+    with style():
+        fig = Figure(figsize=(width_in, height_in), layout="constrained")
+        axes = fig.subplots(nrows, ncols, squeeze=True)
     return fig, axes
-
-
-register_notebook_display()

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 
 from il2 import binding, growth, signaling
 from il2.explore import Choice, Explorer, Slider, explore
-from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure
+from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure, styled
 from il2.units import molecules_per_cell_to_pM
 
 __all__ = [
@@ -244,17 +244,53 @@ def _fold_text(fold: float) -> str:
     return f"x{fold:.2g}"
 
 
-def _course(r: growth.GrowthResult, fig: Figure, title: str) -> None:
+def _course(r: growth.GrowthResult, fig: Figure, title: str) -> Callable[[growth.GrowthResult, str], bool]:
+    """Draw the two-panel course; return an updater that redraws it in place for a new result."""
     ax_n, ax_c = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.35, 1.0]})
     _cells_panel(ax_n, r)
+    ax_n.set_ylim(10.0, _cells_top(r))
     ax_n.set_title(title, fontsize=10)
     _shade_antigen(ax_c, r)
     _il2_panel(ax_c, r)
     _threshold_line(ax_c)
     ax_c.set_ylim(1e-3, 1e5)
-    peak = r.peak_il2_pM
-    ax_c.set_title(f"IL-2 peaks at {peak:,.0f} pM" if peak >= 100 else f"IL-2 peaks at {peak:.2g} pM",
-                   fontsize=10)
+    ax_c.set_title(_peak_title(r.peak_il2_pM), fontsize=10)
+    # What the updater changes (an explorer redraws these over a cached background).
+    for artist in [*ax_n.get_lines(), ax_n.get_legend(), ax_n.title, ax_c.get_lines()[0], ax_c.title]:
+        artist.set_animated(True)
+    return functools.partial(_update_course, ax_n, ax_c, _course_shape(r))
+
+
+def _cells_top(r: growth.GrowthResult) -> float:
+    """Top of the cells axis: ten times the largest population, up to the next power of ten
+    (so the axis keeps still while a slider moves within a decade), at least 10^5."""
+    top = max(float(np.max(r.cells[p])) for p in growth.POPULATIONS)
+    return max(10.0 ** np.ceil(np.log10(10 * top)), 1e5)
+
+
+def _peak_title(peak: float) -> str:
+    return f"IL-2 peaks at {peak:,.0f} pM" if peak >= 100 else f"IL-2 peaks at {peak:.2g} pM"
+
+
+def _course_shape(r: growth.GrowthResult) -> tuple:
+    """What fixes the panels' artists: the populations drawn, the time axis, the antigen span."""
+    on = r.t_h[r.antigen > 0]
+    return (tuple(p for p in growth.POPULATIONS if r.cells[p][0] > 0), r.t_h.size, float(r.t_h[-1]),
+            (float(on[0]), float(on[-1])) if on.size else None)
+
+
+def _update_course(ax_n: Any, ax_c: Any, shape: tuple, r: growth.GrowthResult, title: str) -> bool:
+    """Put a new result into the artists drawn by :func:`_course` (False: draw anew)."""
+    if _course_shape(r) != shape:
+        return False
+    days = _days(r)
+    for line, pop in zip(ax_n.get_lines(), shape[0]):
+        line.set_data(days, r.cells[pop])
+    ax_n.set_ylim(10.0, _cells_top(r))
+    ax_n.set_title(title, fontsize=10)
+    ax_c.get_lines()[0].set_data(days, np.maximum(r.il2_pM, 1e-3))
+    ax_c.set_title(_peak_title(r.peak_il2_pM), fontsize=10)
+    return True
 
 
 # ---------------------------------------------------------------------------------------
@@ -262,6 +298,7 @@ def _course(r: growth.GrowthResult, fig: Figure, title: str) -> None:
 # ---------------------------------------------------------------------------------------
 
 
+@styled
 def expansion_figure() -> Figure:
     """The lymph-node scenario at its defaults: cells, free IL-2 and CD25 per cell over two weeks."""
     r = growth.simulate()
@@ -284,6 +321,7 @@ def expansion_figure() -> Figure:
     return fig
 
 
+@styled
 def feedback_figure() -> Figure:
     """CD8 expansion, free IL-2 and CD8 CD25 for three strengths of the CD25 feedback."""
     p = growth.GrowthParameters()
@@ -316,6 +354,7 @@ def feedback_figure() -> Figure:
     return fig
 
 
+@styled
 def threshold_figure() -> Figure:
     """Peak CD8 expansion against the helpers at the start and against their secretion rate."""
     n = chapter_numbers()
@@ -349,6 +388,7 @@ def threshold_figure() -> Figure:
     return fig
 
 
+@styled
 def nk_figure() -> Figure:
     """NK cells with and without IL-2 from T cells: pSTAT5 and numbers."""
     with_t = growth.simulate()
@@ -372,6 +412,7 @@ def nk_figure() -> Figure:
     return fig
 
 
+@styled
 def brakes_figure() -> Figure:
     """CD8 expansion when IL-2 or CD25 is blocked and when regulatory T cells are more or fewer."""
     treg0 = growth.COMPARTMENTS["lymph node"].treg
@@ -404,12 +445,22 @@ def brakes_figure() -> Figure:
 # ---------------------------------------------------------------------------------------
 
 
+def _retitled(update: Callable[[growth.GrowthResult, str], bool],
+              title: Callable[..., str]) -> Callable[..., bool]:
+    """An explorer updater: the course's updater with the title made from the new values."""
+    return lambda r, **values: update(r, title(r, **values))
+
+
 def _helpers_model(helpers: float, compartment: str) -> growth.GrowthResult:
     return growth.simulate(compartment, helpers=helpers, n_points=_EXPLORER_POINTS, rtol=_EXPLORER_RTOL)
 
 
-def _helpers_view(r: growth.GrowthResult, fig: Figure, helpers: float, compartment: str) -> None:
-    _course(r, fig, f"{helpers:,.0f} helpers: CD8 peak {_fold_text(r.peak_fold('CD8'))}")
+def _helpers_title(r: growth.GrowthResult, helpers: float, compartment: str) -> str:
+    return f"{helpers:,.0f} helpers: CD8 peak {_fold_text(r.peak_fold('CD8'))}"
+
+
+def _helpers_view(r: growth.GrowthResult, fig: Figure, helpers: float, compartment: str) -> Callable[..., bool]:
+    return _retitled(_course(r, fig, _helpers_title(r, helpers, compartment)), _helpers_title)
 
 
 def helpers_explorer() -> Explorer:
@@ -424,6 +475,8 @@ def helpers_explorer() -> Explorer:
              "number IL-2 stays under about 10 pM and nothing expands, above it the helpers and CD8 "
              "cells expand by orders of magnitude."),
         title="How many helpers does it take?",
+        caption=("Starting from {helpers} in the {compartment}: does free IL-2 (right) climb past the "
+                 "dashed signalling line? Only then do helpers and CD8 cells take off (left)."),
         width_in=9.0,
         height_in=3.6,
     )
@@ -434,8 +487,12 @@ def _secretion_model(secretion: float, compartment: str) -> growth.GrowthResult:
     return growth.simulate(compartment, n_points=_EXPLORER_POINTS, rtol=_EXPLORER_RTOL, params=params)
 
 
-def _secretion_view(r: growth.GrowthResult, fig: Figure, secretion: float, compartment: str) -> None:
-    _course(r, fig, f"{secretion:.2g} molecules/s per helper: CD8 peak {_fold_text(r.peak_fold('CD8'))}")
+def _secretion_title(r: growth.GrowthResult, secretion: float, compartment: str) -> str:
+    return f"{secretion:.2g} molecules/s per helper: CD8 peak {_fold_text(r.peak_fold('CD8'))}"
+
+
+def _secretion_view(r: growth.GrowthResult, fig: Figure, secretion: float, compartment: str) -> Callable[..., bool]:
+    return _retitled(_course(r, fig, _secretion_title(r, secretion, compartment)), _secretion_title)
 
 
 def secretion_explorer() -> Explorer:
@@ -449,6 +506,8 @@ def secretion_explorer() -> Explorer:
         alt=("Cells of the four populations (left) and free IL-2 (right) over two weeks in the "
              "{compartment} when each activated helper secretes {secretion} of IL-2."),
         title="How fast must helpers secrete?",
+        caption=("Each helper secretes {secretion}. Compare when free IL-2 (right) crosses the dashed "
+                 "signalling line with how far the CD8 cells expand (left title)."),
         width_in=9.0,
         height_in=3.6,
     )
@@ -459,8 +518,12 @@ def _feedback_model(feedback: float, compartment: str) -> growth.GrowthResult:
     return growth.simulate(compartment, n_points=_EXPLORER_POINTS, rtol=_EXPLORER_RTOL, params=params)
 
 
-def _feedback_view(r: growth.GrowthResult, fig: Figure, feedback: float, compartment: str) -> None:
-    _course(r, fig, f"CD25 feedback {feedback:.2g}: CD8 peak {_fold_text(r.peak_fold('CD8'))}")
+def _feedback_title(r: growth.GrowthResult, feedback: float, compartment: str) -> str:
+    return f"CD25 feedback {feedback:.2g}: CD8 peak {_fold_text(r.peak_fold('CD8'))}"
+
+
+def _feedback_view(r: growth.GrowthResult, fig: Figure, feedback: float, compartment: str) -> Callable[..., bool]:
+    return _retitled(_course(r, fig, _feedback_title(r, feedback, compartment)), _feedback_title)
 
 
 def feedback_explorer() -> Explorer:
@@ -474,6 +537,8 @@ def feedback_explorer() -> Explorer:
              "{compartment} with the IL-2-driven induction of CD25 at strength {feedback} "
              "(0: none, 1: full)."),
         title="Strength of the autocrine loop",
+        caption=("CD25 induction at strength {feedback} (0 none, 1 full): watch the IL-2 peak (right "
+                 "title) and the CD8 expansion (left title) as the loop weakens."),
         width_in=9.0,
         height_in=3.6,
     )

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from il2 import binding, measurements, signaling, trafficking
 from il2.explore import Choice, Explorer, Slider, explore
-from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure
+from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure, styled
 from il2.validation import check_choice, check_scalar
 
 __all__ = [
@@ -155,6 +155,7 @@ def ec50_table_markdown(numbers: ChapterNumbers | None = None) -> str:
 # ---------------------------------------------------------------------------------------
 
 
+@styled
 def receptor_forms_figure() -> Figure:
     """Occupancy of the three receptor forms against IL-2: CD25 alone, βγ, αβγ."""
     cells = binding.CELL_TYPES
@@ -191,6 +192,7 @@ def _normalised_30min(cell: str, conc: Any) -> np.ndarray:
     return np.asarray(out)
 
 
+@styled
 def cell_dose_response_figure() -> Figure:
     """pSTAT5 dose responses of the four blood cell types, at 30 min and at equilibrium."""
     fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.8)
@@ -214,6 +216,7 @@ def cell_dose_response_figure() -> Figure:
     return fig
 
 
+@styled
 def binding_kinetics_figure() -> Figure:
     """Release of bound IL-2 after a wash: seconds for CD25 alone, minutes to hours otherwise."""
     t = np.concatenate([[0.0], np.geomspace(1e-5, 24.0, 300)])
@@ -241,6 +244,7 @@ def binding_kinetics_figure() -> Figure:
     return fig
 
 
+@styled
 def trafficking_figure(days: float = 4.0) -> Figure:
     """Wild-type IL-2 against the 2D1 analogue over days (Fallon and Lauffenburger model)."""
     check_scalar("days", days, 0.5, 14.0)
@@ -288,19 +292,44 @@ def _cd25_model(cd25: float, base: str) -> _Cd25Result:
     return _Cd25Result(_CONC, p, ref, signaling.ec50_pM(mod), signaling.ec50_pM(cell), base)
 
 
-def _cd25_view(r: _Cd25Result, fig: Figure, cd25: float, base: str) -> None:
+def _cd25_view(r: _Cd25Result, fig: Figure, cd25: float, base: str) -> Callable[..., bool]:
     ax = fig.subplots()
     color = CELL_COLORS[base]
-    ax.plot(r.conc, r.reference / r.reference.max(), color="#999999", ls="--",
-            label=f"resting {_LABEL[base]} (EC50 {_fmt_pM(r.ec50_reference)})")
-    ax.plot(r.conc, r.pstat5 / r.pstat5.max(), color=color,
-            label=f"with {cd25:,.0f} CD25 per cell (EC50 {_fmt_pM(r.ec50)})")
-    ax.axvline(r.ec50, color=color, lw=1, ls=":")
+    ref_line, = ax.plot(r.conc, r.reference / r.reference.max(), color="#999999", ls="--",
+                        label=_cd25_ref_label(r))
+    line, = ax.plot(r.conc, r.pstat5 / r.pstat5.max(), color=color, label=_cd25_label(r, cd25))
+    vline = ax.axvline(r.ec50, color=color, lw=1, ls=":")
     _log_x(ax)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("pSTAT5, fraction of maximum")
-    ax.set_title(f"CD25 moves the dose response ({r.ec50_reference / r.ec50:.0f}-fold)")
-    ax.legend(loc="upper left", fontsize=8.5)
+    ax.set_title(_cd25_title(r))
+    legend = ax.legend(loc="upper left", fontsize=8.5)
+    for artist in (line, vline, ax.title, legend):
+        artist.set_animated(True)
+
+    def update(r: _Cd25Result, cd25: float, base: str) -> bool:
+        if r.base != drawn_base:
+            return False
+        line.set_ydata(r.pstat5 / r.pstat5.max())
+        vline.set_xdata([r.ec50, r.ec50])
+        ax.set_title(_cd25_title(r))
+        legend.get_texts()[1].set_text(_cd25_label(r, cd25))
+        return True
+
+    drawn_base = r.base
+    return update
+
+
+def _cd25_ref_label(r: _Cd25Result) -> str:
+    return f"resting {_LABEL[r.base]} (EC50 {_fmt_pM(r.ec50_reference)})"
+
+
+def _cd25_label(r: _Cd25Result, cd25: float) -> str:
+    return f"with {cd25:,.0f} CD25 per cell (EC50 {_fmt_pM(r.ec50)})"
+
+
+def _cd25_title(r: _Cd25Result) -> str:
+    return f"CD25 moves the dose response ({r.ec50_reference / r.ec50:.0f}-fold)"
 
 
 def cd25_explorer() -> Explorer:
@@ -313,6 +342,8 @@ def cd25_explorer() -> Explorer:
         alt=("Equilibrium pSTAT5 dose-response of a {base} given {cd25} CD25 receptors per cell, "
              "against the resting cell: more CD25 shifts the curve to lower IL-2."),
         title="CD25 per cell and IL-2 sensitivity",
+        caption=("A {base} carrying {cd25} CD25 (coloured) against the resting cell (grey, dashed); "
+                 "the title gives how many times less IL-2 it needs for half its maximal pSTAT5."),
     )
 
 
@@ -336,19 +367,34 @@ def _cells_model(il2_pM: float) -> _CellsResult:
     return _CellsResult(names, np.array(s), np.array(p), np.array(q))
 
 
-def _cells_view(r: _CellsResult, fig: Figure, il2_pM: float) -> None:
+def _cells_view(r: _CellsResult, fig: Figure, il2_pM: float) -> Callable[..., None]:
     axes = fig.subplots(1, 2)
     x = np.arange(len(r.names))
     colors = [CELL_COLORS[n] for n in r.names]
     labels = ["Treg", "CD4", "CD8", "NK", "act. T"]
-    axes[0].bar(x, r.pstat5_rel, color=colors)
+    bars_p = axes[0].bar(x, r.pstat5_rel, color=colors)
     axes[0].set_ylabel("pSTAT5, fraction of maximum")
-    axes[1].bar(x, r.proliferation, color=colors)
+    bars_q = axes[1].bar(x, r.proliferation, color=colors)
     axes[1].set_ylabel("Proliferation signal")
     for ax in axes:
         ax.set_xticks(x, labels)
         ax.set_ylim(0, 1.05)
-    fig.suptitle(f"IL-2 at {il2_pM:.3g} pM (equilibrium)", fontsize=11, fontweight="bold")
+    title = fig.suptitle(_cells_title(il2_pM), fontsize=11, fontweight="bold")
+    for artist in (*bars_p, *bars_q, title):
+        artist.set_animated(True)
+
+    def update(r: _CellsResult, il2_pM: float) -> None:
+        for bar, h in zip(bars_p, r.pstat5_rel):
+            bar.set_height(h)
+        for bar, h in zip(bars_q, r.proliferation):
+            bar.set_height(h)
+        title.set_text(_cells_title(il2_pM))
+
+    return update
+
+
+def _cells_title(il2_pM: float) -> str:
+    return f"IL-2 at {il2_pM:.3g} pM (equilibrium)"
 
 
 def cell_types_explorer() -> Explorer:
@@ -360,6 +406,8 @@ def cell_types_explorer() -> Explorer:
         alt=("Bar charts of pSTAT5 (fraction of each cell's maximum) and proliferation signal for "
              "Treg, CD4, CD8, NK cells and activated T blasts at {il2_pM} IL-2."),
         title="One concentration, five cell types",
+        caption=("At {il2_pM}: which cell types signal? Each bar is a fraction of that cell's own "
+                 "maximum: pSTAT5 (left) and proliferation signal (right)."),
         width_in=8.0,
     )
 
@@ -378,21 +426,56 @@ def _kinetics_model(il2_pM: float, cell: str) -> _KineticsResult:
     return _KineticsResult(on, off, float(eq.bound_il2))
 
 
-def _kinetics_view(r: _KineticsResult, fig: Figure, il2_pM: float, cell: str) -> None:
+def _nice_top(ax: Any) -> None:
+    """Round the autoscaled top of a linear y axis up to 1, 2 or 5 times a power of ten (the
+    bottom margin in proportion), so an explorer's axis moves in steps, not at every value."""
+    lo, hi = ax.get_ylim()
+    if hi <= 0:
+        return
+    exp = np.floor(np.log10(hi))
+    top = min(m * 10.0**exp for m in (1.0, 2.0, 5.0, 10.0) if m * 10.0**exp >= hi * (1 - 1e-9))
+    ax.set_ylim(lo * top / hi if lo < 0 else lo, top)
+
+
+def _kinetics_view(r: _KineticsResult, fig: Figure, il2_pM: float, cell: str) -> Callable[..., bool]:
     axes = fig.subplots(1, 2, sharey=True)
     color = CELL_COLORS[cell]
+    lines = []
     for ax, k, title, xlabel in [
         (axes[0], r.on, "IL-2 added at time 0", "Time (h)"),
         (axes[1], r.off, "IL-2 washed away at time 0", "Time (h)"),
     ]:
-        ax.plot(k.t_h, k.bound_il2, color=color, label="all bound IL-2")
-        ax.plot(k.t_h, k.signaling_complexes, color=color, ls="--", label="signalling complexes")
+        lines += ax.plot(k.t_h, k.bound_il2, color=color, label="all bound IL-2")
+        lines += ax.plot(k.t_h, k.signaling_complexes, color=color, ls="--", label="signalling complexes")
         ax.set_title(f"{title}; half-time {_fmt_time_h(k.half_time_h())}", fontsize=9.5)
         ax.set_xlabel(xlabel)
-    axes[0].axhline(r.equilibrium_bound, color="#999999", lw=1, ls=":", label="equilibrium")
+    eq = axes[0].axhline(r.equilibrium_bound, color="#999999", lw=1, ls=":", label="equilibrium")
     axes[0].set_ylabel("IL-2 per cell")
-    axes[0].legend(fontsize=8, loc="lower right")
-    fig.suptitle(f"{_LABEL[cell]} at {il2_pM:.3g} pM", fontsize=11, fontweight="bold")
+    axes[0].autoscale_view()
+    _nice_top(axes[0])
+    legend = axes[0].legend(fontsize=8, loc="lower right")
+    suptitle = fig.suptitle(f"{_LABEL[cell]} at {il2_pM:.3g} pM", fontsize=11, fontweight="bold")
+    for artist in (*lines, eq, legend, axes[0].title, axes[1].title, suptitle):
+        artist.set_animated(True)
+    titles = ["IL-2 added at time 0", "IL-2 washed away at time 0"]
+
+    def update(r: _KineticsResult, il2_pM: float, cell: str) -> bool:
+        if cell != drawn_cell:
+            return False
+        for i, (ax, k) in enumerate([(axes[0], r.on), (axes[1], r.off)]):
+            lines[2 * i].set_data(k.t_h, k.bound_il2)
+            lines[2 * i + 1].set_data(k.t_h, k.signaling_complexes)
+            ax.set_title(f"{titles[i]}; half-time {_fmt_time_h(k.half_time_h())}", fontsize=9.5)
+        eq.set_ydata([r.equilibrium_bound, r.equilibrium_bound])
+        for ax in axes:
+            ax.relim()
+            ax.autoscale_view()
+        _nice_top(axes[0])
+        suptitle.set_text(f"{_LABEL[cell]} at {il2_pM:.3g} pM")
+        return True
+
+    drawn_cell = cell
+    return update
 
 
 def kinetics_explorer() -> Explorer:
@@ -406,6 +489,8 @@ def kinetics_explorer() -> Explorer:
         alt=("Time courses of IL-2 bound per {cell} after {il2_pM} IL-2 is added (left, two hours) "
              "and after it is washed away (right, six hours)."),
         title="Binding kinetics over time",
+        caption=("A {cell} at {il2_pM}: how fast IL-2 is bound (left) and how slowly it is released "
+                 "after washout (right); the titles give the half-times."),
         width_in=8.0,
     )
 
@@ -428,20 +513,41 @@ def _trafficking_model(kd_endosome_pM: float) -> _TraffickingResultPair:
     return _TraffickingResultPair(t, _wild_type_4_days(), trafficking.simulate(t, variant=custom))
 
 
-def _trafficking_view(r: _TraffickingResultPair, fig: Figure, kd_endosome_pM: float) -> None:
+def _trafficking_view(r: _TraffickingResultPair, fig: Figure, kd_endosome_pM: float) -> Callable[..., None]:
     axes = fig.subplots(1, 2)
     d = r.t_h / 24
     axes[0].plot(d, r.wild.il2_pM, color=QUANTITY_COLORS["IL-2"], label="wild type (1000 pM)")
-    axes[0].plot(d, r.variant.il2_pM, color=CELL_COLORS["activated T"], ls="--",
-                 label=f"endosomal Kd {kd_endosome_pM:,.0f} pM")
+    conc, = axes[0].plot(d, r.variant.il2_pM, color=CELL_COLORS["activated T"], ls="--",
+                         label=_trafficking_label(kd_endosome_pM))
     axes[0].set_ylabel("IL-2 in the medium (pM)")
     axes[1].plot(d, r.wild.cells_per_l / r.wild.cells_per_l[0], color=QUANTITY_COLORS["IL-2"])
-    axes[1].plot(d, r.variant.cells_per_l / r.variant.cells_per_l[0], color=CELL_COLORS["activated T"],
-                 ls="--")
+    cells, = axes[1].plot(d, r.variant.cells_per_l / r.variant.cells_per_l[0],
+                          color=CELL_COLORS["activated T"], ls="--")
     axes[1].set_ylabel("Cells (relative to day 0)")
     for ax in axes:
         ax.set_xlabel("Days")
-    axes[0].legend(fontsize=8.5)
+    legend = axes[0].legend(fontsize=8.5)
+    for ax in axes:
+        ax.autoscale_view()
+        _nice_top(ax)
+    for artist in (conc, cells, legend):
+        artist.set_animated(True)
+
+    def update(r: _TraffickingResultPair, kd_endosome_pM: float) -> None:
+        d = r.t_h / 24
+        conc.set_data(d, r.variant.il2_pM)
+        cells.set_data(d, r.variant.cells_per_l / r.variant.cells_per_l[0])
+        legend.get_texts()[1].set_text(_trafficking_label(kd_endosome_pM))
+        for ax in axes:
+            ax.relim()
+            ax.autoscale_view()
+            _nice_top(ax)
+
+    return update
+
+
+def _trafficking_label(kd_endosome_pM: float) -> str:
+    return f"endosomal Kd {kd_endosome_pM:,.0f} pM"
 
 
 def trafficking_explorer() -> Explorer:
@@ -453,6 +559,8 @@ def trafficking_explorer() -> Explorer:
         alt=("IL-2 left in the medium and cell growth over four days for wild-type IL-2 and for a "
              "variant with the same surface binding but an endosomal Kd of {kd_endosome_pM}."),
         title="Weaker binding in the endosome, more IL-2 recycled",
+        caption=("A variant with endosomal Kd {kd_endosome_pM} (dashed) against wild type (solid): "
+                 "IL-2 left in the medium (left) and the growth it supports (right)."),
         width_in=8.0,
     )
 

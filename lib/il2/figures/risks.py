@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from il2 import pk, toxicity, units
 from il2.explore import Choice, Explorer, Slider, explore
-from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure
+from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure, styled
 from il2.toxicity import adverse_events, fluids
 
 __all__ = [
@@ -228,6 +228,7 @@ def adverse_event_table_markdown() -> str:
 # ---------------------------------------------------------------------------------------
 
 
+@styled
 def starling_figure() -> Figure:
     """The Starling forces before treatment and at the worst of the leak, and the flows they drive."""
     c = _course()
@@ -275,6 +276,7 @@ def _mark_doses(ax: Any, result: toxicity.CourseResult, y: float, *, text: bool 
             label="dose held" if text else None)
 
 
+@styled
 def course_figure() -> Figure:
     """The label's five-day course with Textor's fluid support: leak, pressure, weight, albumin."""
     c = _course()
@@ -335,6 +337,7 @@ def single_dose_fever(dose_iu_per_kg: float = 600_000.0) -> toxicity.fever.Fever
     return toxicity.fever_response(t, c)
 
 
+@styled
 def fever_figure() -> Figure:
     """The first day: each infusion is followed hours later by a chill, then fever; the onset
     after the first dose set against the latency Michie et al. measured after a bolus."""
@@ -366,6 +369,7 @@ def fever_figure() -> Figure:
     return fig
 
 
+@styled
 def circulation_figure() -> Figure:
     """The hyperdynamic circulation of the course: heart rate, cardiac output and vascular
     resistance, with the heart rates Fragasso et al. measured before and after five days."""
@@ -395,6 +399,7 @@ def circulation_figure() -> Figure:
     return fig
 
 
+@styled
 def management_figure() -> Figure:
     """Fluids and vasopressors: what each does to pressure, weight and the doses given."""
     cases = [
@@ -421,6 +426,7 @@ def management_figure() -> Figure:
     return fig
 
 
+@styled
 def window_figure() -> Figure:
     """The therapeutic window: hours above the NK threshold against two toxicities (hours of
     hypotension, weight gain), by daily dose and schedule (the label's dose marked)."""
@@ -463,32 +469,48 @@ def _explorer_model(dose_iu_per_kg: float = 600_000.0, fluid_ml_per_h: float = _
                                     fluid_ml_per_h=float(fluid_ml_per_h), vasopressor=float(vasopressor))
 
 
-def _explorer_view(result: toxicity.CourseResult, fig: Figure, **values: Any) -> None:
+def _explorer_view(result: toxicity.CourseResult, fig: Figure, **values: Any) -> Callable[..., None]:
     days = result.t_h / _DAY_H
     axes = fig.subplots(1, 3)
     ax = axes[0]
-    ax.plot(days, result.systolic_pressure_mmHg, color=_C["pressure"], lw=1.4)
+    pressure, = ax.plot(days, result.systolic_pressure_mmHg, color=_C["pressure"], lw=1.4)
     ax.axhline(_HOLD, color=_C["grey"], ls=":", lw=1.1)
     _mark_doses(ax, result, 146)
+    given, held = ax.get_lines()[-2:]
     ax.set_ylim(40, 150)
     ax.set_ylabel("systolic pressure (mmHg)")
-    ax.set_title(f"{result.doses_held} of {result.given.size} doses held", fontsize=10)
     ax = axes[1]
-    ax.plot(days, result.weight_kg - result.weight_at_start_kg, color=_C["tissue"], lw=1.6)
+    weight, = ax.plot(days, result.weight_kg - result.weight_at_start_kg, color=_C["tissue"], lw=1.6)
     ax.plot([_TEXTOR_DAY], [_TEXTOR.weight_gain_kg], "D", color="black", ms=4, clip_on=False)
     ax.set_ylim(-1, 14)
     ax.set_ylabel("weight gain (kg)")
-    ax.set_title(f"max {result.weight_gain_kg:.1f} kg", fontsize=10)
     ax = axes[2]
-    ax.plot(days, result.albumin_g_per_dl, color=_C["plasma"], lw=1.6)
+    albumin, = ax.plot(days, result.albumin_g_per_dl, color=_C["plasma"], lw=1.6)
     ax.plot([0.0, _TEXTOR_DAY], [_TEXTOR.albumin_before_g_per_dl, _TEXTOR.albumin_after_g_per_dl], "D",
             color="black", ms=4, clip_on=False)
     ax.set_ylim(1, 4)
     ax.set_ylabel("serum albumin (g/dL)")
-    ax.set_title(f"lowest {result.albumin_nadir_g_per_dl:.1f} g/dL", fontsize=10)
     for a in axes:
         a.set_xlim(0, 5)
         a.set_xlabel("day")
+
+    def update(result: toxicity.CourseResult, **values: Any) -> None:
+        days = result.t_h / _DAY_H
+        pressure.set_data(days, result.systolic_pressure_mmHg)
+        weight.set_data(days, result.weight_kg - result.weight_at_start_kg)
+        albumin.set_data(days, result.albumin_g_per_dl)
+        given_t = result.scheduled_times_h[result.given] / _DAY_H
+        held_t = result.scheduled_times_h[~result.given] / _DAY_H
+        given.set_data(given_t, np.full(given_t.size, 146.0))
+        held.set_data(held_t, np.full(held_t.size, 146.0))
+        axes[0].set_title(f"{result.doses_held} of {result.given.size} doses held", fontsize=10)
+        axes[1].set_title(f"max {result.weight_gain_kg:.1f} kg", fontsize=10)
+        axes[2].set_title(f"lowest {result.albumin_nadir_g_per_dl:.1f} g/dL", fontsize=10)
+
+    update(result)
+    for artist in (pressure, weight, albumin, given, held, *(a.title for a in axes)):
+        artist.set_animated(True)
+    return update
 
 
 def _alt(dose: str, fluid: str, vasopressor: str) -> str:
@@ -510,6 +532,8 @@ def dose_explorer() -> Explorer:
                 _FLUID)],
         fixed={"vasopressor": 0.0}, alt=_alt("{dose_iu_per_kg}", "{fluid_ml_per_h}", "no vasopressor"),
         title="Dose and toxicity", **_SIZE,
+        caption=("{dose_iu_per_kg} per infusion with {fluid_ml_per_h} of IV fluid: count the doses "
+                 "held (crosses) and compare weight gain and albumin with Textor's values (diamonds)."),
     )
 
 
@@ -521,6 +545,8 @@ def fluid_explorer() -> Explorer:
         fixed={"dose_iu_per_kg": 600_000.0, "vasopressor": 0.0},
         alt=_alt("600,000 IU/kg", "{fluid_ml_per_h}", "no vasopressor"),
         title="Fluids: pressure against oedema", **_SIZE,
+        caption=("{fluid_ml_per_h} of IV fluid: more fluid props up the pressure and lets more doses "
+                 "be given, and adds to the weight gain."),
     )
 
 
@@ -528,11 +554,14 @@ def vasopressor_explorer() -> Explorer:
     """Ceiling of a vasopressor titrated to systolic 95 mmHg: pressure up, leak not cured."""
     return explore(
         _explorer_model, _explorer_view,
-        [Slider("vasopressor", "Vasopressor ceiling (rise in resistance)", 0.0, 1.5, 0.0, steps=7)],
+        [Slider("vasopressor", "Vasopressor ceiling (rise in resistance)", 0.0, 1.5, 0.0, steps=7,
+                fmt=".0%")],
         fixed={"dose_iu_per_kg": 600_000.0, "fluid_ml_per_h": _FLUID},
         alt=_alt("600,000 IU/kg", f"{_FLUID:.0f} mL/h", "a vasopressor titrated to systolic 95 mmHg with "
-                 "ceiling {vasopressor} (fractional rise in vascular resistance)"),
+                 "ceiling {vasopressor} (largest rise in vascular resistance)"),
         title="Vasopressors: pressure without repair", **_SIZE,
+        caption=("A vasopressor allowed to raise vascular resistance by up to {vasopressor}: compare "
+                 "the pressure and doses given with the weight gain and albumin."),
     )
 
 

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from il2 import binding, outcomes, pk, signaling, therapy, units
 from il2.explore import Choice, Explorer, Slider, explore
-from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure
+from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure, styled
 
 __all__ = [
     "EXPLORERS",
@@ -140,6 +140,7 @@ def chapter_numbers(weight_kg: float = 70.0) -> ChapterNumbers:
 # ---------------------------------------------------------------------------------------
 
 
+@styled
 def single_dose_figure(weight_kg: float = 70.0) -> Figure:
     """One 600,000 IU/kg dose as a 15-min infusion: the two phases on a log scale."""
     reg = pk.high_dose_regimen(doses_per_cycle=1, cycles=1)
@@ -183,6 +184,7 @@ def _course_panel(ax, result: pk.PKResult, title: str, days: float) -> None:
     ax.set_ylim(1e-1, 2e5)
 
 
+@styled
 def course_comparison_figure(weight_kg: float = 70.0) -> Figure:
     """Plasma IL-2 in the first days of a high-dose IV course and of a low-dose SC course,
     against the thresholds of regulatory T cells, NK cells and CD8 T cells."""
@@ -210,6 +212,7 @@ def receptor_response_after(cell: str, il2_pM: np.ndarray, exposure_h: float) ->
     return np.array([at(c) for c in il2_pM]) / top
 
 
+@styled
 def receptor_window_figure(weight_kg: float = 70.0, points: int = 36) -> Figure:
     """Each cell type's response after one hour of exposure against IL-2, with the concentration
     ranges each regimen covers from day 2 to day 4."""
@@ -236,6 +239,7 @@ def receptor_window_figure(weight_kg: float = 70.0, points: int = 36) -> Figure:
     return fig
 
 
+@styled
 def time_above_figure(weight_kg: float = 70.0) -> Figure:
     """Hours per day above each cell type's threshold on day 2 of each regimen."""
     n = chapter_numbers(weight_kg)
@@ -350,6 +354,7 @@ def _fold_panel(ax, res: therapy.PDResult, *, legend: bool = True, control: bool
         ax.legend(loc="upper right", fontsize=8)
 
 
+@styled
 def expansion_figure(weight_kg: float = 70.0) -> Figure:
     """Regulatory T cells, NK cells and CD8 T cells of the lymph-node niche over the high-dose
     course and the low-dose course, each with four weeks of follow-up (growth model driven by the
@@ -366,6 +371,7 @@ def expansion_figure(weight_kg: float = 70.0) -> Figure:
     return fig
 
 
+@styled
 def outcomes_figure() -> Figure:
     """Objective and complete response rates with exact 95% confidence intervals, one row per
     cohort: a cohort reported again with longer follow-up (Fyfe 1995, then Fisher 1997 and 2000)
@@ -469,7 +475,7 @@ def _course_model(dose_iu_per_kg: float, interval_h: float, doses_per_cycle: int
     return CourseExplorerResult(course=course, cells=cells)
 
 
-def _course_view(result: CourseExplorerResult, fig: Figure, **values) -> None:
+def _course_view(result: CourseExplorerResult, fig: Figure, **values) -> Callable[..., bool]:
     grid = fig.add_gridspec(2, 2, width_ratios=[2.2, 1], height_ratios=[1, 1])
     ax1 = fig.add_subplot(grid[0, 0])
     ax3 = fig.add_subplot(grid[1, 0], sharex=ax1)
@@ -503,6 +509,33 @@ def _course_view(result: CourseExplorerResult, fig: Figure, **values) -> None:
     ax2.set_xlabel("hours above threshold\n(whole course)")
     ax2.invert_yaxis()
     ax2.set_xlim(0, 260)
+    # A new dose moves the curves, the title and the bars; the schedule and weight redraw it all.
+    plasma = ax1.get_lines()[0]
+    folds = ax3.get_lines()[:len(cells.populations)]
+    bars = list(ax2.patches)
+    for artist in (plasma, ax1.title, *folds, *bars):
+        artist.set_animated(True)
+    drawn = {k: v for k, v in values.items() if k != "dose_iu_per_kg"}
+
+    def update(result: CourseExplorerResult, **values) -> bool:
+        if {k: v for k, v in values.items() if k != "dose_iu_per_kg"} != drawn:
+            return False
+        course = result.course
+        res = course.pk
+        keep = res.t_h <= end
+        plasma.set_data(res.t_h[keep] / _HOURS_PER_DAY, np.maximum(res.il2_pM[keep], 1e-1))
+        ax1.set_title(f"peak {course.exposure.cmax_pM / 1000:.1f} nM, "
+                      f"{course.regimen.total_dose_iu_per_kg * course.weight_kg / 1e6:,.0f} MIU per course",
+                      fontsize=9.5)
+        days = result.cells.t_h / _HOURS_PER_DAY
+        for line, p in zip(folds, result.cells.populations):
+            line.set_data(days, result.cells.fold(p))
+        eng = course.engagement
+        for bar, c in zip(bars, eng.cells):
+            bar.set_width(eng.hours_above_threshold[c])
+        return True
+
+    return update
 
 
 def course_explorer() -> Explorer:
@@ -527,6 +560,9 @@ def course_explorer() -> Explorer:
              "the drug dotted. Right: hours the concentration spends above each threshold over a "
              "two-cycle course."),
         title="A high-dose course, the cells it reaches and how they grow",
+        caption=("{dose_iu_per_kg} every {interval_h}: where the plasma curve sits against each "
+                 "threshold (top), how the niche cells respond over the first cycle (bottom), and "
+                 "the hours above each threshold over two cycles (right)."),
         width_in=8.0,
         height_in=5.2,
     )
