@@ -192,8 +192,14 @@ def test_display_math_is_never_clipped(browser, book_url, path, size):
                 if (m.right > d.right + 1 || m.left < d.left - 1) return `${label}: spills out of its box`;
                 if (mj.scrollWidth <= mj.clientWidth + 1) return null;
                 const s = getComputedStyle(mj);
-                if (s.overflowX === 'auto' || s.overflowX === 'scroll') return null;
-                return `${label}: clipped (${mj.scrollWidth} > ${mj.clientWidth}, overflow-x ${s.overflowX})`;
+                if (s.overflowX !== 'auto' && s.overflowX !== 'scroll')
+                    return `${label}: clipped (${mj.scrollWidth} > ${mj.clientWidth}, overflow-x ${s.overflowX})`;
+                // A scrolling equation must show that it scrolls: a scroll bar that takes room
+                // (overlay bars, as on phones, do not) or the edge shadow of il2-book.css.
+                const bar = mj.offsetHeight - mj.clientHeight > 0;
+                const cue = s.backgroundImage.includes('gradient');
+                if (!bar && !cue) return `${label}: scrolls without any visible sign`;
+                return null;
             }).filter(Boolean)"""
         )
         assert not bad, f"display equations clipped: {bad}"
