@@ -1,5 +1,10 @@
 /* The book's own small behaviours (no other host, no library).
  *
+ * Tables on a phone: each body cell of a table with a header row gets its column's name
+ * (data-label) and the table the class il2-stack; il2-book.css then shows each row as a block of
+ * "column: value" lines on a narrow screen. Parameter tables (div.il2-parameters) have their
+ * own narrow layout.
+ *
  * Full-size figures: a click, tap, Enter or Space on a static figure (a figure directive or a
  * notebook's image output, not an explorer) opens the image at full resolution in a dialog
  * that scrolls when the image is larger than the screen. A click anywhere, Escape or the
@@ -40,7 +45,24 @@
     dialog.showModal();
   }
 
+  function labelTables() {
+    document.querySelectorAll(".bd-article table").forEach(function (table) {
+      if (table.closest(".il2-parameters")) return;
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.replace(/\s+/g, " ").trim();
+      });
+      if (!heads.length) return;
+      table.classList.add("il2-stack");
+      table.querySelectorAll("tbody tr").forEach(function (tr) {
+        Array.prototype.forEach.call(tr.children, function (cell, i) {
+          if (heads[i]) cell.setAttribute("data-label", heads[i]);
+        });
+      });
+    });
+  }
+
   function init() {
+    labelTables();
     document.querySelectorAll(SELECTOR).forEach(function (img) {
       if (!isStaticFigure(img)) return;
       img.classList.add("il2-zoomable");
