@@ -33,7 +33,7 @@ MATHJAX_BYTES = 1_400_000
 MAX_FCP_MS = 2000
 
 
-def measure(browser, url: str, viewport=None) -> dict:
+def measure(browser, url: str, viewport=None, throttle: bool = True) -> dict:
     """Load ``url`` once in a fresh context over the slow link; return what it cost.
 
     ``bytes`` is the sum of the encoded (on-the-wire) sizes of every response; ``by_file`` the
@@ -44,7 +44,8 @@ def measure(browser, url: str, viewport=None) -> dict:
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-    cdp.send("Network.emulateNetworkConditions", SLOW_LINK)
+    if throttle:
+        cdp.send("Network.emulateNetworkConditions", SLOW_LINK)
     urls: dict[str, str] = {}
     sizes: dict[str, int] = {}
     cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
@@ -93,7 +94,7 @@ def test_chapter_first_visit_is_light(browser, book_url, path):
 @pytest.mark.parametrize("path", PAGES)
 def test_page_loads_only_what_it_shows(browser, book_url, path):
     """No widget manager or widget state, no icon script, and MathJax only where there is maths."""
-    m = measure(browser, f"{book_url}/{path}")
+    m = measure(browser, f"{book_url}/{path}", throttle=False)
     files = set(m["by_file"])
     for unwanted in ("embed-amd.js", "require.js", "fontawesome.js"):
         assert unwanted not in files, f"{path} loads {unwanted}"
