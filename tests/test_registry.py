@@ -76,3 +76,29 @@ def test_references_bib_parses():
 
     db = parse_file(str(BIB))
     assert set(db.entries) == bib_keys()
+
+
+def test_notes_render_citations_and_maths():
+    keys = {"villarino2007", "wang1987", "murali1998"}
+    note = registry.render_note(
+        "secretion is q(1 - nu S) for a helper with IL-2 signal S; feedback (villarino2007); "
+        "koff about 1e-4 /s (Wang and Smith 1987); murali1998 report 2e7 cells; D = 100 µm^2/s",
+        keys,
+    )
+    assert r"$q(1 - \nu S)$" in note
+    assert "signal $S$" in note
+    assert "({cite:alp}`villarino2007`)" in note
+    assert "({cite:alp}`wang1987`)" in note
+    assert "{cite:t}`murali1998` report 2×10<sup>7</sup>" in note
+    assert "10<sup>\u22124</sup>" in note
+    assert "µm<sup>2</sup>/s" in note
+    # A word that only looks like a key, or a key that is not in the bibliography, stays text.
+    assert registry.render_note("Smith 1988 and IL-2 in 1e3 cells", set()) == "Smith 1988 and IL-2 in 10<sup>3</sup> cells"
+
+
+def test_every_note_key_in_the_table_is_a_bibliography_key():
+    table = registry.parameter_table()
+    bib = BIB.read_text()
+    for key in re.findall(r"\{cite:(?:t|alp|p)\}`([^`]+)`", table):
+        for k in key.split(","):
+            assert re.search(rf"@\w+\{{{re.escape(k.strip())},", bib), k

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
@@ -35,6 +36,7 @@ __all__ = [
     "parameter_table",
     "register",
     "registered_classes",
+    "render_note",
     "source_keys",
 ]
 
@@ -173,8 +175,106 @@ def _format_value(value: float) -> str:
     return f"{float(mantissa):g}×10<sup>{int(exponent)}</sup>"
 
 
+_GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "kappa", "lambda", "mu", "nu", "pi", "rho", "sigma", "tau")
+# q(1 - nu S), d(1 - S): a one-letter function of a short arithmetic expression.
+_FORMULA = re.compile(r"(?<![\w.])([A-Za-z])\(([0-9A-Za-z .+\-*/]*[+\-*/][0-9A-Za-z .+\-*/]*)\)")
+# D/R^2: a ratio or power of one-letter symbols.
+_SYMBOL_POWER = re.compile(r"(?<![\w.])([A-Za-z](?:/[A-Za-z])?\^\d+)(?![\w])")
+_E_NOTATION = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)e([+-]?\d+)(?![\w.])")
+_UNIT_POWER = re.compile(r"(?<=[A-Za-zµ])\^(\d+)")
+_AUTHOR_YEAR = re.compile(r"\b([A-Z][A-Za-z'\u00c0-\u017f-]+)((?: et al\.)|(?: and [A-Z][A-Za-z'\u00c0-\u017f-]+))? ((?:19|20)\d\d)\b")
+_DOTTED_FIELD = re.compile(r"\b([A-Z]\w*Parameters\.\w+)\b")
+
+
+def _bib_keys() -> set[str]:
+    """Keys of ``book/references.bib`` when the library runs from the book's repository."""
+    import pathlib
+
+    bib = pathlib.Path(__file__).resolve().parents[2] / "book" / "references.bib"
+    try:
+        text = bib.read_text(encoding="utf-8")
+    except OSError:
+        return source_keys()
+    return set(re.findall(r"^\s*@\w+\s*\{\s*([^,\s]+)\s*,", text, flags=re.MULTILINE)) | source_keys()
+
+
+def _math(expr: str) -> str:
+    expr = re.sub(r"\b(" + "|".join(_GREEK) + r")\b", r"\\\1", expr)
+    return f"${expr}$"
+
+
+def _inside_parentheses(text: str, pos: int) -> bool:
+    depth = 0
+    for ch in text[:pos]:
+        depth += ch == "("
+        depth -= ch == ")" and depth > 0
+    return depth > 0
+
+
+def render_note(text: str, bib_keys: set[str] | None = None) -> str:
+    """A parameter's plain-text note as MyST: citations as roles, formulas and powers as maths.
+
+    Citation keys written in the note (``villarino2007``) and author-year mentions that name a
+    key of the bibliography (``Wang and Smith 1987`` for ``wang1987``) become ``{cite:t}`` roles,
+    or ``{cite:alp}`` (no brackets of its own) inside parentheses. One-letter formulas
+    (``q(1 - nu S)``, ``D/R^2``) become inline maths with Greek letters, and so do the one-letter
+    symbols they use when they stand alone in the note (``signal S``); ``2e7`` becomes
+    2×10<sup>7</sup> and ``µm^2`` µm<sup>2</sup>.
+    """
+    keys = _bib_keys() if bib_keys is None else set(bib_keys)
+    pieces: list[str] = []
+
+    def hold(rendered: str) -> str:
+        pieces.append(rendered)
+        return f"\x00{len(pieces) - 1}\x00"
+
+    def cite(key: str, pos: int, source: str) -> str:
+        role = "cite:alp" if _inside_parentheses(source, pos) else "cite:t"
+        return hold(f"{{{role}}}`{key}`")
+
+    symbols: set[str] = set()
+
+    def formula(m: re.Match) -> str:
+        body = m.group(0)
+        symbols.update(re.findall(r"(?<![A-Za-z])([A-Za-z])(?![A-Za-z])", body))
+        return hold(_math(body))
+
+    out = _DOTTED_FIELD.sub(lambda m: hold(f"`{m.group(1)}`"), text)
+    out = _FORMULA.sub(formula, out)
+    out = _SYMBOL_POWER.sub(formula, out)
+
+    def author_year(m: re.Match) -> str:
+        surname = m.group(1).split("-")[0].lower()
+        key = f"{surname}{m.group(3)}"
+        return cite(key, m.start(), out) if key in keys else m.group(0)
+
+    out = _AUTHOR_YEAR.sub(author_year, out)
+    out = re.sub(
+        r"(?<![\w`])([a-z][a-z0-9_]*)(?![\w`])",
+        lambda m: cite(m.group(1), m.start(), out)
+        if m.group(1) in keys and re.search(r"[\d_]", m.group(1))
+        else m.group(0),
+        out,
+    )
+    for sym in sorted(symbols):
+        out = re.sub(rf"(?<![\w\-\x00]){re.escape(sym)}(?![\w\-\x00])", lambda m: hold(_math(m.group(0))), out)
+
+    def e_notation(m: re.Match) -> str:
+        mantissa, exponent = m.group(1), int(m.group(2))
+        power = f"10<sup>{exponent}</sup>".replace("-", "\u2212")
+        return power if mantissa in ("1", "1.0") else f"{mantissa}×{power}"
+
+    out = _E_NOTATION.sub(e_notation, out)
+    out = re.sub(r"(?<=\d) x (?=\d)", " × ", out)
+    out = _UNIT_POWER.sub(r"<sup>\1</sup>", out)
+    return re.sub("\x00(\\d+)\x00", lambda m: pieces[int(m.group(1))], out)
+
+
 def parameter_table(group: str | None = None) -> str:
     """The registry as MyST Markdown tables, one per group, with ``{cite:p}`` sources.
+
+    Meanings and notes go through :func:`render_note`: citation keys become citations,
+    formulas and powers of ten become maths.
 
     Parameters
     ----------
@@ -182,6 +282,7 @@ def parameter_table(group: str | None = None) -> str:
         Only this group; all groups when ``None``.
     """
     rows = parameter_rows()
+    bib_keys = _bib_keys()
     groups = [g for g, _ in registered_classes()]
     if group is not None and group not in groups:
         raise ValueError(f"group must be one of {sorted(set(groups))!r}; got {group!r}")
@@ -192,17 +293,22 @@ def parameter_table(group: str | None = None) -> str:
         owners = [f"`{cls.__module__}.{cls.__qualname__}`" for gg, cls in registered_classes() if gg == g]
         out.append(f"### {g}\n")
         out.append(f"Defined in {', '.join(owners)}.\n")
+        # The container gives the book's stylesheet a hook (il2-parameters): on a phone each row
+        # becomes a block instead of a table wider than the screen.
+        out.append("```{container} il2-parameters\n")
         out.append("| Parameter | Value | Unit | Meaning | Source |")
         out.append("|---|---|---|---|---|")
         for r in rows:
             if r.group != g:
                 continue
             keys = ",".join(k.strip() for k in r.source.split(","))
-            meaning = r.meaning + (f". *How it was set:* {r.note}" if r.note else "")
+            meaning = render_note(r.meaning, bib_keys)
+            if r.note:
+                meaning += f". *How it was set:* {render_note(r.note, bib_keys)}"
             meaning = meaning.replace("|", "\\|")
             out.append(
                 f"| `{r.name}` | {_format_value(r.value)} | {r.unit} | {meaning} "
                 f"| {{cite:p}}`{keys}` |"
             )
-        out.append("")
+        out.append("\n```\n")
     return "\n".join(out)

@@ -1,0 +1,104 @@
+"""A first visit on a slow link: bytes transferred and first contentful paint, per page.
+
+Chromium's network emulation throttles the local server to 10 Mbit/s down (40 ms latency); a
+fresh browser context has an empty cache, as on a reader's first visit. Targets (issue 16.4): a
+chapter transfers at most 3 MB and paints its first content within 2 s; the front matter is far
+lighter. Before the fixes of issue 16 a chapter transferred 10.3-12.2 MB and painted after
+8.5-10 s. Run after `jupyter-book build .`:
+
+    pytest -m browser tests/browser/test_weight.py -n 0 -s     (-s prints the numbers)
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import pytest
+
+from .conftest import HTML, toc_pages
+
+pytestmark = pytest.mark.browser
+
+PAGES = toc_pages()
+CHAPTERS = [p for p in PAGES if p.startswith("chapters/")]
+FRONT = [p for p in PAGES if not p.startswith("chapters/")]
+
+MBIT = 1_000_000 / 8  # bytes per second in one Mbit/s
+SLOW_LINK = {"offline": False, "latency": 40, "downloadThroughput": 10 * MBIT, "uploadThroughput": 5 * MBIT}
+CHAPTER_MAX_BYTES = 3_000_000
+# The front matter carries no explorer: the theme, its icon font and the search index, plus
+# MathJax (1.3 MB) on a page with maths (the Parameters page's notes).
+FRONT_MAX_BYTES = 1_200_000
+MATHJAX_BYTES = 1_400_000
+MAX_FCP_MS = 2000
+
+
+def measure(browser, url: str, viewport=None, throttle: bool = True) -> dict:
+    """Load ``url`` once in a fresh context over the slow link; return what it cost.
+
+    ``bytes`` is the sum of the encoded (on-the-wire) sizes of every response; ``by_file`` the
+    same per file name; ``fcp_ms`` the first contentful paint from the Paint Timing API.
+    """
+    context = browser.new_context(viewport=viewport or {"width": 1366, "height": 900})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    if throttle:
+        cdp.send("Network.emulateNetworkConditions", SLOW_LINK)
+    urls: dict[str, str] = {}
+    sizes: dict[str, int] = {}
+    cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
+    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])))
+    try:
+        page.goto(url, wait_until="load", timeout=120_000)
+        page.wait_for_load_state("networkidle", timeout=120_000)
+        fcp = page.evaluate(
+            "() => { const e = performance.getEntriesByName('first-contentful-paint')[0];"
+            " return e ? e.startTime : null; }"
+        )
+        by_file: dict[str, int] = {}
+        for rid, n in sizes.items():
+            name = urllib.parse.urlsplit(urls.get(rid, "?")).path.rsplit("/", 1)[-1] or "?"
+            if urls.get(rid, "").startswith("data:"):
+                continue
+            by_file[name] = by_file.get(name, 0) + n
+        return {"bytes": sum(by_file.values()), "fcp_ms": fcp, "by_file": by_file}
+    finally:
+        context.close()
+
+
+def _report(path, m):
+    top = sorted(m["by_file"].items(), key=lambda kv: -kv[1])[:5]
+    print(f"\n{path}: {m['bytes'] / 1e6:.2f} MB, FCP {m['fcp_ms']:.0f} ms; largest: "
+          + ", ".join(f"{k} {v / 1e3:.0f} kB" for k, v in top))
+
+
+@pytest.mark.parametrize("path", FRONT)
+def test_front_matter_first_visit_is_light(browser, book_url, path):
+    m = measure(browser, f"{book_url}/{path}")
+    _report(path, m)
+    budget = FRONT_MAX_BYTES + (MATHJAX_BYTES if 'class="math' in (HTML / path).read_text(encoding="utf-8") else 0)
+    assert m["bytes"] <= budget, f"{path}: {m['bytes'] / 1e6:.2f} MB on a first visit"
+    assert m["fcp_ms"] is not None and m["fcp_ms"] <= MAX_FCP_MS, f"{path}: first paint after {m['fcp_ms']} ms"
+
+
+@pytest.mark.parametrize("path", CHAPTERS)
+def test_chapter_first_visit_is_light(browser, book_url, path):
+    m = measure(browser, f"{book_url}/{path}")
+    _report(path, m)
+    assert m["bytes"] <= CHAPTER_MAX_BYTES, f"{path}: {m['bytes'] / 1e6:.2f} MB on a first visit"
+    assert m["fcp_ms"] is not None and m["fcp_ms"] <= MAX_FCP_MS, f"{path}: first paint after {m['fcp_ms']:.0f} ms"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_only_what_it_shows(browser, book_url, path):
+    """No widget manager or widget state, no icon script, and MathJax only where there is maths."""
+    m = measure(browser, f"{book_url}/{path}", throttle=False)
+    files = set(m["by_file"])
+    for unwanted in ("embed-amd.js", "require.js", "fontawesome.js"):
+        assert unwanted not in files, f"{path} loads {unwanted}"
+    text = (HTML / path).read_text(encoding="utf-8")
+    assert "application/vnd.jupyter.widget-state+json" not in text, f"{path} carries widget state"
+    if 'class="math' not in text:
+        assert "tex-chtml" not in text, f"{path} loads MathJax without any maths"
