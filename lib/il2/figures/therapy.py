@@ -98,6 +98,7 @@ class ChapterNumbers:
     thresholds_pM: dict[str, float]
     hd_hours_above_per_day: dict[str, float]
     ld_hours_above_per_day: dict[str, float]
+    hours_above_day: int
     alpha_half_life_min: float
     beta_half_life_min: float
     hd_iu_per_ml_after_interval: float
@@ -152,6 +153,7 @@ def chapter_numbers(weight_kg: float = 70.0) -> ChapterNumbers:
                                 course.engagement.daily_hours_above_threshold.items()},
         ld_hours_above_per_day={c: float(v[day2]) for c, v in
                                 ld.engagement.daily_hours_above_threshold.items()},
+        hours_above_day=day2 + 1,
         alpha_half_life_min=float(np.log(2) / disp.alpha_per_h * 60.0),
         beta_half_life_min=float(np.log(2) / disp.beta_per_h * 60.0),
         hd_iu_per_ml_after_interval=float(np.interp(hd.interval_h, single.t_h, single.iu_per_ml)),
@@ -286,7 +288,7 @@ def time_above_figure(weight_kg: float = 70.0) -> Figure:
     ax.bar(x + 0.2, ld, width=0.38, color=colors, alpha=0.35, edgecolor="#333333", hatch="//",
            label="low dose (SC)")
     ax.set_xticks(x, [_LABEL[c] for c in cells])
-    ax.set_ylabel("hours above threshold on day 2")
+    ax.set_ylabel(f"hours above threshold on day {n.hours_above_day}")
     ax.set_ylim(0, 24.5)
     ax.set_yticks([0, 6, 12, 18, 24])
     ax.legend(loc="upper right")
