@@ -40,6 +40,7 @@ __all__ = [
 
 _DAY_H = 24.0
 _HOLD = toxicity.ManagementParameters().hold_systolic_mmHg
+_TARGET = toxicity.ManagementParameters().pressor_target_systolic_mmHg
 #: Textor's IV fluid on top of maintenance (derived in il2.toxicity.course from the record).
 _FLUID = toxicity.ManagementParameters().fluid_ml_per_h
 _TEXTOR = toxicity.measured.TEXTOR_COURSE
@@ -545,8 +546,9 @@ def _explorer_view(result: toxicity.CourseResult, fig: Figure, **values: Any) ->
 
 def _alt(dose: str, fluid: str, vasopressor: str) -> str:
     """Alt text with the explorer's own placeholders (``{name}``) and the fixed values spelled out."""
-    return (f"Three panels over the five days of a high-dose course of {dose} every 8 hours with "
-            f"{fluid} of IV fluid and {vasopressor}: systolic blood pressure with the 90 mmHg hold "
+    interval = pk.RegimenDefaults().hd_interval_h
+    return (f"Three panels over the five days of a high-dose course of {dose} every {interval:g} hours with "
+            f"{fluid} of IV fluid and {vasopressor}: systolic blood pressure with the {_HOLD:.0f} mmHg hold "
             "line, triangles for doses given and crosses for doses held; weight gain; and serum "
             "albumin, with black diamonds at the values reported by Textor et al.")
 _SIZE = dict(width_in=8.4, height_in=3.0)
@@ -582,7 +584,8 @@ def vasopressor_explorer() -> Explorer:
         _explorer_model, _explorer_view,
         [Slider("vasopressor", "Vasopressor ceiling (rise in resistance)", 0.0, 1.5, 0.0, steps=7)],
         fixed={"dose_iu_per_kg": 600_000.0, "fluid_ml_per_h": _FLUID},
-        alt=_alt("600,000 IU/kg", f"{_FLUID:.0f} mL/h", "a vasopressor titrated to systolic 95 mmHg with "
+        alt=_alt("600,000 IU/kg", f"{_FLUID:.0f} mL/h",
+                 f"a vasopressor titrated to systolic {_TARGET:.0f} mmHg with "
                  "ceiling {vasopressor} (fractional rise in vascular resistance)"),
         title="Vasopressors: pressure without repair", **_SIZE,
     )

@@ -42,6 +42,10 @@ SHOWN = ("Treg", "NK", "CD8")
 _LABEL = {"Treg": "Treg", "NK": "NK cells", "CD8": "CD8 T cells", "CD4": "CD4 T cells",
           "activated T": "activated T blasts"}
 _HOURS_PER_DAY = 24.0
+_REG = pk.RegimenDefaults()
+_HD_TITLE = f"High dose: {_REG.hd_dose_iu_per_kg:,.0f} IU/kg IV every {_REG.hd_interval_h:g} h"
+_LD_TITLE = (f"Low dose: {_REG.ld_dose_iu_per_m2 / 1e6:g} million IU/m² SC "
+             + ("daily" if _REG.ld_interval_h == 24.0 else f"every {_REG.ld_interval_h:g} h"))
 #: Second reference line of the single-dose figure: this fraction of the whole dose in plasma.
 REFERENCE_FRACTION = 0.3
 #: Concentration axis (pM) of the receptor-window figure.
@@ -229,8 +233,8 @@ def course_comparison_figure(weight_kg: float = 70.0) -> Figure:
     hd = pk.simulate(pk.high_dose_regimen(), weight_kg)
     ld = pk.simulate(pk.low_dose_sc_regimen(weight_kg=weight_kg), weight_kg)
     fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.8)
-    _course_panel(axes[0], hd, "High dose: 600,000 IU/kg IV every 8 h", 6.0)
-    _course_panel(axes[1], ld, "Low dose: 1 million IU/m² SC daily", 6.0)
+    _course_panel(axes[0], hd, _HD_TITLE, 6.0)
+    _course_panel(axes[1], ld, _LD_TITLE, 6.0)
     axes[0].set_ylabel("plasma IL-2 (pM)")
     axes[1].tick_params(labelleft=False)
     axes[1].legend(loc="lower right", fontsize=8)
@@ -402,9 +406,9 @@ def expansion_figure(weight_kg: float = 70.0) -> Figure:
     hd, ld = _pd_runs(float(weight_kg))
     fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.8)
     _fold_panel(axes[0], hd, legend=False)
-    axes[0].set_title("High dose: 600,000 IU/kg IV every 8 h")
+    axes[0].set_title(_HD_TITLE)
     _fold_panel(axes[1], ld)
-    axes[1].set_title("Low dose: 1 million IU/m² SC daily")
+    axes[1].set_title(_LD_TITLE)
     axes[1].set_ylabel("")
     for ax in axes:
         ax.set_xlabel("day from the first dose")
