@@ -144,6 +144,12 @@ def _first_dose_where(quantity: str, schedule: str) -> float:
     return float(_window_doses()[_window(quantity, schedule) > 0][0])
 
 
+def _first_value_above_zero(quantity: str, schedule: str) -> float:
+    """``quantity`` on ``schedule`` at the lowest daily dose at which it is above zero."""
+    row = _window(quantity, schedule)
+    return float(row[row > 0][0])
+
+
 def _largest_gains():
     w = _figmod("risks").window_result()
     return w.weight_gain_kg.max(axis=1)
@@ -419,7 +425,7 @@ CHECKS: tuple[Check, ...] = (
     Check(R, "fig-risks-window", r"gives none up to about {} IU/kg",
           lambda: _window_doses()[_window("hours_above_threshold", "continuous") == 0][-1]),
     Check(R, "fig-risks-window", r"and then about {} hours",
-          lambda: _window("hours_above_threshold", "continuous")[_window("hours_above_threshold", "continuous") > 0][0]),
+          lambda: _first_value_above_zero("hours_above_threshold", "continuous")),
     Check(R, "fig-risks-window", r"rise from about {} IU/kg",
           lambda: _first_dose_where("hours_hypotensive", "continuous")),
     Check(R, "fig-risks-window", r"to almost {} hours", lambda: _window("hours_hypotensive", "continuous").max()),
