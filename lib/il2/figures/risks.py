@@ -40,7 +40,6 @@ __all__ = [
 
 _DAY_H = 24.0
 _HOLD = toxicity.ManagementParameters().hold_systolic_mmHg
-_TARGET = toxicity.ManagementParameters().pressor_target_systolic_mmHg
 #: Textor's IV fluid on top of maintenance (derived in il2.toxicity.course from the record).
 _FLUID = toxicity.ManagementParameters().fluid_ml_per_h
 _TEXTOR = toxicity.measured.TEXTOR_COURSE
@@ -274,23 +273,6 @@ def adverse_event_table_markdown() -> str:
 # ---------------------------------------------------------------------------------------
 
 
-def _starling(c: toxicity.CourseResult, k: int) -> tuple[list[float], list[float]]:
-    """The four Starling terms (capillary, interstitial, sigma times plasma and tissue oncotic
-    pressure; mmHg) before treatment and at output ``k`` of the course ``c``."""
-    b = toxicity.baseline(70.0)
-    e = float(c.activation[k])
-    ep = toxicity.EndotheliumParameters()
-    cop_p = float(fluids.colloid_osmotic_pressure_mmHg(c.albumin_g_per_dl[k]))
-    cop_i = float(fluids.colloid_osmotic_pressure_mmHg(c.interstitial_albumin_g_per_dl[k]))
-    sigma = float(toxicity.endothelium.reflection_coefficient(e, b.reflection_coefficient, ep))
-    pc = float(toxicity.hemodynamics.capillary_pressure_mmHg(c.mean_pressure_mmHg[k],
-                                                              b.capillary_pressure_mmHg))
-    before = [b.capillary_pressure_mmHg, b.interstitial_pressure_mmHg,
-              b.reflection_coefficient * b.plasma_cop_mmHg, b.reflection_coefficient * b.interstitial_cop_mmHg]
-    during = [pc, float(c.interstitial_pressure_mmHg[k]), sigma * cop_p, sigma * cop_i]
-    return before, during
-
-
 def starling_figure() -> Figure:
     """The Starling forces before treatment and at the worst of the leak, and the flows they drive."""
     c = _course()
@@ -316,6 +298,23 @@ def starling_figure() -> Figure:
     ax2.legend(fontsize=8.5, loc="lower right")
     ax2.set_xlim(0, days[-1])
     return fig
+
+
+def _starling(c: toxicity.CourseResult, k: int) -> tuple[list[float], list[float]]:
+    """The four Starling terms (capillary, interstitial, sigma times plasma and tissue oncotic
+    pressure; mmHg) before treatment and at output ``k`` of the course ``c``."""
+    b = toxicity.baseline(70.0)
+    e = float(c.activation[k])
+    ep = toxicity.EndotheliumParameters()
+    cop_p = float(fluids.colloid_osmotic_pressure_mmHg(c.albumin_g_per_dl[k]))
+    cop_i = float(fluids.colloid_osmotic_pressure_mmHg(c.interstitial_albumin_g_per_dl[k]))
+    sigma = float(toxicity.endothelium.reflection_coefficient(e, b.reflection_coefficient, ep))
+    pc = float(toxicity.hemodynamics.capillary_pressure_mmHg(c.mean_pressure_mmHg[k],
+                                                              b.capillary_pressure_mmHg))
+    before = [b.capillary_pressure_mmHg, b.interstitial_pressure_mmHg,
+              b.reflection_coefficient * b.plasma_cop_mmHg, b.reflection_coefficient * b.interstitial_cop_mmHg]
+    during = [pc, float(c.interstitial_pressure_mmHg[k]), sigma * cop_p, sigma * cop_i]
+    return before, during
 
 
 def _mark_doses(ax: Any, result: toxicity.CourseResult, y: float, *, text: bool = False) -> None:
@@ -546,9 +545,8 @@ def _explorer_view(result: toxicity.CourseResult, fig: Figure, **values: Any) ->
 
 def _alt(dose: str, fluid: str, vasopressor: str) -> str:
     """Alt text with the explorer's own placeholders (``{name}``) and the fixed values spelled out."""
-    interval = pk.RegimenDefaults().hd_interval_h
-    return (f"Three panels over the five days of a high-dose course of {dose} every {interval:g} hours with "
-            f"{fluid} of IV fluid and {vasopressor}: systolic blood pressure with the {_HOLD:.0f} mmHg hold "
+    return (f"Three panels over the five days of a high-dose course of {dose} every 8 hours with "
+            f"{fluid} of IV fluid and {vasopressor}: systolic blood pressure with the 90 mmHg hold "
             "line, triangles for doses given and crosses for doses held; weight gain; and serum "
             "albumin, with black diamonds at the values reported by Textor et al.")
 _SIZE = dict(width_in=8.4, height_in=3.0)
@@ -584,8 +582,7 @@ def vasopressor_explorer() -> Explorer:
         _explorer_model, _explorer_view,
         [Slider("vasopressor", "Vasopressor ceiling (rise in resistance)", 0.0, 1.5, 0.0, steps=7)],
         fixed={"dose_iu_per_kg": 600_000.0, "fluid_ml_per_h": _FLUID},
-        alt=_alt("600,000 IU/kg", f"{_FLUID:.0f} mL/h",
-                 f"a vasopressor titrated to systolic {_TARGET:.0f} mmHg with "
+        alt=_alt("600,000 IU/kg", f"{_FLUID:.0f} mL/h", "a vasopressor titrated to systolic 95 mmHg with "
                  "ceiling {vasopressor} (fractional rise in vascular resistance)"),
         title="Vasopressors: pressure without repair", **_SIZE,
     )
