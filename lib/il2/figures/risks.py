@@ -54,6 +54,9 @@ _C = {
     "pressure": QUANTITY_COLORS["pressure"],
     "grey": QUANTITY_COLORS["threshold"],
 }
+#: Temperature axis (°C) and time span (h) of the fever figure.
+FEVER_AXIS_C = (36.8, 40.5)
+FEVER_SPAN_H = 24.0
 _SCHEDULE_STYLE = ("-", "--", ":")
 _SCHEDULE_MARK = ("o", "s", "^")
 
@@ -139,6 +142,22 @@ class RisksNumbers:
     cardiac_output_at_nadir: float
     cardiac_output0: float
     resistance_at_nadir: float
+    peak_iu_per_ml: float
+    activation_max: float
+    systolic0: float
+    systolic_min_first_day: float
+    systolic_max_after_first_day: float
+    interstitial_albumin_range: tuple[float, float]
+    max_interstitial_day: float
+    oncotic_term0: float
+    oncotic_term_at_max_interstitial: float
+    interstitial_pressure0: float
+    interstitial_pressure_at_max_interstitial: float
+    cardiac_output_max_ratio: float
+    resistance_min_ratio: float
+    mean_pressure_min_ratio: float
+    chills_end_h: float
+    management_systolic_range: tuple[float, float]
 
 
 def chapter_numbers() -> RisksNumbers:
@@ -156,6 +175,15 @@ def chapter_numbers() -> RisksNumbers:
     w = window_result()
     label = int(np.argmin(np.abs(w.daily_doses_iu_per_kg - 1.8e6)))
     nadir = int(np.argmin(c.systolic_pressure_mmHg))
+    k = int(np.argmax(c.interstitial_volume_l))
+    starling_before, starling_at_k = _starling(c, k)
+    hp = toxicity.HemodynamicParameters()
+    first_day = c.t_h <= _DAY_H
+    fever = single_dose_fever()
+    chill = np.flatnonzero(fever.chills)  # the first chill after one dose: its last sample
+    breaks = np.flatnonzero(np.diff(chill) > 1)
+    chill_end = chill[breaks[0]] if breaks.size else (chill[-1] if chill.size else None)
+    managed = [r.systolic_pressure_mmHg for r in (dry, c, vaso)]
     return RisksNumbers(
         plasma_l=b.plasma_volume_l,
         interstitial_l=b.interstitial_volume_l,
@@ -210,6 +238,23 @@ def chapter_numbers() -> RisksNumbers:
         cardiac_output_at_nadir=float(c.cardiac_output_l_per_min[nadir]),
         cardiac_output0=float(c.cardiac_output_l_per_min[0]),
         resistance_at_nadir=float(c.resistance_ratio[nadir]),
+        peak_iu_per_ml=float(c.iu_per_ml.max()),
+        activation_max=float(c.activation.max()),
+        systolic0=float(c.systolic_pressure_mmHg[0]),
+        systolic_min_first_day=float(c.systolic_pressure_mmHg[first_day].min()),
+        systolic_max_after_first_day=float(c.systolic_pressure_mmHg[~first_day].max()),
+        interstitial_albumin_range=(float(c.interstitial_albumin_g_per_dl.min()),
+                                    float(c.interstitial_albumin_g_per_dl.max())),
+        max_interstitial_day=float(c.t_h[k] / _DAY_H),
+        oncotic_term0=starling_before[2],
+        oncotic_term_at_max_interstitial=starling_at_k[2],
+        interstitial_pressure0=starling_before[1],
+        interstitial_pressure_at_max_interstitial=starling_at_k[1],
+        cardiac_output_max_ratio=float(c.cardiac_output_l_per_min.max() / hp.cardiac_output_l_per_min),
+        resistance_min_ratio=float(c.resistance_ratio.min()),
+        mean_pressure_min_ratio=float(c.mean_pressure_mmHg.min() / hp.mean_pressure_mmHg),
+        chills_end_h=float(fever.t_h[chill_end]) if chill_end is not None else float("nan"),
+        management_systolic_range=(float(min(s.min() for s in managed)), float(max(s.max() for s in managed))),
     )
 
 
@@ -232,21 +277,11 @@ def adverse_event_table_markdown() -> str:
 def starling_figure() -> Figure:
     """The Starling forces before treatment and at the worst of the leak, and the flows they drive."""
     c = _course()
-    b = toxicity.baseline(70.0)
     k = int(np.argmax(c.interstitial_volume_l))
-    e = float(c.activation[k])
-    ep = toxicity.EndotheliumParameters()
-    cop_p = float(fluids.colloid_osmotic_pressure_mmHg(c.albumin_g_per_dl[k]))
-    cop_i = float(fluids.colloid_osmotic_pressure_mmHg(c.interstitial_albumin_g_per_dl[k]))
-    sigma = float(toxicity.endothelium.reflection_coefficient(e, b.reflection_coefficient, ep))
-    pc = float(toxicity.hemodynamics.capillary_pressure_mmHg(c.mean_pressure_mmHg[k],
-                                                              b.capillary_pressure_mmHg))
+    before, during = _starling(c, k)
     fig, (ax1, ax2) = new_figure(1, 2, width_in=8.0, height_in=3.5)
     labels = ["$P_c$\ncapillary", "$P_i$\ninterstitial", "$\\sigma\\pi_p$\nplasma oncotic",
               "$\\sigma\\pi_i$\ntissue oncotic"]
-    before = [b.capillary_pressure_mmHg, b.interstitial_pressure_mmHg,
-              b.reflection_coefficient * b.plasma_cop_mmHg, b.reflection_coefficient * b.interstitial_cop_mmHg]
-    during = [pc, float(c.interstitial_pressure_mmHg[k]), sigma * cop_p, sigma * cop_i]
     x = np.arange(4)
     ax1.bar(x - 0.2, before, 0.4, color=_C["grey"], label="before treatment")
     ax1.bar(x + 0.2, during, 0.4, color=_C["pressure"], label=f"day {c.t_h[k] / _DAY_H:.1f}")
@@ -264,6 +299,23 @@ def starling_figure() -> Figure:
     ax2.legend(fontsize=8.5, loc="lower right")
     ax2.set_xlim(0, days[-1])
     return fig
+
+
+def _starling(c: toxicity.CourseResult, k: int) -> tuple[list[float], list[float]]:
+    """The four Starling terms (capillary, interstitial, sigma times plasma and tissue oncotic
+    pressure; mmHg) before treatment and at output ``k`` of the course ``c``."""
+    b = toxicity.baseline(70.0)
+    e = float(c.activation[k])
+    ep = toxicity.EndotheliumParameters()
+    cop_p = float(fluids.colloid_osmotic_pressure_mmHg(c.albumin_g_per_dl[k]))
+    cop_i = float(fluids.colloid_osmotic_pressure_mmHg(c.interstitial_albumin_g_per_dl[k]))
+    sigma = float(toxicity.endothelium.reflection_coefficient(e, b.reflection_coefficient, ep))
+    pc = float(toxicity.hemodynamics.capillary_pressure_mmHg(c.mean_pressure_mmHg[k],
+                                                              b.capillary_pressure_mmHg))
+    before = [b.capillary_pressure_mmHg, b.interstitial_pressure_mmHg,
+              b.reflection_coefficient * b.plasma_cop_mmHg, b.reflection_coefficient * b.interstitial_cop_mmHg]
+    during = [pc, float(c.interstitial_pressure_mmHg[k]), sigma * cop_p, sigma * cop_i]
+    return before, during
 
 
 def _mark_doses(ax: Any, result: toxicity.CourseResult, y: float, *, text: bool = False) -> None:
@@ -342,12 +394,12 @@ def fever_figure() -> Figure:
     """The first day: each infusion is followed hours later by a chill, then fever; the onset
     after the first dose set against the latency Michie et al. measured after a bolus."""
     c = _course()
-    keep = c.t_h <= 24.0
+    keep = c.t_h <= FEVER_SPAN_H
     t = c.t_h[keep]
     f = toxicity.fever_response(t, c.iu_per_ml[keep])
     m = toxicity.MICHIE_FEVER
     fig, ax = new_figure(width_in=7.0, height_in=3.4)
-    ymin, ymax = 36.8, 40.5
+    ymin, ymax = FEVER_AXIS_C
     ax.axvspan(m.onset_earliest_h, m.onset_latest_h, color=_C["grey"], alpha=0.25, lw=0,
                label="fever onset after a bolus\n(Michie et al. 1988)")
     ax.plot(t, f.set_point_c, color=_C["grey"], lw=1.2, ls="--", label="hypothalamic set point")
@@ -357,12 +409,12 @@ def fever_figure() -> Figure:
     onset = f.onset_h()
     ax.plot([onset], [f.fever_threshold_c], "o", color=_C["pressure"], ms=5, clip_on=False,
             label=f"model: fever at {onset:.1f} h")
-    doses = c.scheduled_times_h[c.scheduled_times_h <= 24.0]
+    doses = c.scheduled_times_h[c.scheduled_times_h <= FEVER_SPAN_H]
     for d in doses:
         ax.axvline(d, color=_C["il2"], lw=0.8, ls=":")
     ax.set_ylim(ymin, ymax)
-    ax.set_xlim(0, 24)
-    ax.set_xticks(np.arange(0, 25, 4))
+    ax.set_xlim(0, FEVER_SPAN_H)
+    ax.set_xticks(np.arange(0, FEVER_SPAN_H + 1, 4))
     ax.set_xlabel("hours after the first dose (dotted lines: infusions)")
     ax.set_ylabel("temperature (°C)")
     ax.legend(fontsize=7.5, loc="upper right", ncol=2)

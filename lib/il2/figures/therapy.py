@@ -42,6 +42,18 @@ SHOWN = ("Treg", "NK", "CD8")
 _LABEL = {"Treg": "Treg", "NK": "NK cells", "CD8": "CD8 T cells", "CD4": "CD4 T cells",
           "activated T": "activated T blasts"}
 _HOURS_PER_DAY = 24.0
+_REG = pk.RegimenDefaults()
+_HD_TITLE = f"High dose: {_REG.hd_dose_iu_per_kg:,.0f} IU/kg IV every {_REG.hd_interval_h:g} h"
+_LD_TITLE = (f"Low dose: {_REG.ld_dose_iu_per_m2 / 1e6:g} million IU/m² SC "
+             + ("daily" if _REG.ld_interval_h == 24.0 else f"every {_REG.ld_interval_h:g} h"))
+#: Second reference line of the single-dose figure: this fraction of the whole dose in plasma.
+REFERENCE_FRACTION = 0.3
+#: Concentration axis (pM) of the receptor-window figure.
+WINDOW_AXIS_PM = (0.3, 1e5)
+#: Days of each course (first and last, counted from 1) whose plasma range the window figure shades.
+WINDOW_DAYS = (2, 4)
+#: Confidence level of the intervals in the outcomes figure.
+CI_LEVEL = 0.95
 
 
 def _iu_to_pm_factor() -> float:
@@ -90,6 +102,16 @@ class ChapterNumbers:
     thresholds_pM: dict[str, float]
     hd_hours_above_per_day: dict[str, float]
     ld_hours_above_per_day: dict[str, float]
+    hours_above_day: int
+    alpha_half_life_min: float
+    beta_half_life_min: float
+    hd_iu_per_ml_after_interval: float
+    hd_window_range_pM: tuple[float, float]
+    ld_window_range_pM: tuple[float, float]
+    orr_percent_range: tuple[float, float]
+    orr_ci_percent_range: tuple[float, float]
+    cr_percent_range: tuple[float, float]
+    cr_ci_percent_range: tuple[float, float]
 
 
 def chapter_numbers(weight_kg: float = 70.0) -> ChapterNumbers:
@@ -105,6 +127,9 @@ def chapter_numbers(weight_kg: float = 70.0) -> ChapterNumbers:
     t = course.pk.t_h
     before_second = (t > hd.interval_h - 0.2) & (t < hd.interval_h)
     day2 = 1  # second day of each course: past the first dose, before the rest
+    latest = [group[-1] for group in outcomes.cohorts()]  # the rows of the outcomes figure
+    orr = [r.orr_ci(CI_LEVEL) for r in latest]
+    cr = [r.cr_ci(CI_LEVEL) for r in latest]
     return ChapterNumbers(
         weight_kg=weight_kg,
         dose_iu_per_kg=hd.dose_iu_per_kg,
@@ -132,7 +157,24 @@ def chapter_numbers(weight_kg: float = 70.0) -> ChapterNumbers:
                                 course.engagement.daily_hours_above_threshold.items()},
         ld_hours_above_per_day={c: float(v[day2]) for c, v in
                                 ld.engagement.daily_hours_above_threshold.items()},
+        hours_above_day=day2 + 1,
+        alpha_half_life_min=float(np.log(2) / disp.alpha_per_h * 60.0),
+        beta_half_life_min=float(np.log(2) / disp.beta_per_h * 60.0),
+        hd_iu_per_ml_after_interval=float(np.interp(hd.interval_h, single.t_h, single.iu_per_ml)),
+        hd_window_range_pM=_window_range(pk.simulate(hd, weight_kg)),
+        ld_window_range_pM=_window_range(pk.simulate(pk.low_dose_sc_regimen(weight_kg=weight_kg), weight_kg)),
+        orr_percent_range=(100 * min(c.estimate for c in orr), 100 * max(c.estimate for c in orr)),
+        orr_ci_percent_range=(100 * min(c.low for c in orr), 100 * max(c.high for c in orr)),
+        cr_percent_range=(100 * min(c.estimate for c in cr), 100 * max(c.estimate for c in cr)),
+        cr_ci_percent_range=(100 * min(c.low for c in cr), 100 * max(c.high for c in cr)),
     )
+
+
+def _window_range(result: pk.PKResult) -> tuple[float, float]:
+    """Lowest and highest plasma IL-2 (pM) over :data:`WINDOW_DAYS` of a course."""
+    first, last = WINDOW_DAYS
+    sel = (result.t_h >= (first - 1) * _HOURS_PER_DAY) & (result.t_h <= last * _HOURS_PER_DAY)
+    return float(result.il2_pM[sel].min()), float(result.il2_pM[sel].max())
 
 
 # ---------------------------------------------------------------------------------------
@@ -144,7 +186,8 @@ def chapter_numbers(weight_kg: float = 70.0) -> ChapterNumbers:
 def single_dose_figure(weight_kg: float = 70.0) -> Figure:
     """One 600,000 IU/kg dose as a 15-min infusion: the two phases on a log scale."""
     reg = pk.high_dose_regimen(doses_per_cycle=1, cycles=1)
-    t = np.linspace(0.0, 8.0, 8 * 120 + 1)
+    span_h = reg.interval_h  # one dosing interval
+    t = np.linspace(0.0, span_h, int(span_h * 120) + 1)
     res = pk.simulate(reg, weight_kg, t)
     disp = pk.disposition(weight_kg)
     fig, ax = new_figure(width_in=7.0, height_in=3.6)
@@ -157,8 +200,9 @@ def single_dose_figure(weight_kg: float = 70.0) -> Figure:
     upper = reg.dose_iu_per_kg * weight_kg / (disp.v1_l * 1000.0)
     ax.axhline(upper, color=QUANTITY_COLORS["IL-2"], lw=1, ls="--")
     ax.text(470, upper * 1.1, "whole dose in plasma", ha="right", va="bottom", fontsize=8.5)
-    ax.axhline(0.3 * upper, color=QUANTITY_COLORS["IL-2"], lw=1, ls="-.")
-    ax.text(470, 0.3 * upper * 1.1, "30% of the dose in plasma", ha="right", va="bottom", fontsize=8.5)
+    ax.axhline(REFERENCE_FRACTION * upper, color=QUANTITY_COLORS["IL-2"], lw=1, ls="-.")
+    ax.text(470, REFERENCE_FRACTION * upper * 1.1, f"{100 * REFERENCE_FRACTION:.0f}% of the dose in plasma",
+            ha="right", va="bottom", fontsize=8.5)
     ax.set_xlabel("time after the start of the infusion (min)")
     ax.set_ylabel("plasma aldesleukin (IU/mL)")
     ax.set_xlim(0, 480)
@@ -191,8 +235,8 @@ def course_comparison_figure(weight_kg: float = 70.0) -> Figure:
     hd = pk.simulate(pk.high_dose_regimen(), weight_kg)
     ld = pk.simulate(pk.low_dose_sc_regimen(weight_kg=weight_kg), weight_kg)
     fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.8)
-    _course_panel(axes[0], hd, "High dose: 600,000 IU/kg IV every 8 h", 6.0)
-    _course_panel(axes[1], ld, "Low dose: 1 million IU/m² SC daily", 6.0)
+    _course_panel(axes[0], hd, _HD_TITLE, 6.0)
+    _course_panel(axes[1], ld, _LD_TITLE, 6.0)
     axes[0].set_ylabel("plasma IL-2 (pM)")
     axes[1].tick_params(labelleft=False)
     axes[1].legend(loc="lower right", fontsize=8)
@@ -217,13 +261,12 @@ def receptor_window_figure(weight_kg: float = 70.0, points: int = 36) -> Figure:
     """Each cell type's response after one hour of exposure against IL-2, with the concentration
     ranges each regimen covers from day 2 to day 4."""
     exposure_h = therapy.TherapyReference().threshold_exposure_h
-    c = np.geomspace(0.3, 1e5, points)
+    c = np.geomspace(*WINDOW_AXIS_PM, points)
     hd = pk.simulate(pk.high_dose_regimen(), weight_kg)
     ld = pk.simulate(pk.low_dose_sc_regimen(weight_kg=weight_kg), weight_kg)
     fig, ax = new_figure(width_in=7.0, height_in=3.8)
     for res, name, alpha in ((ld, "low dose", 0.22), (hd, "high dose", 0.12)):
-        sel = (res.t_h >= 24) & (res.t_h <= 96)
-        lo, hi = float(res.il2_pM[sel].min()), float(res.il2_pM[sel].max())
+        lo, hi = _window_range(res)
         ax.axvspan(lo, hi, color=QUANTITY_COLORS["plasma"], alpha=alpha, lw=0)
         ax.text(np.sqrt(lo * hi), 1.04, name, ha="center", va="bottom", fontsize=8.5)
     for cell in ("activated T", "Treg", "CD4", "NK", "CD8"):
@@ -253,7 +296,7 @@ def time_above_figure(weight_kg: float = 70.0) -> Figure:
     ax.bar(x + 0.2, ld, width=0.38, color=colors, alpha=0.35, edgecolor="#333333", hatch="//",
            label="low dose (SC)")
     ax.set_xticks(x, [_LABEL[c] for c in cells])
-    ax.set_ylabel("hours above threshold on day 2")
+    ax.set_ylabel(f"hours above threshold on day {n.hours_above_day}")
     ax.set_ylim(0, 24.5)
     ax.set_yticks([0, 6, 12, 18, 24])
     ax.legend(loc="upper right")
@@ -297,6 +340,9 @@ class PDNumbers:
     trough_time_h: float
     ld_peak_fold: dict[str, float]
     ld_days: float
+    hd_cycle1_peak_fold: dict[str, float]
+    hd_span_days: float
+    ld_span_days: float
 
 
 def pd_numbers(weight_kg: float = 70.0) -> PDNumbers:
@@ -324,6 +370,9 @@ def pd_numbers(weight_kg: float = 70.0) -> PDNumbers:
         trough_time_h=float(tr.t_h[before]),
         ld_peak_fold=dict(ld.peak_fold),
         ld_days=float(ld.course_end_h) / _HOURS_PER_DAY,
+        hd_cycle1_peak_fold={p: float(tr.fold(p)[~in_cycle2].max()) for p in hd.populations},
+        hd_span_days=float(hd.t_h[-1]) / _HOURS_PER_DAY,
+        ld_span_days=float(ld.t_h[-1]) / _HOURS_PER_DAY,
     )
 
 
@@ -362,9 +411,9 @@ def expansion_figure(weight_kg: float = 70.0) -> Figure:
     hd, ld = _pd_runs(float(weight_kg))
     fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.8)
     _fold_panel(axes[0], hd, legend=False)
-    axes[0].set_title("High dose: 600,000 IU/kg IV every 8 h")
+    axes[0].set_title(_HD_TITLE)
     _fold_panel(axes[1], ld)
-    axes[1].set_title("Low dose: 1 million IU/m² SC daily")
+    axes[1].set_title(_LD_TITLE)
     axes[1].set_ylabel("")
     for ax in axes:
         ax.set_xlabel("day from the first dose")
@@ -387,13 +436,13 @@ def outcomes_figure() -> Figure:
     for yi, group in zip(y, groups):
         last, first = group[-1], group[0]
         first_row = yi == y[0]
-        bar(last.orr_ci(0.95), yi + 0.12, fmt="o", color=QUANTITY_COLORS["IL-2"],
+        bar(last.orr_ci(CI_LEVEL), yi + 0.12, fmt="o", color=QUANTITY_COLORS["IL-2"],
             label="objective response" if first_row else None)
-        bar(last.cr_ci(0.95), yi - 0.12, fmt="s", color=CELL_COLORS["CD8"],
+        bar(last.cr_ci(CI_LEVEL), yi - 0.12, fmt="s", color=CELL_COLORS["CD8"],
             label="complete response" if first_row else None)
         if len(group) > 1:
-            ax.plot(100 * first.orr_ci(0.95).estimate, yi + 0.12, "o", mfc="none", color=QUANTITY_COLORS["IL-2"])
-            ax.plot(100 * first.cr_ci(0.95).estimate, yi - 0.12, "s", mfc="none", color=CELL_COLORS["CD8"],
+            ax.plot(100 * first.orr_ci(CI_LEVEL).estimate, yi + 0.12, "o", mfc="none", color=QUANTITY_COLORS["IL-2"])
+            ax.plot(100 * first.cr_ci(CI_LEVEL).estimate, yi - 0.12, "s", mfc="none", color=CELL_COLORS["CD8"],
                     label=f"first report ({first.key[-4:]})")
     labels = []
     for group in groups:
@@ -403,7 +452,7 @@ def outcomes_figure() -> Figure:
             name += f" (update {last.key[-4:]})"
         labels.append(f"{name}\n{_short(first.disease)}, n={first.patients}")
     ax.set_yticks(y, labels, fontsize=8.5)
-    ax.set_xlabel("patients responding (%), exact 95% CI")
+    ax.set_xlabel(f"patients responding (%), exact {100 * CI_LEVEL:g}% CI")
     ax.set_xlim(0, 35)
     ax.legend(loc="lower right", fontsize=8)
     return fig
