@@ -105,3 +105,20 @@ def test_import_il2_loads_no_pyplot_and_registers_no_formatter():
             "'IPython' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False", "False"]
+
+
+def test_static_figures_are_compact_palette_pngs():
+    """The book's static figures are stored with a 256-colour palette (about three times
+    smaller, for slow links); an explicit resolution, as live redraws use, stays full colour."""
+    import io
+
+    from PIL import Image
+
+    fig, ax = plotting.new_figure()
+    ax.plot([0, 1, 2], [0, 1, 0], color=plotting.cell_color("NK"))
+    compact = plotting.figure_png(fig)
+    full = plotting.figure_png(fig, compact=False)
+    assert Image.open(io.BytesIO(compact)).mode == "P"
+    assert Image.open(io.BytesIO(full)).mode in ("RGB", "RGBA")
+    assert len(compact) < len(full)
+    assert Image.open(io.BytesIO(compact)).size == Image.open(io.BytesIO(full)).size

@@ -30,6 +30,7 @@ formatting with labels like the in-text author-year citations, "Morgan et al., 1
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 WIDGET_STATE_TYPE = "application/vnd.jupyter.widget-state+json"
@@ -144,6 +145,17 @@ def register_bibliography_style() -> None:
     pybtex.plugin.register_plugin("pybtex.style.formatting", "il2", Il2Style, force=True)
 
 
+_IMG_WITHOUT_LOADING = re.compile(r"<img(?![^>]*\sloading=)")
+
+
+def lazy_images(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Images load when the reader nears them (``loading="lazy"``): a first visit on a slow
+    link fetches only the figures on screen, as the explorers' frames already do."""
+    body = context.get("body")
+    if body:
+        context["body"] = _IMG_WITHOUT_LOADING.sub('<img loading="lazy" decoding="async"', body)
+
+
 def _frames_store(app: Any) -> str:
     """Where notebook kernels write explorer frames: beside the execution cache (``_build``), so
     a notebook taken from the cache still finds its frames after ``_build/html`` is deleted."""
@@ -170,6 +182,7 @@ def copy_frames(app: Any, exception: Exception | None) -> None:
 def setup(app: Any) -> dict[str, Any]:
     os.environ["IL2_STATIC_EXPLORERS"] = "1"
     app.connect("builder-inited", point_kernels_at_frames_store)
+    app.connect("html-page-context", lazy_images)
     app.connect("build-finished", copy_frames)
     register_bibliography_style()
     # Late, so that the MathJax and myst-nb handlers have added their scripts first.

@@ -64,6 +64,16 @@ def test_page_loads_cleanly_offline(browser, book_url, path):
         assert not problems["offhost"], f"requests to other hosts: {problems['offhost']}"
         assert not problems["failed"], f"failed requests: {problems['failed']}"
         assert not problems["console"], f"console errors: {problems['console']}"
+        # figures load lazily, as the reader nears them: scroll through the page first
+        page.evaluate(
+            "async () => { for (let y = 0; y < document.body.scrollHeight; y += 600) {"
+            " window.scrollTo(0, y); await new Promise(r => setTimeout(r, 30)); } }"
+        )
+        page.wait_for_load_state("networkidle")
+        page.evaluate(
+            "async () => { await Promise.all(Array.from(document.images).map(img => img.complete ? null"
+            " : new Promise(r => { img.onload = img.onerror = r; }))); }"
+        )
         broken = page.evaluate(
             "() => Array.from(document.images)"
             ".filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src.slice(0, 80))"
@@ -132,5 +142,29 @@ def test_every_explorer_answers_its_controls(browser, book_url, path):
                 assert img.get_attribute("src") != before_src, f"explorer {i}: menu did not change the figure"
                 control.select_option(current)
         assert not problems["console"], f"console errors: {problems['console']}"
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if p.startswith("chapters/")])
+def test_figures_are_sharp_on_high_density_screens(browser, book_url, path):
+    """Every static figure carries at least twice the pixels of its displayed width (issue 16.5)."""
+    page, _ = _open(browser, f"{book_url}/{path}")
+    try:
+        page.evaluate(
+            "async () => { for (let y = 0; y < document.body.scrollHeight; y += 600) {"
+            " window.scrollTo(0, y); await new Promise(r => setTimeout(r, 30)); } }"
+        )
+        page.wait_for_load_state("networkidle")
+        soft = page.evaluate(
+            "async () => { const imgs = Array.from(document.querySelectorAll('main figure img'));"
+            " await Promise.all(imgs.map(img => img.complete ? null"
+            " : new Promise(r => { img.onload = img.onerror = r; })));"
+            " return imgs.filter(img => img.clientWidth > 0 && img.naturalWidth < 1.9 * img.clientWidth)"
+            ".map(img => `${img.naturalWidth}px shown at ${img.clientWidth}px`); }"
+        )
+        assert not soft, f"figures rendered below 2x their displayed width: {soft}"
+        count = page.evaluate("() => document.querySelectorAll('main figure img').length")
+        assert count >= 3, f"{path}: expected the chapter's figures, found {count}"
     finally:
         page.close()

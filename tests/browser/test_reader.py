@@ -290,7 +290,11 @@ def test_static_figure_opens_at_full_size(browser, book_url, size):
     try:
         img = page.locator("img.il2-zoomable").first
         img.scroll_into_view_if_needed()
-        natural = img.evaluate("el => el.naturalWidth")
+        # the figure loads lazily: wait until it has arrived
+        natural = img.evaluate(
+            "el => el.complete && el.naturalWidth ? el.naturalWidth"
+            " : new Promise(r => { el.onload = () => r(el.naturalWidth); })"
+        )
         _tap_or_click(page, img, size)
         big = page.locator("dialog.il2-lightbox[open] img")
         big.wait_for(state="visible", timeout=2000)
