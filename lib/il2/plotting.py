@@ -238,7 +238,11 @@ def register_notebook_display() -> bool:
     shell = get_ipython()
     if shell is None:
         return False
-    shell.display_formatter.formatters["image/png"].for_type_by_name("matplotlib.figure", "Figure", _png_with_size)
+    # by class, not by name: a class entry wins over the one matplotlib's inline backend makes
+    # (``%matplotlib inline``), which would show 1x images
+    from matplotlib.figure import Figure as _Figure
+
+    shell.display_formatter.formatters["image/png"].for_type(_Figure, _png_with_size)
     _REGISTERED.add(id(shell))
     return True
 
