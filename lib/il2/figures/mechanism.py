@@ -513,6 +513,30 @@ def _trafficking_model(kd_endosome_pM: float) -> _TraffickingResultPair:
     return _TraffickingResultPair(t, _wild_type_4_days(), trafficking.simulate(t, variant=custom))
 
 
+#: The endosomal Kd slider's range (pM); the explorer's axes hold the curves at both ends.
+_TRAFFICKING_KD_RANGE = (100.0, 10_000.0)
+
+
+@functools.lru_cache(maxsize=1)
+def _trafficking_ylims() -> tuple[tuple[float, float], tuple[float, float]]:
+    """Fixed y-limits of the trafficking explorer's two panels, from the curves at both ends of
+    the slider (medium IL-2 and relative growth both change monotonically with the endosomal Kd),
+    so the axes stay put while the slider moves."""
+    conc, growth = [], []
+    for kd in _TRAFFICKING_KD_RANGE:
+        r = _trafficking_model(kd)
+        for res in (r.wild, r.variant):
+            conc.append(res.il2_pM)
+            growth.append(res.cells_per_l / res.cells_per_l[0])
+    limits = []
+    for lo, curves in ((0.0, conc), (None, growth)):
+        top = max(float(np.max(c)) for c in curves)
+        bottom = min(float(np.min(c)) for c in curves) if lo is None else lo
+        pad = 0.05 * (top - bottom)
+        limits.append((bottom - pad if lo is None else lo, top + pad))
+    return limits[0], limits[1]
+
+
 def _trafficking_view(r: _TraffickingResultPair, fig: Figure, kd_endosome_pM: float) -> Callable[..., None]:
     axes = fig.subplots(1, 2)
     d = r.t_h / 24
@@ -527,9 +551,9 @@ def _trafficking_view(r: _TraffickingResultPair, fig: Figure, kd_endosome_pM: fl
     for ax in axes:
         ax.set_xlabel("Days")
     legend = axes[0].legend(fontsize=8.5)
-    for ax in axes:
-        ax.autoscale_view()
-        _nice_top(ax)
+    for ax, ylim in zip(axes, _trafficking_ylims()):
+        ax.set_xlim(0, d[-1])
+        ax.set_ylim(*ylim)
     for artist in (conc, cells, legend):
         artist.set_animated(True)
 
@@ -538,10 +562,6 @@ def _trafficking_view(r: _TraffickingResultPair, fig: Figure, kd_endosome_pM: fl
         conc.set_data(d, r.variant.il2_pM)
         cells.set_data(d, r.variant.cells_per_l / r.variant.cells_per_l[0])
         legend.get_texts()[1].set_text(_trafficking_label(kd_endosome_pM))
-        for ax in axes:
-            ax.relim()
-            ax.autoscale_view()
-            _nice_top(ax)
 
     return update
 
@@ -555,7 +575,8 @@ def trafficking_explorer() -> Explorer:
     return explore(
         _trafficking_model,
         _trafficking_view,
-        [Slider("kd_endosome_pM", "Endosomal Kd", 100.0, 10_000.0, 1000.0, steps=9, log=True, unit="pM")],
+        [Slider("kd_endosome_pM", "Endosomal Kd", *_TRAFFICKING_KD_RANGE, 10_000.0, steps=9, log=True,
+                unit="pM")],
         alt=("IL-2 left in the medium and cell growth over four days for wild-type IL-2 and for a "
              "variant with the same surface binding but an endosomal Kd of {kd_endosome_pM}."),
         title="Weaker binding in the endosome, more IL-2 recycled",
