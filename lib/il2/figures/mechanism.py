@@ -179,7 +179,8 @@ def receptor_forms_figure() -> Figure:
     _log_x(ax)
     ax.set_ylabel("Fraction of receptors holding IL-2")
     ax.set_ylim(0, 1.02)
-    ax.legend(loc="upper left", fontsize=8.5)
+    # Below the axes, where it covers no curve.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize=8.5, frameon=False)
     ax.set_title("Three receptor forms, three affinities")
     return fig
 
