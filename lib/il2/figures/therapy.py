@@ -239,8 +239,28 @@ def course_comparison_figure(weight_kg: float = 70.0) -> Figure:
     _course_panel(axes[1], ld, _LD_TITLE, 6.0)
     axes[0].set_ylabel("plasma IL-2 (pM)")
     axes[1].tick_params(labelleft=False)
-    axes[1].legend(loc="lower right", fontsize=8)
+    _label_levels_right(axes[1])
     return fig
+
+
+def _label_levels_right(ax) -> None:
+    """Name each horizontal level line of ``ax`` just outside its right edge, in the line's colour.
+
+    Labels closer than about a line of text are pushed apart (the NK and CD8 thresholds sit a
+    third of a decade apart), keeping their order, so each stays next to its own line."""
+    levels = [(line.get_ydata()[0], line.get_label(), line.get_color()) for line in ax.get_lines()
+              if line.get_label().endswith(("threshold", "level")) and len(set(line.get_ydata())) == 1]
+    levels.sort()
+    trans = ax.get_yaxis_transform()
+    placed: list[float] = []
+    min_gap = 12.0  # points between label centres
+    for y, label, color in levels:
+        y_pt = ax.transData.transform((0.0, y))[1] * 72.0 / ax.figure.dpi
+        shift = max(0.0, placed[-1] + min_gap - y_pt) if placed else 0.0
+        placed.append(y_pt + shift)
+        ax.annotate(label.replace(" threshold", "").replace(" signalling level", " level"), (1.0, y), xycoords=trans, xytext=(4, shift),
+                    textcoords="offset points", ha="left", va="center", fontsize=8.5, color=color,
+                    annotation_clip=False)
 
 
 def receptor_response_after(cell: str, il2_pM: np.ndarray, exposure_h: float) -> np.ndarray:
