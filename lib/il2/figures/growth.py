@@ -525,7 +525,7 @@ def _feedback_model(feedback: float, compartment: str) -> growth.GrowthResult:
 
 
 def _feedback_title(r: growth.GrowthResult, feedback: float, compartment: str) -> str:
-    return f"CD25 feedback {feedback:.2g}: CD8 peak {_fold_text(r.peak_fold('CD8'))}"
+    return f"CD25 feedback {feedback:.0%}: CD8 peak {_fold_text(r.peak_fold('CD8'))}"
 
 
 def _feedback_view(r: growth.GrowthResult, fig: Figure, feedback: float, compartment: str) -> Callable[..., bool]:
@@ -537,13 +537,13 @@ def feedback_explorer() -> Explorer:
     return explore(
         _feedback_model,
         _feedback_view,
-        [Slider("feedback", "Strength of the CD25 feedback", 0.0, 1.0, 1.0, steps=11),
+        [Slider("feedback", "Strength of the CD25 feedback", 0.0, 1.0, 1.0, steps=11, fmt=".0%"),
          _COMPARTMENT_CHOICE],
         alt=("Cells of the four populations (left) and free IL-2 (right) over two weeks in the "
-             "{compartment} with the IL-2-driven induction of CD25 at strength {feedback} "
-             "(0: none, 1: full)."),
+             "{compartment} with the IL-2-driven induction of CD25 at {feedback} of its full strength "
+             "(0%: none)."),
         title="Strength of the autocrine loop",
-        caption=("CD25 induction at strength {feedback} (0 none, 1 full): watch the IL-2 peak (right "
+        caption=("CD25 induction at {feedback} of full strength: watch the IL-2 peak (right "
                  "title) and the CD8 expansion (left title) as the loop weakens."),
         width_in=9.0,
         height_in=3.6,

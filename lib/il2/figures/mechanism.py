@@ -338,12 +338,12 @@ def cd25_explorer() -> Explorer:
     return explore(
         _cd25_model,
         _cd25_view,
-        [Slider("cd25", "CD25 per cell", 10.0, 50_000.0, 1000.0, steps=11, log=True),
+        [Slider("cd25", "CD25 per cell", 10.0, 50_000.0, 1000.0, steps=11, log=True, unit="molecules"),
          Choice("base", "Cell", [("CD8 T cell", "CD8"), ("NK cell", "NK")], "CD8")],
-        alt=("Equilibrium pSTAT5 dose-response of a {base} given {cd25} CD25 receptors per cell, "
+        alt=("Equilibrium pSTAT5 dose-response of a {base} carrying {cd25} of CD25 per cell, "
              "against the resting cell: more CD25 shifts the curve to lower IL-2."),
         title="CD25 per cell and IL-2 sensitivity",
-        caption=("A {base} carrying {cd25} CD25 (coloured) against the resting cell (grey, dashed); "
+        caption=("A {base} carrying {cd25} of CD25 per cell (coloured) against the resting cell (grey, dashed); "
                  "the title gives how many times less IL-2 it needs for half its maximal pSTAT5."),
     )
 
