@@ -480,7 +480,7 @@ def helpers_explorer() -> Explorer:
              "in the {compartment}, starting from {helpers}, all activated; below a critical "
              "number IL-2 stays under about 10 pM and nothing expands, above it the helpers and CD8 "
              "cells expand by orders of magnitude."),
-        title="How many helpers does it take?",
+        title="Explorer 1.2: How many helpers does it take?",
         caption=("Starting from {helpers} in the {compartment}: does free IL-2 (right) climb past the "
                  "dashed signalling line? Only then do helpers and CD8 cells take off (left)."),
         width_in=9.0,
@@ -511,7 +511,7 @@ def secretion_explorer() -> Explorer:
          _COMPARTMENT_CHOICE],
         alt=("Cells of the four populations (left) and free IL-2 (right) over two weeks in the "
              "{compartment} when each activated helper secretes {secretion} of IL-2."),
-        title="How fast must helpers secrete?",
+        title="Explorer 1.3: How fast must helpers secrete?",
         caption=("Each helper secretes {secretion}. Compare when free IL-2 (right) crosses the dashed "
                  "signalling line with how far the CD8 cells expand (left title)."),
         width_in=9.0,
@@ -542,7 +542,7 @@ def feedback_explorer() -> Explorer:
         alt=("Cells of the four populations (left) and free IL-2 (right) over two weeks in the "
              "{compartment} with the IL-2-driven induction of CD25 at {feedback} of its full strength "
              "(0%: none)."),
-        title="Strength of the autocrine loop",
+        title="Explorer 1.1: Strength of the autocrine loop",
         caption=("CD25 induction at {feedback} of full strength: watch the IL-2 peak (right "
                  "title) and the CD8 expansion (left title) as the loop weakens."),
         width_in=9.0,

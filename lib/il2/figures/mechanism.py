@@ -342,7 +342,7 @@ def cd25_explorer() -> Explorer:
          Choice("base", "Cell", [("CD8 T cell", "CD8"), ("NK cell", "NK")], "CD8")],
         alt=("Equilibrium pSTAT5 dose-response of a {base} carrying {cd25} of CD25 per cell, "
              "against the resting cell: more CD25 shifts the curve to lower IL-2."),
-        title="CD25 per cell and IL-2 sensitivity",
+        title="Explorer 2.1: CD25 per cell and IL-2 sensitivity",
         caption=("A {base} carrying {cd25} of CD25 per cell (coloured) against the resting cell (grey, dashed); "
                  "the title gives how many times less IL-2 it needs for half its maximal pSTAT5."),
     )
@@ -406,7 +406,7 @@ def cell_types_explorer() -> Explorer:
         [Slider("il2_pM", "IL-2", 1.0, 1e5, 30.0, steps=13, log=True, unit="pM")],
         alt=("Bar charts of pSTAT5 (fraction of each cell's maximum) and proliferation signal for "
              "Treg, CD4, CD8, NK cells and activated T blasts at {il2_pM} IL-2."),
-        title="One concentration, five cell types",
+        title="Explorer 2.3: One concentration, five cell types",
         caption=("At {il2_pM}: which cell types signal? Each bar is a fraction of that cell's own "
                  "maximum: pSTAT5 (left) and proliferation signal (right)."),
         width_in=8.0,
@@ -489,7 +489,7 @@ def kinetics_explorer() -> Explorer:
                                  ("activated T blast", "activated T")], "Treg")],
         alt=("Time courses of IL-2 bound per {cell} after {il2_pM} IL-2 is added (left, two hours) "
              "and after it is washed away (right, six hours)."),
-        title="Binding kinetics over time",
+        title="Explorer 2.2: Binding kinetics over time",
         caption=("A {cell} at {il2_pM}: how fast IL-2 is bound (left) and how slowly it is released "
                  "after washout (right); the titles give the half-times."),
         width_in=8.0,
@@ -580,7 +580,7 @@ def trafficking_explorer() -> Explorer:
                 unit="pM")],
         alt=("IL-2 left in the medium and cell growth over four days for wild-type IL-2 and for a "
              "variant with the same surface binding but an endosomal Kd of {kd_endosome_pM}."),
-        title="Weaker binding in the endosome, more IL-2 recycled",
+        title="Explorer 2.4: Weaker binding in the endosome, more IL-2 recycled",
         caption=("A variant with endosomal Kd {kd_endosome_pM} (dashed) against wild type (solid): "
                  "IL-2 left in the medium (left) and the growth it supports (right)."),
         width_in=8.0,

@@ -589,7 +589,7 @@ def dose_explorer() -> Explorer:
          Choice("fluid_ml_per_h", "IV fluid", [("none", 0.0), (f"{_FLUID:.0f} mL/h (Textor)", _FLUID)],
                 _FLUID)],
         fixed={"vasopressor": 0.0}, alt=_alt("{dose_iu_per_kg}", "{fluid_ml_per_h}", "no vasopressor"),
-        title="Dose and toxicity", **_SIZE,
+        title="Explorer 4.1: Dose and toxicity", **_SIZE,
         caption=("{dose_iu_per_kg} per infusion with {fluid_ml_per_h} of IV fluid: count the doses "
                  "held (crosses) and compare weight gain and albumin with Textor's values (diamonds)."),
     )
@@ -602,7 +602,7 @@ def fluid_explorer() -> Explorer:
         [Slider("fluid_ml_per_h", "IV fluid", 0.0, 240.0, 180.0, steps=9, unit="mL/h")],
         fixed={"dose_iu_per_kg": 600_000.0, "vasopressor": 0.0},
         alt=_alt("600,000 IU/kg", "{fluid_ml_per_h}", "no vasopressor"),
-        title="Fluids: pressure against oedema", **_SIZE,
+        title="Explorer 4.2: Fluids: pressure against oedema", **_SIZE,
         caption=("{fluid_ml_per_h} of IV fluid: more fluid props up the pressure and lets more doses "
                  "be given, and adds to the weight gain."),
     )
@@ -617,7 +617,7 @@ def vasopressor_explorer() -> Explorer:
         fixed={"dose_iu_per_kg": 600_000.0, "fluid_ml_per_h": _FLUID},
         alt=_alt("600,000 IU/kg", f"{_FLUID:.0f} mL/h", "a vasopressor titrated to systolic 95 mmHg with "
                  "ceiling {vasopressor} (largest rise in vascular resistance)"),
-        title="Vasopressors: pressure without repair", **_SIZE,
+        title="Explorer 4.3: Vasopressors: pressure without repair", **_SIZE,
         caption=("A vasopressor allowed to raise vascular resistance by up to {vasopressor}: compare "
                  "the pressure and doses given with the weight gain and albumin."),
     )

@@ -628,7 +628,7 @@ def course_explorer() -> Explorer:
              "same days, as fold of their starting numbers on a log scale, with CD8 T cells without "
              "the drug dotted. Right: hours the concentration spends above each threshold over a "
              "two-cycle course."),
-        title="A high-dose course, the cells it reaches and how they grow",
+        title="Explorer 3.1: A high-dose course, the cells it reaches and how they grow",
         caption=("{dose_iu_per_kg} every {interval_h}: where the plasma curve sits against each "
                  "threshold (top), how the niche cells respond over the first cycle (bottom), and "
                  "the hours above each threshold over two cycles (right)."),
