@@ -618,11 +618,12 @@ def course_explorer() -> Explorer:
             Slider("dose_iu_per_kg", "Dose", 6_000.0, 720_000.0, 600_000.0, steps=9, log=True,
                    unit="IU/kg"),
             Choice("interval_h", "Interval", [4.0, 8.0, 12.0, 24.0], 8.0, unit="h"),
-            Slider("doses_per_cycle", "Doses per cycle", 1, 14, 14, steps=3, integer=True),
+            Slider("doses_per_cycle", "Doses per cycle", 1, 14, 14, steps=3, integer=True, unit="doses",
+                   unit_one="dose"),
             Choice("weight_kg", "Body weight", [50.0, 70.0, 100.0], 70.0, unit="kg"),
         ],
         alt=("Top left: plasma IL-2 on a log scale over the first cycle of a course of {dose_iu_per_kg} "
-             "every {interval_h}, {doses_per_cycle} doses per cycle, body weight {weight_kg}, with "
+             "every {interval_h}, {doses_per_cycle} per cycle, body weight {weight_kg}, with "
              "dashed lines at the thresholds of regulatory T cells, NK cells and CD8 T cells. "
              "Bottom left: regulatory T cells, NK cells and CD8 T cells of a lymph-node niche over the "
              "same days, as fold of their starting numbers on a log scale, with CD8 T cells without "
