@@ -541,7 +541,7 @@ def _trafficking_ylims() -> tuple[tuple[float, float], tuple[float, float]]:
 def _trafficking_view(r: _TraffickingResultPair, fig: Figure, kd_endosome_pM: float) -> Callable[..., None]:
     axes = fig.subplots(1, 2)
     d = r.t_h / 24
-    axes[0].plot(d, r.wild.il2_pM, color=QUANTITY_COLORS["IL-2"], label="wild type (1000 pM)")
+    axes[0].plot(d, r.wild.il2_pM, color=QUANTITY_COLORS["IL-2"], label=f"wild type ({_trafficking_label(trafficking.TraffickingParameters().kd_endosome_pM)})")
     conc, = axes[0].plot(d, r.variant.il2_pM, color=CELL_COLORS["activated T"], ls="--",
                          label=_trafficking_label(kd_endosome_pM))
     axes[0].set_ylabel("IL-2 in the medium (pM)")
