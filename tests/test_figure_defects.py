@@ -210,3 +210,14 @@ def test_section_3_4_1_describes_the_controls_the_page_varies():
                    json.loads(next(CHAPTERS.glob("03_*.ipynb")).read_text())["cells"])
     assert "tenth of a second" not in text
     assert "all four controls work" in text and "varies only the dose and the interval" in text
+
+
+def test_risk_explorers_keep_their_layout_when_no_dose_is_held():
+    e = risks.fluid_explorer()
+    positions = []
+    for fluid in (0.0, 180.0):  # doses held, then none
+        fig = e.figure(fluid_ml_per_h=fluid)
+        _drawn(fig)
+        positions.append(np.array([ax.get_position().bounds for ax in fig.axes]))
+    assert e.compute(fluid_ml_per_h=0.0).doses_held > 0 and e.compute(fluid_ml_per_h=180.0).doses_held == 0
+    np.testing.assert_allclose(positions[0], positions[1], atol=1e-3)

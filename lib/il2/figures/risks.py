@@ -535,6 +535,8 @@ def _explorer_view(result: toxicity.CourseResult, fig: Figure, **values: Any) ->
     ax.axhline(_HOLD, color=_C["grey"], ls=":", lw=1.1)
     _mark_doses(ax, result, 146)
     given, held = ax.get_lines()[-2:]
+    for marks in (given, held):  # inside the axes; an empty set of marks must not move the layout
+        marks.set_in_layout(False)
     ax.set_ylim(40, 150)
     ax.set_ylabel("systolic pressure (mmHg)")
     ax = axes[1]
