@@ -221,3 +221,21 @@ def test_risk_explorers_keep_their_layout_when_no_dose_is_held():
         positions.append(np.array([ax.get_position().bounds for ax in fig.axes]))
     assert e.compute(fluid_ml_per_h=0.0).doses_held > 0 and e.compute(fluid_ml_per_h=180.0).doses_held == 0
     np.testing.assert_allclose(positions[0], positions[1], atol=1e-3)
+
+
+def test_chapter_4_text_on_where_explorers_4_2_and_4_3_open():
+    textor = risks.dose_explorer().compute()
+    fluids = risks.fluid_explorer().compute()
+    vaso = risks.vasopressor_explorer().compute()
+    no_vaso = risks.vasopressor_explorer().compute(vasopressor=0.0)
+    # "the pressure holds and no dose is withheld, but the weight gain is far larger"
+    assert fluids.doses_held == 0 and fluids.weight_gain_kg > 1.5 * textor.weight_gain_kg
+    # "fewer doses are withheld, while the weight gain and the falling albumin show the leak goes on"
+    assert vaso.doses_held < no_vaso.doses_held
+    assert vaso.weight_gain_kg >= no_vaso.weight_gain_kg and vaso.albumin_nadir_g_per_dl < 2.0
+
+
+def test_explorer_2_4_opens_on_weaker_endosomal_binding_than_natural_il2():
+    from il2 import trafficking
+
+    assert mechanism.trafficking_explorer().defaults()["kd_endosome_pM"] > trafficking.TraffickingParameters().kd_endosome_pM
