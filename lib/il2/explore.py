@@ -116,6 +116,8 @@ class Slider:
         Space values logarithmically (for doses and concentrations spanning decades).
     unit
         Unit shown after the value.
+    unit_one
+        Unit shown after the value 1 when it differs (a singular: "1 molecule/s").
     integer
         Pass integer values to the model (counts of doses, of cells).
     fmt
@@ -136,6 +138,7 @@ class Slider:
     unit: str = ""
     integer: bool = False
     fmt: str = ""
+    unit_one: str = ""
 
     def __post_init__(self) -> None:
         check_scalar(f"{self.name}.max", self.max, low=self.min, low_open=True)
@@ -168,7 +171,8 @@ class Slider:
             text = format(float(value), self.fmt)
         else:
             text = f"{int(value):,}" if self.integer else _format_number(float(value))
-        return f"{text} {self.unit}".strip()
+        unit = self.unit_one if self.unit_one and float(value) == 1.0 else self.unit
+        return f"{text} {unit}".strip()
 
     def widget(self) -> Any:
         import ipywidgets as w

@@ -395,17 +395,22 @@ def nk_figure() -> Figure:
     without = growth.simulate(helpers=0.0)
     blocked = growth.simulate(il2_block=1.0)
     fig, (ax_p, ax_n) = new_figure(1, 2, width_in=9.0, height_in=3.5)
-    for r, ls, label in ((with_t, "-", "helpers making IL-2"), (blocked, "--", "IL-2 neutralised"),
-                         (without, ":", "no activated helpers")):
-        ax_p.plot(_days(r), 100 * r.pstat5["NK"], color=CELL_COLORS["NK"], ls=ls, label=label)
-        ax_n.plot(_days(r), r.fold("NK"), color=CELL_COLORS["NK"], ls=ls, label=label)
+    # Without helpers and with IL-2 neutralised the NK curves coincide: the first is drawn as a
+    # wide pale band under the dashed line so that both stay visible.
+    band = dict(ls="-", lw=6.0, alpha=0.3, solid_capstyle="butt")
+    for r, style, label in ((with_t, dict(ls="-"), "helpers making IL-2"),
+                            (without, band, "no activated helpers"),
+                            (blocked, dict(ls="--"), "IL-2 neutralised (same as no helpers)")):
+        ax_p.plot(_days(r), 100 * r.pstat5["NK"], color=CELL_COLORS["NK"], label=label, **style)
+        ax_n.plot(_days(r), r.fold("NK"), color=CELL_COLORS["NK"], label=label, **style)
     for ax in (ax_p, ax_n):
         _shade_antigen(ax, with_t)
         ax.set_xlabel("Day")
         ax.set_xlim(0, 14)
     ax_p.set_ylabel("NK cell STAT5 phosphorylated (%)")
     ax_p.set_title("NK signalling")
-    ax_p.legend(fontsize=8, loc="upper right")
+    # In the free space under the NK numbers' peak, clear of every curve.
+    ax_n.legend(fontsize=8, loc="lower right", bbox_to_anchor=(1.0, 0.1))
     ax_n.set_yscale("log")
     ax_n.set_ylabel("NK cells, fold of resting size")
     ax_n.set_title("NK numbers")
@@ -468,13 +473,14 @@ def helpers_explorer() -> Explorer:
     return explore(
         _helpers_model,
         _helpers_view,
-        [Slider("helpers", "Activated helpers at the start", 30.0, 30_000.0, 1000.0, steps=13, log=True),
+        [Slider("helpers", "Activated helpers at the start", 30.0, 30_000.0, 300.0, steps=13, log=True,
+                unit="helpers", fmt=",.0f"),
          _COMPARTMENT_CHOICE],
         alt=("Cells of the four populations (left, logarithmic) and free IL-2 (right) over two weeks "
-             "in the {compartment}, starting from {helpers} activated helpers; below a critical "
+             "in the {compartment}, starting from {helpers}, all activated; below a critical "
              "number IL-2 stays under about 10 pM and nothing expands, above it the helpers and CD8 "
              "cells expand by orders of magnitude."),
-        title="How many helpers does it take?",
+        title="Explorer 1.2: How many helpers does it take?",
         caption=("Starting from {helpers} in the {compartment}: does free IL-2 (right) climb past the "
                  "dashed signalling line? Only then do helpers and CD8 cells take off (left)."),
         width_in=9.0,
@@ -500,12 +506,12 @@ def secretion_explorer() -> Explorer:
     return explore(
         _secretion_model,
         _secretion_view,
-        [Slider("secretion", "IL-2 secretion per helper", 1.0, 100.0, 10.0, steps=9, log=True,
-                unit="molecules/s"),
+        [Slider("secretion", "IL-2 secretion per helper", 1.0, 100.0, 5.6, steps=9, log=True,
+                unit="molecules/s", unit_one="molecule/s"),
          _COMPARTMENT_CHOICE],
         alt=("Cells of the four populations (left) and free IL-2 (right) over two weeks in the "
              "{compartment} when each activated helper secretes {secretion} of IL-2."),
-        title="How fast must helpers secrete?",
+        title="Explorer 1.3: How fast must helpers secrete?",
         caption=("Each helper secretes {secretion}. Compare when free IL-2 (right) crosses the dashed "
                  "signalling line with how far the CD8 cells expand (left title)."),
         width_in=9.0,
@@ -519,7 +525,7 @@ def _feedback_model(feedback: float, compartment: str) -> growth.GrowthResult:
 
 
 def _feedback_title(r: growth.GrowthResult, feedback: float, compartment: str) -> str:
-    return f"CD25 feedback {feedback:.2g}: CD8 peak {_fold_text(r.peak_fold('CD8'))}"
+    return f"CD25 feedback {feedback:.0%}: CD8 peak {_fold_text(r.peak_fold('CD8'))}"
 
 
 def _feedback_view(r: growth.GrowthResult, fig: Figure, feedback: float, compartment: str) -> Callable[..., bool]:
@@ -531,13 +537,13 @@ def feedback_explorer() -> Explorer:
     return explore(
         _feedback_model,
         _feedback_view,
-        [Slider("feedback", "Strength of the CD25 feedback", 0.0, 1.0, 1.0, steps=11),
+        [Slider("feedback", "Strength of the CD25 feedback", 0.0, 1.0, 1.0, steps=11, fmt=".0%"),
          _COMPARTMENT_CHOICE],
         alt=("Cells of the four populations (left) and free IL-2 (right) over two weeks in the "
-             "{compartment} with the IL-2-driven induction of CD25 at strength {feedback} "
-             "(0: none, 1: full)."),
-        title="Strength of the autocrine loop",
-        caption=("CD25 induction at strength {feedback} (0 none, 1 full): watch the IL-2 peak (right "
+             "{compartment} with the IL-2-driven induction of CD25 at {feedback} of its full strength "
+             "(0%: none)."),
+        title="Explorer 1.1: Strength of the autocrine loop",
+        caption=("CD25 induction at {feedback} of full strength: watch the IL-2 peak (right "
                  "title) and the CD8 expansion (left title) as the loop weakens."),
         width_in=9.0,
         height_in=3.6,

@@ -179,7 +179,8 @@ def receptor_forms_figure() -> Figure:
     _log_x(ax)
     ax.set_ylabel("Fraction of receptors holding IL-2")
     ax.set_ylim(0, 1.02)
-    ax.legend(loc="upper left", fontsize=8.5)
+    # Below the axes, where it covers no curve.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize=8.5, frameon=False)
     ax.set_title("Three receptor forms, three affinities")
     return fig
 
@@ -337,12 +338,12 @@ def cd25_explorer() -> Explorer:
     return explore(
         _cd25_model,
         _cd25_view,
-        [Slider("cd25", "CD25 per cell", 10.0, 50_000.0, 1000.0, steps=11, log=True),
+        [Slider("cd25", "CD25 per cell", 10.0, 50_000.0, 1000.0, steps=11, log=True, unit="molecules"),
          Choice("base", "Cell", [("CD8 T cell", "CD8"), ("NK cell", "NK")], "CD8")],
-        alt=("Equilibrium pSTAT5 dose-response of a {base} given {cd25} CD25 receptors per cell, "
+        alt=("Equilibrium pSTAT5 dose-response of a {base} carrying {cd25} of CD25 per cell, "
              "against the resting cell: more CD25 shifts the curve to lower IL-2."),
-        title="CD25 per cell and IL-2 sensitivity",
-        caption=("A {base} carrying {cd25} CD25 (coloured) against the resting cell (grey, dashed); "
+        title="Explorer 2.1: CD25 per cell and IL-2 sensitivity",
+        caption=("A {base} carrying {cd25} of CD25 per cell (coloured) against the resting cell (grey, dashed); "
                  "the title gives how many times less IL-2 it needs for half its maximal pSTAT5."),
     )
 
@@ -405,7 +406,7 @@ def cell_types_explorer() -> Explorer:
         [Slider("il2_pM", "IL-2", 1.0, 1e5, 30.0, steps=13, log=True, unit="pM")],
         alt=("Bar charts of pSTAT5 (fraction of each cell's maximum) and proliferation signal for "
              "Treg, CD4, CD8, NK cells and activated T blasts at {il2_pM} IL-2."),
-        title="One concentration, five cell types",
+        title="Explorer 2.3: One concentration, five cell types",
         caption=("At {il2_pM}: which cell types signal? Each bar is a fraction of that cell's own "
                  "maximum: pSTAT5 (left) and proliferation signal (right)."),
         width_in=8.0,
@@ -488,7 +489,7 @@ def kinetics_explorer() -> Explorer:
                                  ("activated T blast", "activated T")], "Treg")],
         alt=("Time courses of IL-2 bound per {cell} after {il2_pM} IL-2 is added (left, two hours) "
              "and after it is washed away (right, six hours)."),
-        title="Binding kinetics over time",
+        title="Explorer 2.2: Binding kinetics over time",
         caption=("A {cell} at {il2_pM}: how fast IL-2 is bound (left) and how slowly it is released "
                  "after washout (right); the titles give the half-times."),
         width_in=8.0,
@@ -513,10 +514,34 @@ def _trafficking_model(kd_endosome_pM: float) -> _TraffickingResultPair:
     return _TraffickingResultPair(t, _wild_type_4_days(), trafficking.simulate(t, variant=custom))
 
 
+#: The endosomal Kd slider's range (pM); the explorer's axes hold the curves at both ends.
+_TRAFFICKING_KD_RANGE = (100.0, 10_000.0)
+
+
+@functools.lru_cache(maxsize=1)
+def _trafficking_ylims() -> tuple[tuple[float, float], tuple[float, float]]:
+    """Fixed y-limits of the trafficking explorer's two panels, from the curves at both ends of
+    the slider (medium IL-2 and relative growth both change monotonically with the endosomal Kd),
+    so the axes stay put while the slider moves."""
+    conc, growth = [], []
+    for kd in _TRAFFICKING_KD_RANGE:
+        r = _trafficking_model(kd)
+        for res in (r.wild, r.variant):
+            conc.append(res.il2_pM)
+            growth.append(res.cells_per_l / res.cells_per_l[0])
+    limits = []
+    for lo, curves in ((0.0, conc), (None, growth)):
+        top = max(float(np.max(c)) for c in curves)
+        bottom = min(float(np.min(c)) for c in curves) if lo is None else lo
+        pad = 0.05 * (top - bottom)
+        limits.append((bottom - pad if lo is None else lo, top + pad))
+    return limits[0], limits[1]
+
+
 def _trafficking_view(r: _TraffickingResultPair, fig: Figure, kd_endosome_pM: float) -> Callable[..., None]:
     axes = fig.subplots(1, 2)
     d = r.t_h / 24
-    axes[0].plot(d, r.wild.il2_pM, color=QUANTITY_COLORS["IL-2"], label="wild type (1000 pM)")
+    axes[0].plot(d, r.wild.il2_pM, color=QUANTITY_COLORS["IL-2"], label=f"wild type ({_trafficking_label(trafficking.TraffickingParameters().kd_endosome_pM)})")
     conc, = axes[0].plot(d, r.variant.il2_pM, color=CELL_COLORS["activated T"], ls="--",
                          label=_trafficking_label(kd_endosome_pM))
     axes[0].set_ylabel("IL-2 in the medium (pM)")
@@ -527,9 +552,9 @@ def _trafficking_view(r: _TraffickingResultPair, fig: Figure, kd_endosome_pM: fl
     for ax in axes:
         ax.set_xlabel("Days")
     legend = axes[0].legend(fontsize=8.5)
-    for ax in axes:
-        ax.autoscale_view()
-        _nice_top(ax)
+    for ax, ylim in zip(axes, _trafficking_ylims()):
+        ax.set_xlim(0, d[-1])
+        ax.set_ylim(*ylim)
     for artist in (conc, cells, legend):
         artist.set_animated(True)
 
@@ -538,10 +563,6 @@ def _trafficking_view(r: _TraffickingResultPair, fig: Figure, kd_endosome_pM: fl
         conc.set_data(d, r.variant.il2_pM)
         cells.set_data(d, r.variant.cells_per_l / r.variant.cells_per_l[0])
         legend.get_texts()[1].set_text(_trafficking_label(kd_endosome_pM))
-        for ax in axes:
-            ax.relim()
-            ax.autoscale_view()
-            _nice_top(ax)
 
     return update
 
@@ -555,10 +576,11 @@ def trafficking_explorer() -> Explorer:
     return explore(
         _trafficking_model,
         _trafficking_view,
-        [Slider("kd_endosome_pM", "Endosomal Kd", 100.0, 10_000.0, 1000.0, steps=9, log=True, unit="pM")],
+        [Slider("kd_endosome_pM", "Endosomal Kd", *_TRAFFICKING_KD_RANGE, 10_000.0, steps=9, log=True,
+                unit="pM")],
         alt=("IL-2 left in the medium and cell growth over four days for wild-type IL-2 and for a "
              "variant with the same surface binding but an endosomal Kd of {kd_endosome_pM}."),
-        title="Weaker binding in the endosome, more IL-2 recycled",
+        title="Explorer 2.4: Weaker binding in the endosome, more IL-2 recycled",
         caption=("A variant with endosomal Kd {kd_endosome_pM} (dashed) against wild type (solid): "
                  "IL-2 left in the medium (left) and the growth it supports (right)."),
         width_in=8.0,

@@ -502,11 +502,17 @@ def window_figure() -> Figure:
     ax2.set_title("Harm: hypotension")
     ax3.set_ylabel("largest weight gain (kg)")
     ax3.set_title("Harm: oedema")
+    # Doses held by the pressure rule, as readable labels beside their markers: above them for
+    # the continuous infusion (the top curve), up and to the left for the scheduled infusions.
+    ax2.set_ylim(-4, 1.12 * float(np.max(w.hours_hypotensive)) + 4)
     for i in range(len(w.schedules)):
+        above = i == len(w.schedules) - 1
         for j, d in enumerate(doses):
             if w.doses_held[i, j]:
-                ax2.annotate(f"{w.doses_held[i, j]}", (d, w.hours_hypotensive[i, j]), fontsize=7,
-                             textcoords="offset points", xytext=(3, 3), color=_C["pressure"])
+                ax2.annotate(f"{w.doses_held[i, j]} held", (d, w.hours_hypotensive[i, j]), fontsize=8.5,
+                             textcoords="offset points", xytext=(0, 6) if above else (-6, 4),
+                             ha="center" if above else "right", va="bottom", color="black",
+                             bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
     return fig
 
 
@@ -529,6 +535,8 @@ def _explorer_view(result: toxicity.CourseResult, fig: Figure, **values: Any) ->
     ax.axhline(_HOLD, color=_C["grey"], ls=":", lw=1.1)
     _mark_doses(ax, result, 146)
     given, held = ax.get_lines()[-2:]
+    for marks in (given, held):  # inside the axes; an empty set of marks must not move the layout
+        marks.set_in_layout(False)
     ax.set_ylim(40, 150)
     ax.set_ylabel("systolic pressure (mmHg)")
     ax = axes[1]
@@ -583,7 +591,7 @@ def dose_explorer() -> Explorer:
          Choice("fluid_ml_per_h", "IV fluid", [("none", 0.0), (f"{_FLUID:.0f} mL/h (Textor)", _FLUID)],
                 _FLUID)],
         fixed={"vasopressor": 0.0}, alt=_alt("{dose_iu_per_kg}", "{fluid_ml_per_h}", "no vasopressor"),
-        title="Dose and toxicity", **_SIZE,
+        title="Explorer 4.1: Dose and toxicity", **_SIZE,
         caption=("{dose_iu_per_kg} per infusion with {fluid_ml_per_h} of IV fluid: count the doses "
                  "held (crosses) and compare weight gain and albumin with Textor's values (diamonds)."),
     )
@@ -593,10 +601,10 @@ def fluid_explorer() -> Explorer:
     """IV fluid rate on top of maintenance: more fluid props up pressure and feeds the oedema."""
     return explore(
         _explorer_model, _explorer_view,
-        [Slider("fluid_ml_per_h", "IV fluid", 0.0, 240.0, _FLUID, steps=9, unit="mL/h")],
+        [Slider("fluid_ml_per_h", "IV fluid", 0.0, 240.0, 180.0, steps=9, unit="mL/h")],
         fixed={"dose_iu_per_kg": 600_000.0, "vasopressor": 0.0},
         alt=_alt("600,000 IU/kg", "{fluid_ml_per_h}", "no vasopressor"),
-        title="Fluids: pressure against oedema", **_SIZE,
+        title="Explorer 4.2: Fluids: pressure against oedema", **_SIZE,
         caption=("{fluid_ml_per_h} of IV fluid: more fluid props up the pressure and lets more doses "
                  "be given, and adds to the weight gain."),
     )
@@ -606,12 +614,12 @@ def vasopressor_explorer() -> Explorer:
     """Ceiling of a vasopressor titrated to systolic 95 mmHg: pressure up, leak not cured."""
     return explore(
         _explorer_model, _explorer_view,
-        [Slider("vasopressor", "Vasopressor ceiling (rise in resistance)", 0.0, 1.5, 0.0, steps=7,
+        [Slider("vasopressor", "Vasopressor ceiling (rise in resistance)", 0.0, 1.5, 1.0, steps=7,
                 fmt=".0%")],
         fixed={"dose_iu_per_kg": 600_000.0, "fluid_ml_per_h": _FLUID},
         alt=_alt("600,000 IU/kg", f"{_FLUID:.0f} mL/h", "a vasopressor titrated to systolic 95 mmHg with "
                  "ceiling {vasopressor} (largest rise in vascular resistance)"),
-        title="Vasopressors: pressure without repair", **_SIZE,
+        title="Explorer 4.3: Vasopressors: pressure without repair", **_SIZE,
         caption=("A vasopressor allowed to raise vascular resistance by up to {vasopressor}: compare "
                  "the pressure and doses given with the weight gain and albumin."),
     )

@@ -239,8 +239,28 @@ def course_comparison_figure(weight_kg: float = 70.0) -> Figure:
     _course_panel(axes[1], ld, _LD_TITLE, 6.0)
     axes[0].set_ylabel("plasma IL-2 (pM)")
     axes[1].tick_params(labelleft=False)
-    axes[1].legend(loc="lower right", fontsize=8)
+    _label_levels_right(axes[1])
     return fig
+
+
+def _label_levels_right(ax) -> None:
+    """Name each horizontal level line of ``ax`` just outside its right edge, in the line's colour.
+
+    Labels closer than about a line of text are pushed apart (the NK and CD8 thresholds sit a
+    third of a decade apart), keeping their order, so each stays next to its own line."""
+    levels = [(line.get_ydata()[0], line.get_label(), line.get_color()) for line in ax.get_lines()
+              if line.get_label().endswith(("threshold", "level")) and len(set(line.get_ydata())) == 1]
+    levels.sort()
+    trans = ax.get_yaxis_transform()
+    placed: list[float] = []
+    min_gap = 12.0  # points between label centres
+    for y, label, color in levels:
+        y_pt = ax.transData.transform((0.0, y))[1] * 72.0 / ax.figure.dpi
+        shift = max(0.0, placed[-1] + min_gap - y_pt) if placed else 0.0
+        placed.append(y_pt + shift)
+        ax.annotate(label.replace(" threshold", "").replace(" signalling level", " level"), (1.0, y), xycoords=trans, xytext=(4, shift),
+                    textcoords="offset points", ha="left", va="center", fontsize=8.5, color=color,
+                    annotation_clip=False)
 
 
 def receptor_response_after(cell: str, il2_pM: np.ndarray, exposure_h: float) -> np.ndarray:
@@ -598,17 +618,18 @@ def course_explorer() -> Explorer:
             Slider("dose_iu_per_kg", "Dose", 6_000.0, 720_000.0, 600_000.0, steps=9, log=True,
                    unit="IU/kg"),
             Choice("interval_h", "Interval", [4.0, 8.0, 12.0, 24.0], 8.0, unit="h"),
-            Slider("doses_per_cycle", "Doses per cycle", 1, 14, 14, steps=3, integer=True),
+            Slider("doses_per_cycle", "Doses per cycle", 1, 14, 14, steps=3, integer=True, unit="doses",
+                   unit_one="dose"),
             Choice("weight_kg", "Body weight", [50.0, 70.0, 100.0], 70.0, unit="kg"),
         ],
         alt=("Top left: plasma IL-2 on a log scale over the first cycle of a course of {dose_iu_per_kg} "
-             "every {interval_h}, {doses_per_cycle} doses per cycle, body weight {weight_kg}, with "
+             "every {interval_h}, {doses_per_cycle} per cycle, body weight {weight_kg}, with "
              "dashed lines at the thresholds of regulatory T cells, NK cells and CD8 T cells. "
              "Bottom left: regulatory T cells, NK cells and CD8 T cells of a lymph-node niche over the "
              "same days, as fold of their starting numbers on a log scale, with CD8 T cells without "
              "the drug dotted. Right: hours the concentration spends above each threshold over a "
              "two-cycle course."),
-        title="A high-dose course, the cells it reaches and how they grow",
+        title="Explorer 3.1: A high-dose course, the cells it reaches and how they grow",
         caption=("{dose_iu_per_kg} every {interval_h}: where the plasma curve sits against each "
                  "threshold (top), how the niche cells respond over the first cycle (bottom), and "
                  "the hours above each threshold over two cycles (right)."),

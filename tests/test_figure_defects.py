@@ -1,0 +1,241 @@
+"""Figure and explorer defects found by reading the built book (issue 16, items 7 and 8).
+
+Each test fails if its defect comes back: legends over data, coinciding lines drawn alike,
+unreadable labels, explorers opening on the same picture or rescaling between frames, readouts
+without units, explorer numbers out of chapter order, and a section promising controls the book
+does not vary.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import re
+
+import numpy as np
+import pytest
+
+from il2.explore import Slider
+from il2.figures import growth, mechanism, risks, therapy
+
+CHAPTERS = pathlib.Path(__file__).resolve().parents[1] / "chapters"
+MODULES = {1: growth, 2: mechanism, 3: therapy, 4: risks}
+
+
+def _drawn(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return canvas.get_renderer()
+
+
+def _line_points_px(line, per_segment: int = 25) -> np.ndarray:
+    """The line's path in display pixels, with each segment sampled (so a sparse line that
+    crosses a box without a vertex inside it still counts)."""
+    xy = line.get_transform().transform(np.column_stack(line.get_data()).astype(float))
+    xy = xy[np.all(np.isfinite(xy), axis=1)]
+    if len(xy) < 2:
+        return xy
+    t = np.linspace(0.0, 1.0, per_segment)[:, None, None]
+    return (xy[:-1] + t * (xy[1:] - xy[:-1])).reshape(-1, 2)
+
+
+def _points_inside(points: np.ndarray, bbox) -> int:
+    inside = ((points[:, 0] > bbox.x0) & (points[:, 0] < bbox.x1)
+              & (points[:, 1] > bbox.y0) & (points[:, 1] < bbox.y1))
+    return int(inside.sum())
+
+
+def _legend_covers(fig) -> list[str]:
+    """Labels of curves that pass under a legend of ``fig``."""
+    renderer = _drawn(fig)
+    hits = []
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        box = legend.get_window_extent(renderer)
+        for other in fig.axes:
+            for line in other.get_lines():
+                if _points_inside(_line_points_px(line), box):
+                    hits.append(f"{ax.get_title()!r} legend over {line.get_label()!r}")
+    return hits
+
+
+@pytest.mark.parametrize("make", [growth.nk_figure, mechanism.receptor_forms_figure,
+                                  risks.window_figure, risks.management_figure])
+def test_legends_cover_no_curve(make):
+    assert _legend_covers(make()) == []
+
+
+def test_the_coinciding_nk_curves_are_drawn_differently_and_the_legend_says_they_coincide():
+    fig = growth.nk_figure()
+    for ax in fig.axes:
+        lines = {line.get_label(): line for line in ax.get_lines()}
+        none = lines["no activated helpers"]
+        neutral = next(v for k, v in lines.items() if k.startswith("IL-2 neutralised"))
+        # the model makes them coincide: the style must tell them apart
+        np.testing.assert_allclose(none.get_ydata(), neutral.get_ydata(), atol=1e-6 * max(1, np.max(neutral.get_ydata())))
+        assert (none.get_linestyle(), none.get_linewidth()) != (neutral.get_linestyle(), neutral.get_linewidth())
+        assert none.get_linewidth() >= 2 * neutral.get_linewidth()  # the band shows around the dashes
+        assert ax.get_lines().index(none) < ax.get_lines().index(neutral)  # the dashes on top
+    texts = [t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()]
+    assert any("same as no helpers" in t for t in texts)
+
+
+def test_course_comparison_names_the_levels_outside_the_data_and_keeps_labels_apart():
+    fig = therapy.course_comparison_figure()
+    renderer = _drawn(fig)
+    assert all(ax.get_legend() is None for ax in fig.axes)
+    right = fig.axes[1]
+    labels = [t for t in right.texts if t.get_text()]
+    names = [t.get_text() for t in labels]
+    assert {"NK cells", "CD8 T cells", "Treg"} <= set(names)
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    axes_box = right.get_window_extent(renderer)
+    for box in boxes:
+        assert box.x0 >= axes_box.x1  # outside the plotting area, right of it
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            assert not boxes[i].overlaps(boxes[j]), (names[i], names[j])
+
+
+def test_window_figure_labels_every_held_count_readably():
+    fig = risks.window_figure()
+    renderer = _drawn(fig)
+    w = risks.window_result()
+    ax = fig.axes[1]
+    held = [t for t in ax.texts if t.get_text().endswith(" held")]
+    expected = sorted(f"{n} held" for n in w.doses_held.ravel() if n)
+    assert sorted(t.get_text() for t in held) == expected
+    assert all(t.get_fontsize() >= 8 for t in held)
+    boxes = [t.get_window_extent(renderer) for t in held]
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            assert not boxes[i].overlaps(boxes[j])
+
+
+def test_trafficking_explorer_keeps_its_axes_and_opens_where_the_curves_differ():
+    e = mechanism.trafficking_explorer()
+    (slider,) = e.controls
+    limits = set()
+    for kd in slider.values():
+        fig = e.figure(kd_endosome_pM=kd)
+        limits.add(tuple(tuple(np.round(ax.get_ylim(), 9)) for ax in fig.axes))
+    assert len(limits) == 1
+    # every frame's curves inside the fixed limits
+    (conc_lim, growth_lim), = limits
+    for kd in (slider.min, slider.max):
+        r = e.compute(kd_endosome_pM=kd)
+        assert conc_lim[0] <= r.variant.il2_pM.min() and r.variant.il2_pM.max() <= conc_lim[1]
+        rel = r.variant.cells_per_l / r.variant.cells_per_l[0]
+        assert growth_lim[0] <= rel.min() and rel.max() <= growth_lim[1]
+    r = e.compute()
+    # at the opening value the variant leaves clearly more IL-2 in the medium than wild type
+    assert r.variant.il2_pM[-1] > 2.0 * r.wild.il2_pM[-1]
+
+
+@pytest.mark.parametrize("chapter", [1, 4])
+def test_a_chapters_explorers_open_on_different_pictures(chapter):
+    pngs = [make().png() for make in MODULES[chapter].EXPLORERS.values()]
+    assert len(set(pngs)) == len(pngs)
+
+
+def test_chapter_1_explorers_open_either_side_of_their_thresholds():
+    n = growth.chapter_numbers()
+    helpers = growth.helpers_explorer()
+    secretion = growth.secretion_explorer()
+    assert helpers.defaults()["helpers"] < n.helper_threshold
+    assert helpers.compute().peak_fold("CD8") < 2.0
+    assert secretion.defaults()["secretion"] > n.secretion_threshold
+    assert 10.0 < secretion.compute().peak_fold("CD8") < 0.5 * secretion.compute(secretion=10.0).peak_fold("CD8")
+
+
+def test_chapter_4_explorers_open_on_their_own_point():
+    fluids = risks.fluid_explorer()
+    vaso = risks.vasopressor_explorer()
+    assert fluids.defaults()["fluid_ml_per_h"] > 2 * risks._FLUID  # more fluid than Textor's
+    assert vaso.defaults()["vasopressor"] > 0.0  # a vasopressor at work
+
+
+def _all_explorers():
+    for chapter, mod in MODULES.items():
+        for name, make in mod.EXPLORERS.items():
+            yield pytest.param(make, id=f"{chapter}-{name}")
+
+
+@pytest.mark.parametrize("make", list(_all_explorers()))
+def test_every_slider_readout_has_a_unit_and_a_plain_number(make):
+    for control in make().controls:
+        if not isinstance(control, Slider):
+            continue
+        for value in control.values():
+            text = control.label_for(value)
+            assert re.search(r"[A-Za-z%]", text), f"{control.name}: {text!r} has no unit"
+            assert not re.match(r"^1 \S+s/", text), f"{control.name}: {text!r} (plural after 1)"
+            number = re.match(r"^[\d,.]+", text).group()
+            assert len(number.replace(",", "").replace(".", "").strip("0")) <= 3, text
+            if re.search(r"\b(helpers|molecules|doses?)$", text):  # counts are whole numbers
+                assert "." not in number, text
+
+
+def _notebook_explorers(chapter: int) -> list[str]:
+    path = next(CHAPTERS.glob(f"0{chapter}_*.ipynb"))
+    cells = json.loads(path.read_text())["cells"]
+    calls = []
+    for cell in cells:
+        if cell["cell_type"] == "code":
+            calls += re.findall(r"figs\.(\w+_explorer)\(\)", "".join(cell["source"]))
+    return calls
+
+
+@pytest.mark.parametrize("chapter", [1, 2, 3, 4])
+def test_explorers_are_numbered_in_chapter_order(chapter):
+    mod = MODULES[chapter]
+    calls = _notebook_explorers(chapter)
+    assert calls, f"chapter {chapter} shows no explorer"
+    for k, name in enumerate(calls, start=1):
+        title = getattr(mod, name)().title
+        assert title.startswith(f"Explorer {chapter}.{k}: "), (name, title)
+    assert len(calls) == len(mod.EXPLORERS)
+
+
+def test_section_3_4_1_describes_the_controls_the_page_varies():
+    e = therapy.course_explorer()
+    varied = [c.name for c in e.static_controls()]
+    assert varied == ["dose_iu_per_kg", "interval_h"]
+    assert len(e.controls) == 4
+    text = "".join("".join(c["source"]) for c in
+                   json.loads(next(CHAPTERS.glob("03_*.ipynb")).read_text())["cells"])
+    assert "tenth of a second" not in text
+    assert "all four controls work" in text and "varies only the dose and the interval" in text
+
+
+def test_risk_explorers_keep_their_layout_when_no_dose_is_held():
+    e = risks.fluid_explorer()
+    positions = []
+    for fluid in (0.0, 180.0):  # doses held, then none
+        fig = e.figure(fluid_ml_per_h=fluid)
+        _drawn(fig)
+        positions.append(np.array([ax.get_position().bounds for ax in fig.axes]))
+    assert e.compute(fluid_ml_per_h=0.0).doses_held > 0 and e.compute(fluid_ml_per_h=180.0).doses_held == 0
+    np.testing.assert_allclose(positions[0], positions[1], atol=1e-3)
+
+
+def test_chapter_4_text_on_where_explorers_4_2_and_4_3_open():
+    textor = risks.dose_explorer().compute()
+    fluids = risks.fluid_explorer().compute()
+    vaso = risks.vasopressor_explorer().compute()
+    no_vaso = risks.vasopressor_explorer().compute(vasopressor=0.0)
+    # "the pressure holds and no dose is withheld, but the weight gain is far larger"
+    assert fluids.doses_held == 0 and fluids.weight_gain_kg > 1.5 * textor.weight_gain_kg
+    # "fewer doses are withheld, while the weight gain and the falling albumin show the leak goes on"
+    assert vaso.doses_held < no_vaso.doses_held
+    assert vaso.weight_gain_kg >= no_vaso.weight_gain_kg and vaso.albumin_nadir_g_per_dl < 2.0
+
+
+def test_explorer_2_4_opens_on_weaker_endosomal_binding_than_natural_il2():
+    from il2 import trafficking
+
+    assert mechanism.trafficking_explorer().defaults()["kd_endosome_pM"] > trafficking.TraffickingParameters().kd_endosome_pM
