@@ -51,13 +51,12 @@ def test_sliders_span_the_phone_and_answer_touch(browser, book_url, path):
                 assert box["x"] >= 0 and box["x"] + box["width"] <= 390, f"explorer {i} slider {j} off screen"
                 before = (img.get_attribute("src"), img.get_attribute("alt"), slider.input_value())
                 y = box["y"] + box["height"] / 2
-                at_max = slider.input_value() == slider.get_attribute("max")
-                start = box["x"] + (box["width"] - 8 if at_max else 8)
-                end = box["x"] + (box["width"] * 0.25 if at_max else box["width"] * 0.75)
-                # Start on the thumb: move it under the finger first (a tap at its position).
+                # Start on the thumb and drag it a good way towards the far side of the track.
                 value = int(slider.input_value())
                 top = int(slider.get_attribute("max"))
-                start = box["x"] + 8 + (box["width"] - 16) * value / max(top, 1)
+                position = value / max(top, 1)
+                start = box["x"] + 8 + (box["width"] - 16) * position
+                end = box["x"] + box["width"] * (0.2 if position > 0.5 else 0.8)
                 _touch_drag(page, start, y, end)
                 after = (img.get_attribute("src"), img.get_attribute("alt"), slider.input_value())
                 assert after[2] != before[2], f"explorer {i} slider {j}: a touch drag did not move it"
