@@ -45,7 +45,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -432,53 +432,67 @@ _TOL = 1e-11
 _MAX_IT = 60
 
 
+def _pick(cond, a, b):
+    """``np.where`` for arrays, a plain conditional for scalars, so that the one solver below
+    runs in pure Python (microseconds) on a single concentration and vectorised on many."""
+    if isinstance(cond, np.ndarray):
+        return np.where(cond, a, b)
+    return a if cond else b
+
+
 def _bracketed_root(
-    residual: Callable[[NDArray[np.float64]], NDArray[np.float64]],
-    lo: NDArray[np.float64],
-    hi: NDArray[np.float64],
-    start: NDArray[np.float64],
-    tol: NDArray[np.float64],
-) -> NDArray[np.float64]:
+    residual: Callable[[Any], Any],
+    lo: Any,
+    hi: Any,
+    start: Any,
+    tol: Any,
+) -> Any:
     """Root of an increasing ``residual`` inside ``[lo, hi]``, elementwise (the one steady-state solver).
 
     Safeguarded Newton iteration: a Newton step with a finite-difference slope, replaced by
     bisection whenever it would leave the bracket, so every element converges; each element
-    stops once ``|residual| <= tol`` or its bracket has shrunk to round-off.
+    stops once ``|residual| <= tol`` or its bracket has shrunk to round-off. Works on NumPy
+    arrays and, without NumPy overhead, on Python floats.
     """
-    lo, hi = lo.copy(), hi.copy()
-    scale = np.maximum(hi, 1e-300)
-    x = np.clip(start, lo, hi)
-    done = np.zeros(x.shape, dtype=bool)
+    lo, hi = lo + 0.0, hi + 0.0  # copies
+    scale = _pick(hi > 1e-300, hi, 1e-300)
+    x = _pick(start < lo, lo, _pick(start > hi, hi, start))
+    done = np.zeros(np.shape(x), dtype=bool) if isinstance(x, np.ndarray) else False
     for _ in range(_MAX_IT):
         g = residual(x)
-        done |= (np.abs(g) <= tol) | (hi - lo <= 1e-14 * scale)
-        if done.all():
+        done = done | (abs(g) <= tol) | (hi - lo <= 1e-14 * scale)
+        if np.all(done):
             break
-        lo = np.where(g < 0, x, lo)
-        hi = np.where(g >= 0, x, hi)
-        h = np.maximum(x, scale * 1e-9) * 1e-7
+        lo = _pick(g < 0, x, lo)
+        hi = _pick(g >= 0, x, hi)
+        floor = scale * 1e-9
+        h = _pick(x > floor, x, floor) * 1e-7
         dg = (residual(x + h) - g) / h
         safe = dg > 0
-        step = np.where(safe, x - g / np.where(safe, dg, 1.0), 0.5 * (lo + hi))
-        step = np.where((lo < step) & (step < hi), step, 0.5 * (lo + hi))
-        x = np.where(done, x, step)
+        mid = 0.5 * (lo + hi)
+        step = _pick(safe, x - g / _pick(safe, dg, 1.0), mid)
+        step = _pick((lo < step) & (step < hi), step, mid)
+        x = _pick(done, x, step)
     if not np.all(np.isfinite(x)):  # pragma: no cover - the bracket keeps x finite
         raise SolverError("the receptor equilibrium could not be solved for these inputs")
     return x
 
 
-def _free_cd132(L, at, bt, gt, k) -> NDArray[np.float64]:
-    """Free CD132 per cell at free IL-2 ``L`` (arrays broadcast together).
+def _free_cd132(L, at, bt, gt, k) -> Any:
+    """Free CD132 per cell at free IL-2 ``L`` (arrays broadcast together; floats stay floats).
 
     Given free CD132 the CD25/CD122 balance is a quadratic (:func:`_species`), so one monotone
     residual in CD132 remains: :math:`u + C_{\\beta\\gamma} + C_{\\alpha\\beta\\gamma} - G_T`,
     increasing in :math:`u` on :math:`[0, G_T]`.
     """
-    L, at, bt, gt = np.broadcast_arrays(
-        np.asarray(L, float), np.asarray(at, float), np.asarray(bt, float), np.asarray(gt, float)
-    )
+    if all(np.ndim(v) == 0 for v in (L, at, bt, gt)):
+        L, at, bt, gt = float(L), float(at), float(bt), float(gt)
+    else:
+        L, at, bt, gt = np.broadcast_arrays(
+            np.asarray(L, float), np.asarray(at, float), np.asarray(bt, float), np.asarray(gt, float)
+        )
     trivial = (gt <= 0.0) | (L <= 0.0) | (bt <= 0.0)
-    gts = np.where(trivial, 1.0, gt)
+    gts = _pick(trivial, 1.0, gt)
 
     def residual(u):
         sp = _species(L, u, at, bt, k)
@@ -487,9 +501,10 @@ def _free_cd132(L, at, bt, gt, k) -> NDArray[np.float64]:
     # Newton's first step from u = 0: the residual is increasing and concave in u
     h0 = gts * 1e-7
     slope = (residual(h0) + gts) / h0
-    start = np.where(slope > 0, np.minimum(gts, gts / np.where(slope > 0, slope, 1.0)), 0.5 * gts)
-    u = _bracketed_root(residual, np.zeros_like(gts), gts.copy(), start, _TOL * gts)
-    return np.where(trivial, gt, u)
+    first = gts / _pick(slope > 0, slope, 1.0)
+    start = _pick(slope > 0, _pick(first < gts, first, gts), 0.5 * gts)
+    u = _bracketed_root(residual, 0.0 * gts, gts + 0.0, start, _TOL * gts)
+    return _pick(trivial, gt, u)
 
 
 def _constants(params: BindingParameters) -> tuple[float, float, float, float, float]:
