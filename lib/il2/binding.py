@@ -43,6 +43,7 @@ Imports: :mod:`il2.validation`, :mod:`il2.registry`, :mod:`il2.units`, :mod:`il2
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
@@ -457,15 +458,16 @@ def _bracketed_root(
     lo, hi = lo + 0.0, hi + 0.0  # copies
     scale = _pick(hi > 1e-300, hi, 1e-300)
     x = _pick(start < lo, lo, _pick(start > hi, hi, start))
-    done = np.zeros(np.shape(x), dtype=bool) if isinstance(x, np.ndarray) else False
+    vector = isinstance(x, np.ndarray)
+    done = np.zeros(x.shape, dtype=bool) if vector else False
+    floor = scale * 1e-9
     for _ in range(_MAX_IT):
         g = residual(x)
         done = done | (abs(g) <= tol) | (hi - lo <= 1e-14 * scale)
-        if np.all(done):
+        if (done.all() if vector else done):
             break
         lo = _pick(g < 0, x, lo)
         hi = _pick(g >= 0, x, hi)
-        floor = scale * 1e-9
         h = _pick(x > floor, x, floor) * 1e-7
         dg = (residual(x + h) - g) / h
         safe = dg > 0
@@ -473,7 +475,7 @@ def _bracketed_root(
         step = _pick(safe, x - g / _pick(safe, dg, 1.0), mid)
         step = _pick((lo < step) & (step < hi), step, mid)
         x = _pick(done, x, step)
-    if not np.all(np.isfinite(x)):  # pragma: no cover - the bracket keeps x finite
+    if not (np.isfinite(x).all() if vector else math.isfinite(x)):  # pragma: no cover - the bracket keeps x finite
         raise SolverError("the receptor equilibrium could not be solved for these inputs")
     return x
 
@@ -485,12 +487,13 @@ def _free_cd132(L, at, bt, gt, k) -> Any:
     residual in CD132 remains: :math:`u + C_{\\beta\\gamma} + C_{\\alpha\\beta\\gamma} - G_T`,
     increasing in :math:`u` on :math:`[0, G_T]`.
     """
-    if all(np.ndim(v) == 0 for v in (L, at, bt, gt)):
-        L, at, bt, gt = float(L), float(at), float(bt), float(gt)
-    else:
-        L, at, bt, gt = np.broadcast_arrays(
-            np.asarray(L, float), np.asarray(at, float), np.asarray(bt, float), np.asarray(gt, float)
-        )
+    # scalars stay Python floats (pure-Python solve); arrays are broadcast only where one is given
+    vals = [float(v) if getattr(v, "ndim", 0) == 0 else np.asarray(v, float) for v in (L, at, bt, gt)]
+    arrays = [v for v in vals if isinstance(v, np.ndarray)]
+    if arrays:
+        shape = np.broadcast_shapes(*(v.shape for v in arrays))
+        vals[0] = np.broadcast_to(vals[0], shape)  # the unknown (free CD132) takes L's shape
+    L, at, bt, gt = vals
     trivial = (gt <= 0.0) | (L <= 0.0) | (bt <= 0.0)
     gts = _pick(trivial, 1.0, gt)
 
@@ -685,6 +688,10 @@ def signaling_complexes(
     """Signalling complexes per cell at free IL-2 ``il2_pM`` (fast path of :func:`equilibrium`)."""
     cell = cell_type(cell)
     _check_params(params, BindingParameters)
+    if isinstance(il2_pM, (float, int)) and not isinstance(il2_pM, bool):  # one concentration
+        _, sp = _free_ligand_equilibrium(cell, check_scalar("il2_pM", il2_pM, 0.0, MAX_IL2_PM),
+                                         _constants(params))
+        return np.asarray(sp[5] + sp[6])
     L = check_array("il2_pM", il2_pM, 0.0, MAX_IL2_PM)
     _, sp = _free_ligand_equilibrium(cell, L, _constants(params))
     return np.asarray(sp[5] + sp[6]) * np.ones_like(L)

@@ -204,8 +204,6 @@ def dose_response(
 
 _EC50_LOW_PM = 1e-4
 _EC50_HIGH_PM = 1e8
-#: log-spaced scan of the equilibrium response that brackets the EC50 before refining it
-_EC50_SCAN = np.geomspace(_EC50_LOW_PM, _EC50_HIGH_PM, 241)
 
 
 def ec50_pM(
@@ -220,8 +218,8 @@ def ec50_pM(
     IL-2 for only that long (:func:`il2.binding.kinetics`), as in a stimulation experiment
     read after ``t_h`` hours (the measured EC50s of :cite:`farhat2021` are at 0.5 to 1 h).
     The half-maximal response :math:`p_\mathrm{STAT5}(c) = \tfrac12 p_\mathrm{STAT5}(10^8\,\mathrm{pM})`
-    is bracketed on a logarithmic scan (equilibrium) and refined by Brent's method in
-    :math:`\ln c`.
+    is found by Brent's method in :math:`\ln c` between :math:`10^{-4}` and :math:`10^{8}` pM
+    (the response rises monotonically with concentration), one concentration at a time.
 
     Returns ``nan`` for a cell without signalling receptors (no CD122 or no CD132).
     """
@@ -238,10 +236,6 @@ def ec50_pM(
         def response(L: float) -> float:
             return float(hill(signaling_complexes(cell, L, binding_params), half_s, n))
 
-        scan = hill(signaling_complexes(cell, _EC50_SCAN, binding_params), half_s, n)
-        half = 0.5 * float(scan[-1])
-        k = int(np.searchsorted(scan, half))  # the response rises with concentration
-        lo, hi = np.log(_EC50_SCAN[max(k - 1, 0)]), np.log(_EC50_SCAN[min(k, _EC50_SCAN.size - 1)])
     else:
         t = check_scalar("t_h", t_h, 1e-4, 168.0)
 
@@ -249,8 +243,6 @@ def ec50_pM(
             kin = kinetics(cell, L, [0.0, t], "association", binding_params)
             return float(hill(kin.signaling_complexes[-1], half_s, n))
 
-        half = 0.5 * response(_EC50_HIGH_PM)
-    if lo == hi:
-        return float(np.exp(lo))
+    half = 0.5 * response(_EC50_HIGH_PM)
     return float(np.exp(brentq(lambda x: response(min(float(np.exp(x)), _EC50_HIGH_PM)) - half, lo, hi,
                                xtol=1e-6)))
