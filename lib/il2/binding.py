@@ -677,9 +677,9 @@ def internalization_rate(
     _check_params(params, BindingParameters)
     _check_params(trafficking_params, TraffickingParameters, "trafficking_params")
     ke, kt = trafficking_params.ke_per_h, trafficking_params.kt_per_h
-    L = check_array("il2_pM", il2_pM, 0.0, MAX_IL2_PM)
+    L = _concentration(il2_pM)
     _, sp = _free_ligand_equilibrium(cell, L, _constants(params))
-    return np.asarray(ke * (sp[5] + sp[6]) + kt * (sp[3] + sp[4])) * np.ones_like(L)
+    return _shaped(ke * (sp[5] + sp[6]) + kt * (sp[3] + sp[4]), L)
 
 
 def signaling_complexes(
@@ -688,13 +688,22 @@ def signaling_complexes(
     """Signalling complexes per cell at free IL-2 ``il2_pM`` (fast path of :func:`equilibrium`)."""
     cell = cell_type(cell)
     _check_params(params, BindingParameters)
-    if isinstance(il2_pM, (float, int)) and not isinstance(il2_pM, bool):  # one concentration
-        _, sp = _free_ligand_equilibrium(cell, check_scalar("il2_pM", il2_pM, 0.0, MAX_IL2_PM),
-                                         _constants(params))
-        return np.asarray(sp[5] + sp[6])
-    L = check_array("il2_pM", il2_pM, 0.0, MAX_IL2_PM)
+    L = _concentration(il2_pM)
     _, sp = _free_ligand_equilibrium(cell, L, _constants(params))
-    return np.asarray(sp[5] + sp[6]) * np.ones_like(L)
+    return _shaped(sp[5] + sp[6], L)
+
+
+def _concentration(il2_pM: ArrayLike) -> Any:
+    """A checked free IL-2 concentration: a Python float for one number (the solver then runs in
+    pure Python, microseconds), otherwise an array."""
+    if isinstance(il2_pM, (float, int)) and not isinstance(il2_pM, bool):
+        return check_scalar("il2_pM", il2_pM, 0.0, MAX_IL2_PM)
+    return check_array("il2_pM", il2_pM, 0.0, MAX_IL2_PM)
+
+
+def _shaped(value: Any, L: Any) -> NDArray[np.float64]:
+    """``value`` as an array with the shape of the concentration ``L`` it was computed for."""
+    return np.asarray(value) if isinstance(L, float) else np.asarray(value) * np.ones_like(L)
 
 
 # ----------------------------------------------------------------------------------------
