@@ -42,6 +42,7 @@ this module sits above every model layer.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -892,6 +893,14 @@ class VariantCourse:
         return float(self.pd.peak_fold[check_choice("population", population, tuple(self.pd.peak_fold))])
 
 
+@functools.lru_cache(maxsize=32)
+def _pharmacodynamics(regimen: object, weight_kg: float, follow_up_h: float, model: ReceptorModel) -> object:
+    """:func:`il2.therapy.pharmacodynamics`, cached: the growth run does not depend on the leak route."""
+    from il2 import therapy
+
+    return therapy.pharmacodynamics(regimen, weight_kg, follow_up_h=follow_up_h, model=model)
+
+
 def variant_course(
     variant: Variant | str | ReceptorModel | None = None,
     *,
@@ -965,7 +974,7 @@ def variant_course(
     phi = equal_engagement_factor(model, match_cell, base)
     potency = endothelial_potency(model, route, base)
     given = _dc.replace(regimen, dose_iu_per_kg=regimen.dose_iu_per_kg * phi)
-    pd_run = therapy.pharmacodynamics(given, w, follow_up_h=tail, model=model)
+    pd_run = _pharmacodynamics(given, w, tail, model)
     params = toxicity.ToxicityParameters()
     endo = params.endothelium
     params = _dc.replace(params, endothelium=_dc.replace(endo, ec50_iu_per_ml=endo.ec50_iu_per_ml / potency))
