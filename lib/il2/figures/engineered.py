@@ -58,7 +58,7 @@ _TOP_PM = 1e8  # the EC50's reference top, as in il2.signaling.ec50_pM and the s
 
 
 def _line_style(cell: str) -> dict[str, Any]:
-    return _STYLE.get(cell, dict(color=CELL_COLORS[cell], ls="-"))
+    return _STYLE[cell] if cell in _STYLE else dict(color=CELL_COLORS[cell], ls="-")
 
 
 # ---------------------------------------------------------------------------------------
