@@ -383,3 +383,14 @@ def test_variant_course_bad_input():
         variants.variant_course("H9")
     with pytest.raises(ValueError, match="cell"):
         variants.equal_engagement_factor(DEFAULT_MODEL, "B cell")
+
+
+def test_cd56bright_disagreement_is_not_a_matter_of_receptor_counts(table):
+    """The chapter: with the CD56bright NK cell's own counts the model's shifts move by less than a
+    tenth and keep the direction opposite to the data (monovalent R38Q and H16N)."""
+    for name, lig in (("R38Q", "R38Q N-term (Mono)"), ("H16N", "H16N N-term (Mono)")):
+        r = table[(name, lig, "CD56bright NK")]
+        m = receptor_model(name)
+        own = m.ec50_pM("CD56bright NK") / DEFAULT_MODEL.ec50_pM("CD56bright NK")
+        assert abs(own / r.predicted_shift - 1) < 0.1
+        assert (r.measured_shift > 1) != (own > 1)
