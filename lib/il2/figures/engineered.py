@@ -409,8 +409,8 @@ def affinity_explorer() -> Explorer:
     return explore(
         _affinity_model,
         _affinity_view,
-        [Slider("cd25_fold", "CD25 Kd fold", 0.1, 1000.0, 1.0, steps=7, log=True, unit="×"),
-         Slider("cd122_fold", "CD122 Kd fold", 0.01, 100.0, 1.0, steps=7, log=True, unit="×")],
+        [Slider("cd25_fold", "CD25 Kd fold", 0.1, 1000.0, 1.0, steps=7, log=True),
+         Slider("cd122_fold", "CD122 Kd fold", 0.01, 100.0, 1.0, steps=7, log=True)],
         alt=("Equilibrium pSTAT5 dose-response curves of Treg, CD4 T, CD8 T, CD56bright NK and "
              "CD56dim NK cells for an IL-2 whose CD25 dissociation constant is multiplied by "
              "{cd25_fold} and whose CD122 constant by {cd122_fold}; the legend gives each EC50 and "
