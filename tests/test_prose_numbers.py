@@ -167,6 +167,7 @@ class Check:
 
 M, G = "chapters/02_mechanism.ipynb", "chapters/01_growth_factor.ipynb"
 T, R = "chapters/03_therapy.ipynb", "chapters/04_risks.ipynb"
+E = "chapters/06_engineered_il2.ipynb"
 TK = "takeaways"
 CHECKS: tuple[Check, ...] = (
     # --- mechanism -------------------------------------------------------------------------
@@ -440,6 +441,9 @@ CHECKS: tuple[Check, ...] = (
     Check(R, "fig-risks-window", r"and at {} IU/kg on the continuous",
           lambda: _first_dose_where("doses_held", "continuous")),
     Check(R, TK, r"serum albumin near {} g/dL", lambda: _risks().albumin_nadir),
+    # --- engineered IL-2 --------------------------------------------------------------------
+    Check(E, "fig-engineered-course", r"\({} doses every", lambda: _regimen().hd_doses_per_cycle),
+    Check(E, "fig-engineered-course", r"doses every {} hours", lambda: _regimen().hd_interval_h),
 )
 
 #: Numbers quoted from the literature, not computed by a model: (notebook, figure, phrase).
@@ -450,6 +454,8 @@ LITERATURE: tuple[tuple[str, str, str], ...] = (
     (T, TK, "serine at position 125"),
     # Fragasso et al. measured heart rate at the end of a 120-hour (5-day) infusion (fragasso1994)
     (R, "fig-risks-circulation", "at day 5 from a published study"),
+    # the trial phase of bempegaldesleukin and nemvaleukin (diab2023, mural2025)
+    (E, TK, "failed in phase 3"),
 )
 
 

@@ -336,3 +336,61 @@ def test_variant_table_lists_every_record():
     f42q = rows[0]
     assert f42q["cd25_kd_fold"] == variant("F42Q").cd25_kd_fold and f42q["sources"] == "orcuttjahns2021"
     assert rows[[r["name"] for r in rows].index("H9")]["cd122_kd_fold"] is None
+
+
+# -- a course of a variant at equal receptor engagement -----------------------------------------
+
+
+def test_equal_engagement_factor_matches_the_nk_threshold():
+    from il2 import therapy
+
+    m = receptor_model("N88D")
+    phi = variants.equal_engagement_factor(m)
+    assert phi == pytest.approx(therapy.threshold_pM("NK", model=m) / therapy.threshold_pM("NK"), rel=1e-12)
+    assert phi > 2  # weaker CD122: more drug for the same NK signal
+    assert variants.equal_engagement_factor(DEFAULT_MODEL) == pytest.approx(1.0)
+    # the killer-cell route: potency x dose factor is exactly 1 (equal engagement, equal leak)
+    assert phi * variants.endothelial_potency(m, "killer cells") == pytest.approx(1.0, rel=1e-12)
+    # the CD25 route: a no-alpha variant acts on the vessel wall far more weakly
+    assert variants.endothelial_potency(receptor_model("F42Q"), "CD25") < 0.1
+
+
+def test_variant_course_runs_pk_growth_and_leak_with_the_variant_model():
+    ald = variants.variant_course(None)
+    f42q = variants.variant_course("F42Q")
+    assert ald.name == "aldesleukin" and ald.dose_factor == pytest.approx(1.0)
+    assert f42q.model == receptor_model("F42Q") and f42q.pd.model == f42q.model
+    assert f42q.regimen.dose_iu_per_kg == pytest.approx(ald.regimen.dose_iu_per_kg * f42q.dose_factor)
+    assert f42q.regimen.doses_given == ald.regimen.doses_given == 14
+    # no dose held: both arms keep equal engagement
+    assert f42q.leak.doses_held == 0 and ald.leak.doses_held == 0
+    assert f42q.peak_fold("CD8") < ald.peak_fold("CD8")
+    assert f42q.weight_gain_kg < 0.1 * ald.weight_gain_kg
+    assert variants.variant_course("F42Q", route="killer cells").weight_gain_kg == pytest.approx(
+        ald.weight_gain_kg, rel=1e-6)
+
+
+def test_variant_course_bad_input():
+    with pytest.raises(ValueError, match="route"):
+        variants.variant_course("F42Q", route="skin")
+    with pytest.raises(ValueError, match="match_cell"):
+        variants.variant_course("F42Q", match_cell="B cell")
+    with pytest.raises(ValueError, match="regimen"):
+        variants.variant_course("F42Q", regimen="600000")
+    with pytest.raises(ValueError, match="weight_kg"):
+        variants.variant_course("F42Q", weight_kg=-70.0)
+    with pytest.raises(ValueError, match="H9.cd25_kd_fold is not confirmed"):
+        variants.variant_course("H9")
+    with pytest.raises(ValueError, match="cell"):
+        variants.equal_engagement_factor(DEFAULT_MODEL, "B cell")
+
+
+def test_cd56bright_disagreement_is_not_a_matter_of_receptor_counts(table):
+    """The chapter: with the CD56bright NK cell's own counts the model's shifts move by less than a
+    tenth and keep the direction opposite to the data (monovalent R38Q and H16N)."""
+    for name, lig in (("R38Q", "R38Q N-term (Mono)"), ("H16N", "H16N N-term (Mono)")):
+        r = table[(name, lig, "CD56bright NK")]
+        m = receptor_model(name)
+        own = m.ec50_pM("CD56bright NK") / DEFAULT_MODEL.ec50_pM("CD56bright NK")
+        assert abs(own / r.predicted_shift - 1) < 0.1
+        assert (r.measured_shift > 1) != (own > 1)

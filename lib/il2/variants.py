@@ -29,15 +29,20 @@ Three further results are kept here:
   Treg selectivity (NK EC50 over Treg EC50);
 * :func:`mutein_comparison`: the EC50 shift of each Fc mutein against its own wild-type
   construct, measured (:data:`il2.measurements.LIGAND_EC50_RECORDS`) and predicted;
-* :data:`CLINICAL_OUTCOMES`: what happened to the engineered drugs in trials.
+* :data:`CLINICAL_OUTCOMES`: what happened to the engineered drugs in trials;
+* :func:`variant_course`: a treatment course of a variant through the pharmacokinetic, growth
+  and capillary-leak models, dosed to engage NK cells as much as aldesleukin does.
 
 Imports: :mod:`il2.receptors`, :mod:`il2.binding`, :mod:`il2.signaling`,
-:mod:`il2.measurements`, :mod:`il2.outcomes`, :mod:`il2.validation`.
+:mod:`il2.measurements`, :mod:`il2.outcomes`, :mod:`il2.validation`; :func:`variant_course`
+also :mod:`il2.pk`, :mod:`il2.therapy` and :mod:`il2.toxicity` (loaded when first called), so
+this module sits above every model layer.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -68,6 +73,11 @@ __all__ = [
     "ClinicalOutcome",
     "CLINICAL_OUTCOMES",
     "clinical_outcome",
+    "LEAK_ROUTES",
+    "equal_engagement_factor",
+    "endothelial_potency",
+    "VariantCourse",
+    "variant_course",
 ]
 
 #: Kinds of engineered IL-2 the records distinguish.
@@ -75,10 +85,12 @@ KINDS: tuple[str, ...] = ("mutein", "prodrug", "fusion")
 
 #: Numerical stand-in for "does not bind cellular CD25" (``cd25_kd_fold = inf``) when a
 #: :class:`il2.binding.BindingParameters` must hold a finite constant: the CD25 dissociation
-#: constant is multiplied by 1e9 (10 nM becomes 10 M), so that CD25 holds a negligible share of
-#: IL-2 at any concentration the library accepts (at most 1 mM). A modelling choice, not a
+#: constant is multiplied by 1e6 (10 nM becomes 10 mM), so that CD25 holds less than 1e-4 of
+#: the IL-2 it meets at any concentration reached in therapy (up to 1 µM), and the Treg EC50
+#: equals that of a Treg without CD25 within 1e-4. A larger factor makes the binding kinetics
+#: too stiff for the solver of :func:`il2.binding.kinetics`. A modelling choice, not a
 #: measurement; :func:`selectivity_map` uses the infinite fold itself.
-NO_BINDING_FOLD: float = 1e9
+NO_BINDING_FOLD: float = 1e6
 
 _FOLD_FIELDS = ("cd25_kd_fold", "cd122_kd_fold", "cd25_kon_fold", "cd122_kon_fold")
 
@@ -773,3 +785,199 @@ _OUTCOMES = {o.key: o for o in CLINICAL_OUTCOMES}
 def clinical_outcome(key: str) -> ClinicalOutcome:
     """The trial record ``key`` of :data:`CLINICAL_OUTCOMES`."""
     return _OUTCOMES[check_choice("key", key, tuple(_OUTCOMES))]
+
+
+# ---------------------------------------------------------------------------------------------
+# A treatment course of a variant, at equal receptor engagement
+# ---------------------------------------------------------------------------------------------
+
+#: How the capillary leak reads a variant (:func:`endothelial_potency`): ``"CD25"``, the
+#: endothelium senses IL-2 through CD25, as a CD25-rich cell does (read with the Treg of the
+#: receptor model, :cite:`krieg2010`); ``"killer cells"``, the leak follows the activation of the
+#: CD25-poor killer cells and the cytokines they release (read with the NK cell). Two bounds of
+#: a mechanism the book's sources do not split (the risks chapter lists both routes).
+LEAK_ROUTES: Mapping[str, str] = MappingProxyType({"CD25": "Treg", "killer cells": "NK"})
+
+
+def equal_engagement_factor(model: ReceptorModel, cell: str = "NK",
+                            base: ReceptorModel = DEFAULT_MODEL) -> float:
+    r"""Dose of the variant, relative to aldesleukin, that engages ``cell`` equally.
+
+    .. math::
+
+        \phi = \frac{\theta_j(\text{variant})}{\theta_j(\text{aldesleukin})},
+
+    with :math:`\theta_j` the therapy threshold of cell type :math:`j` (its pSTAT5 EC50 after
+    the therapy chapter's exposure, :func:`il2.therapy.threshold_pM`). Pharmacokinetics are
+    linear, so a dose :math:`\phi D` gives the concentration curve :math:`\phi\,c(t)`, which
+    crosses the variant's threshold exactly when :math:`c(t)` crosses aldesleukin's.
+    """
+    from il2 import therapy
+
+    model = check_model(model)
+    base = check_model(base, "base")
+    cell = check_choice("cell", cell, CELL_NAMES)
+    return float(therapy.threshold_pM(cell, model=model) / therapy.threshold_pM(cell, model=base))
+
+
+def endothelial_potency(model: ReceptorModel, route: str = "CD25",
+                        base: ReceptorModel = DEFAULT_MODEL) -> float:
+    r"""Potency of the variant on the capillary leak relative to aldesleukin (molar basis).
+
+    .. math::
+
+        \pi = \frac{\theta_r(\text{aldesleukin})}{\theta_r(\text{variant})},
+
+    with :math:`r` the cell that stands for the route (:data:`LEAK_ROUTES`). The leak model's
+    stimulus :math:`S(C) = C^h/(C^h + EC_{50}^h)` (:mod:`il2.toxicity.endothelium`) of the
+    variant at plasma level :math:`C` is then that of aldesleukin at :math:`\pi C`, i.e. its
+    :math:`EC_{50}` is divided by :math:`\pi`. A modelling choice: the endothelium has no
+    receptor counts in the library.
+    """
+    from il2 import therapy
+
+    model = check_model(model)
+    base = check_model(base, "base")
+    cell = LEAK_ROUTES[check_choice("route", route, tuple(LEAK_ROUTES))]
+    return float(therapy.threshold_pM(cell, model=base) / therapy.threshold_pM(cell, model=model))
+
+
+@dataclass(frozen=True)
+class VariantCourse:
+    """A course of a variant, dosed for equal engagement of one cell type (:func:`variant_course`).
+
+    Attributes
+    ----------
+    name
+        The variant's name (``"aldesleukin"`` for the unchanged model).
+    model
+        Its receptor model.
+    match_cell
+        The cell type whose engagement equals aldesleukin's.
+    dose_factor
+        Dose relative to aldesleukin, in moles (:func:`equal_engagement_factor`).
+    route
+        The leak route (:data:`LEAK_ROUTES`), and ``potency`` its :func:`endothelial_potency`.
+    regimen
+        The regimen given, in aldesleukin-equivalent IU (moles of the variant expressed as
+        the IU of the same moles of aldesleukin).
+    pd
+        Cell expansion (:func:`il2.therapy.pharmacodynamics` with the variant's model).
+    leak
+        Capillary leak, pressure and weight (:func:`il2.toxicity.simulate_course`, every dose
+        given, the endothelial EC50 divided by ``potency``).
+    """
+
+    name: str
+    model: ReceptorModel
+    match_cell: str
+    dose_factor: float
+    route: str
+    potency: float
+    regimen: object
+    pd: object
+    leak: object
+
+    @property
+    def weight_gain_kg(self) -> float:
+        """Largest weight gain over the course (oedema), kg."""
+        return float(self.leak.weight_gain_kg)
+
+    @property
+    def min_systolic_mmHg(self) -> float:
+        """Lowest systolic pressure, mmHg."""
+        return float(self.leak.min_systolic_mmHg)
+
+    def peak_fold(self, population: str) -> float:
+        """Largest fold change of ``population`` (``"Treg"``, ``"NK"``, ``"CD8"``)."""
+        return float(self.pd.peak_fold[check_choice("population", population, tuple(self.pd.peak_fold))])
+
+
+@functools.lru_cache(maxsize=32)
+def _pharmacodynamics(regimen: object, weight_kg: float, follow_up_h: float, model: ReceptorModel) -> object:
+    """:func:`il2.therapy.pharmacodynamics`, cached: the growth run does not depend on the leak route."""
+    from il2 import therapy
+
+    return therapy.pharmacodynamics(regimen, weight_kg, follow_up_h=follow_up_h, model=model)
+
+
+def variant_course(
+    variant: Variant | str | ReceptorModel | None = None,
+    *,
+    regimen: object | None = None,
+    weight_kg: float = 70.0,
+    match_cell: str = "NK",
+    route: str = "CD25",
+    follow_up_h: float = 168.0,
+    base: ReceptorModel = DEFAULT_MODEL,
+    cd25_kd_fold: float | None = None,
+    cd122_kd_fold: float | None = None,
+) -> VariantCourse:
+    r"""A variant given on aldesleukin's schedule, dosed to engage ``match_cell`` equally.
+
+    1. **Receptor model**: :func:`receptor_model` (or a :class:`~il2.receptors.ReceptorModel`
+       given directly; ``None`` is aldesleukin itself).
+    2. **Dose**: the regimen's dose times :math:`\phi` (:func:`equal_engagement_factor`).
+    3. **Pharmacokinetics**: aldesleukin's two-compartment model (:mod:`il2.pk`). No variant's
+       human half-life is confirmed in its record, so every variant is given aldesleukin's;
+       a longer half-life (the point of PEGylation and Fc fusion) is not modelled.
+    4. **Growth**: :func:`il2.therapy.pharmacodynamics` with ``model=`` the variant's model.
+    5. **Leak**: :func:`il2.toxicity.simulate_course` with every dose given (no dose holds, so
+       both arms keep equal engagement) and the endothelial :math:`EC_{50}` divided by
+       :math:`\pi` (:func:`endothelial_potency` for ``route``).
+
+    Parameters
+    ----------
+    variant
+        A record, its name, a receptor model, or ``None`` for aldesleukin.
+    regimen
+        An :class:`il2.pk.Regimen` in aldesleukin IU; default one cycle of the label's
+        high-dose regimen (:func:`il2.pk.high_dose_regimen` with ``cycles=1``).
+    weight_kg
+        Body weight, kg.
+    match_cell
+        Cell type whose engagement is matched (default NK, the killer cells of cancer therapy).
+    route
+        Leak route, one of :data:`LEAK_ROUTES`.
+    follow_up_h
+        Hours followed after the last dose.
+    base
+        The receptor model of aldesleukin.
+    cd25_kd_fold, cd122_kd_fold
+        Assumed folds for a record that lacks them (:func:`receptor_model`).
+
+    Raises
+    ------
+    ValueError
+        For an unknown variant, route or cell, a bad regimen or weight, naming the argument.
+    """
+    import dataclasses as _dc
+
+    from il2 import pk, therapy, toxicity
+
+    base = check_model(base, "base")
+    if variant is None:
+        name, model = "aldesleukin", base
+    elif isinstance(variant, ReceptorModel):
+        name, model = variant.name, variant
+    else:
+        model = receptor_model(variant, base, cd25_kd_fold=cd25_kd_fold, cd122_kd_fold=cd122_kd_fold)
+        name = model.name
+    match_cell = check_choice("match_cell", match_cell, CELL_NAMES)
+    route = check_choice("route", route, tuple(LEAK_ROUTES))
+    if regimen is None:
+        regimen = pk.high_dose_regimen(cycles=1)
+    if not isinstance(regimen, pk.Regimen):
+        raise ValueError(f"regimen must be an il2.pk.Regimen; got {type(regimen).__name__}")
+    w = check_scalar("weight_kg", weight_kg, 20.0, 250.0)
+    tail = check_scalar("follow_up_h", follow_up_h, 0.0, 24.0 * 365.0)
+    phi = equal_engagement_factor(model, match_cell, base)
+    potency = endothelial_potency(model, route, base)
+    given = _dc.replace(regimen, dose_iu_per_kg=regimen.dose_iu_per_kg * phi)
+    pd_run = _pharmacodynamics(given, w, tail, model)
+    params = toxicity.ToxicityParameters()
+    endo = params.endothelium
+    params = _dc.replace(params, endothelium=_dc.replace(endo, ec50_iu_per_ml=endo.ec50_iu_per_ml / potency))
+    leak = toxicity.simulate_course(given, w, hold_doses=False, tail_h=tail, params=params)
+    return VariantCourse(name=name, model=model, match_cell=match_cell, dose_factor=phi, route=route,
+                         potency=potency, regimen=given, pd=pd_run, leak=leak)
