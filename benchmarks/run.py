@@ -48,6 +48,7 @@ CASE_TARGETS: dict[tuple[str, str], float] = {
     ("therapy", "pharmacodynamics: 12-week low-dose"): 0.2,
     ("engineered", "selectivity map"): 0.5,
     ("engineered", "explorer"): 0.020,
+    ("low_dose", "12-week low-dose course"): 0.2,
 }
 
 
