@@ -295,6 +295,7 @@ class _Patient:
     vasopressor: float  # maximal effect of the titrated drug
     target_sbp: float
     scale: float
+    pressor_on: bool = True  # False only when no vasopressor may be given (skips the titration)
 
 
 def _patient(weight_kg: float, fluid_ml_per_h: float, vasopressor: float,
@@ -308,7 +309,8 @@ def _patient(weight_kg: float, fluid_ml_per_h: float, vasopressor: float,
                     inflow_l_per_h=intake / _ML_PER_L,
                     other_l_per_h=h.other_losses_ml_per_h * scale / _ML_PER_L,
                     vasopressor=vasopressor,
-                    target_sbp=params.management.pressor_target_systolic_mmHg, scale=scale)
+                    target_sbp=params.management.pressor_target_systolic_mmHg, scale=scale,
+                    pressor_on=vasopressor > 0.0)
 
 
 class _Flows(NamedTuple):
@@ -340,7 +342,7 @@ def _flows(pt: _Patient, vp: Any, vi: Any, mp: Any, mi: Any, e: Any, ops: Module
     ratio = vp / base.plasma_volume_l
     tone = _endo._tone(e, endo)
     pressor = 0.0 * tone
-    if pt.vasopressor > 0.0:
+    if pt.pressor_on:
         pressor = _hemo._pressor(ratio, tone, pt.vasopressor, pt.target_sbp, hemo)
         tone = tone * (1.0 + pressor)
     mean, pulse = _hemo._pressures(ratio, tone, hemo)
