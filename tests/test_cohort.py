@@ -320,3 +320,15 @@ def test_bad_patients() -> None:
         co.engagement_threshold_iu_per_ml("Treg", [1.0])
     with pytest.raises(ValueError, match="values"):
         co.bootstrap_ci([])
+
+
+def test_per_patient_hold_thresholds_equal_separate_calls() -> None:
+    c = co.draw_cohort(6, seed=11)
+    both = co.simulate_cohort(co.concat([c, c]), hold_systolic_mmHg=np.repeat([85.0, 95.0], 6))
+    for i, hold in enumerate((85.0, 95.0)):
+        alone = co.simulate_cohort(c, hold_systolic_mmHg=hold)
+        part = both.subset(slice(6 * i, 6 * i + 6))
+        assert np.array_equal(part.given, alone.given)
+        assert np.array_equal(part.min_systolic_mmHg, alone.min_systolic_mmHg)
+    with pytest.raises(ValueError, match="hold_systolic_mmHg"):
+        co.simulate_cohort(c, hold_systolic_mmHg=[90.0, 90.0])

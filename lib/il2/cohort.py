@@ -74,7 +74,7 @@ from il2.toxicity import endothelium as _endo
 from il2.toxicity.adverse_events import ADVERSE_EVENTS
 from il2.toxicity.measured import TEXTOR_COURSE
 from il2.units import pM_to_iu_per_ml
-from il2.validation import SolverError, check_integer, check_scalar
+from il2.validation import SolverError, check_array, check_integer, check_scalar
 
 __all__ = [
     "CohortParameters",
@@ -90,6 +90,7 @@ __all__ = [
     "draw_cohort",
     "simulate_cohort",
     "simulate_shard",
+    "concat",
     "engagement_threshold_iu_per_ml",
     "bootstrap_ci",
     "spearman_ci",
@@ -363,7 +364,8 @@ class CohortSettings:
     regimen
         One cycle of the regimen (default: the label's, :func:`il2.toxicity.five_day_regimen`).
     hold_systolic_mmHg
-        A scheduled dose is withheld when systolic pressure is below this.
+        A scheduled dose is withheld when systolic pressure is below this (the value shared by
+        all patients; see :attr:`CohortResult.hold_systolic_mmHg` for per-patient thresholds).
     hold_doses
         Apply the hold rule at all.
     vasopressor_max
@@ -400,6 +402,7 @@ class _ShardInput:
     cohort: Cohort
     nk_threshold_iu_per_ml: NDArray[np.float64]
     cd8_threshold_iu_per_ml: NDArray[np.float64]
+    hold_systolic_mmHg: NDArray[np.float64]
 
 
 #: Per-patient outputs of a simulation, in the order :class:`CohortResult` lists them.
@@ -407,7 +410,7 @@ _OUTPUTS: tuple[str, ...] = (
     "given", "systolic_at_dose_mmHg", "min_systolic_mmHg", "hours_below_90", "max_vasopressor",
     "weight_gain_kg", "weight_gain_end_kg", "albumin_nadir_g_per_dl", "albumin_end_g_per_dl",
     "nk_hours", "cd8_hours", "nk_hours_full", "cd8_hours_full",
-    "nk_threshold_iu_per_ml", "cd8_threshold_iu_per_ml",
+    "nk_threshold_iu_per_ml", "cd8_threshold_iu_per_ml", "hold_systolic_mmHg",
 )
 
 
@@ -503,7 +506,7 @@ def simulate_shard(shard: _ShardInput, settings: CohortSettings) -> dict[str, ND
         sbp_at[:, j] = sbp
         give = np.full(n, not pre_held[j])
         if st.hold_doses:
-            give &= ~(sbp < st.hold_systolic_mmHg)
+            give &= ~(sbp < shard.hold_systolic_mmHg)
         given[:, j] = give
         t = _course._subgrid(float(bounds[j]), float(bounds[j + 1]), st.step_h)
         k = t.size
@@ -559,6 +562,7 @@ def simulate_shard(shard: _ShardInput, settings: CohortSettings) -> dict[str, ND
         "cd8_hours_full": hours_full["CD8"],
         "nk_threshold_iu_per_ml": shard.nk_threshold_iu_per_ml,
         "cd8_threshold_iu_per_ml": shard.cd8_threshold_iu_per_ml,
+        "hold_systolic_mmHg": shard.hold_systolic_mmHg,
     }
 
 
@@ -657,6 +661,8 @@ class CohortResult:
         The same if all scheduled doses had been given (plasma IL-2 only).
     nk_threshold_iu_per_ml, cd8_threshold_iu_per_ml
         Each patient's thresholds.
+    hold_systolic_mmHg
+        Each patient's hold threshold.
     """
 
     cohort: Cohort
@@ -676,6 +682,7 @@ class CohortResult:
     cd8_hours_full: NDArray[np.float64]
     nk_threshold_iu_per_ml: NDArray[np.float64]
     cd8_threshold_iu_per_ml: NDArray[np.float64]
+    hold_systolic_mmHg: NDArray[np.float64]
 
     @property
     def size(self) -> int:
@@ -747,6 +754,8 @@ def _settings(regimen: pk.Regimen | None, hold_systolic_mmHg: float | None, hold
     if not isinstance(hold_doses, (bool, np.bool_)):
         raise ValueError(f"hold_doses must be True or False; got {hold_doses!r}")
     hold = params.management.hold_systolic_mmHg if hold_systolic_mmHg is None else hold_systolic_mmHg
+    if np.ndim(hold) > 0:
+        hold = float(np.median(check_array("hold_systolic_mmHg", hold, 0.0, 200.0)))
     u = cohort.params.vasopressor_max if vasopressor_max is None else vasopressor_max
     fluid = params.management.fluid_ml_per_h if fluid_ml_per_h is None else fluid_ml_per_h
     step = check_scalar("step_h", step_h, 1e-3, 0.1)
@@ -793,7 +802,8 @@ def simulate_cohort(
     regimen
         One intravenous cycle; default the label's 14 doses of 600,000 IU/kg every 8 h.
     hold_systolic_mmHg
-        Hold threshold (0 to 200 mmHg); default :attr:`ManagementParameters.hold_systolic_mmHg`
+        Hold threshold (0 to 200 mmHg), one for all patients or one per patient (a scan of the
+        rule in one vectorised call); default :attr:`ManagementParameters.hold_systolic_mmHg`
         (the label's 90 mmHg).
     hold_doses
         Apply the hold rule (``False`` gives every dose).
@@ -845,10 +855,17 @@ def simulate_cohort(
         k = 1 if executor is None else min(64, max(1, -(-cohort.size // 250)))
     else:
         k = check_integer("shards", shards, 1, MAX_PATIENTS)
+    if hold_systolic_mmHg is not None and np.ndim(hold_systolic_mmHg) > 0:
+        holds = check_array("hold_systolic_mmHg", hold_systolic_mmHg, 0.0, 200.0)
+        if holds.shape != (cohort.size,):
+            raise ValueError(f"hold_systolic_mmHg must be one number or one per patient ({cohort.size}); "
+                             f"got shape {holds.shape}")
+    else:
+        holds = np.full(cohort.size, st.hold_systolic_mmHg)
     nk = engagement_threshold_iu_per_ml("NK", cohort.nk_receptor_factor, model=model)
     cd8 = engagement_threshold_iu_per_ml("CD8", cohort.cd8_receptor_factor, model=model)
     bounds = np.linspace(0, cohort.size, min(k, cohort.size) + 1).round().astype(int)
-    parts = [_ShardInput(cohort.subset(slice(a, b)), nk[a:b], cd8[a:b])
+    parts = [_ShardInput(cohort.subset(slice(a, b)), nk[a:b], cd8[a:b], holds[a:b])
              for a, b in zip(bounds[:-1], bounds[1:])]
     if executor is None:
         outs = [simulate_shard(part, st) for part in parts]
@@ -857,6 +874,15 @@ def simulate_cohort(
         outs = [f.result() for f in futures]
     joined = {name: np.concatenate([o[name] for o in outs], axis=0) for name in _OUTPUTS}
     return CohortResult(cohort=cohort, settings=st, **joined)
+
+
+def concat(cohorts: Sequence[Cohort]) -> Cohort:
+    """One cohort holding the patients of ``cohorts`` in order (for one vectorised call over
+    several variants of a cohort, e.g. a scan of one spread)."""
+    if not cohorts or not all(isinstance(c, Cohort) for c in cohorts):
+        raise ValueError("cohorts must be a non-empty sequence of il2.cohort.Cohort")
+    return Cohort(**{name: np.concatenate([getattr(c, name) for c in cohorts]) for name in TRAITS},
+                  seed=None, params=cohorts[0].params)
 
 
 # --- published anchors -------------------------------------------------------------------------
