@@ -78,6 +78,13 @@ def _pd():
 
 
 @functools.lru_cache(maxsize=None)
+def _cohort():
+    from il2.figures import cohort
+
+    return cohort.chapter_numbers()
+
+
+@functools.lru_cache(maxsize=None)
 def _risks():
     from il2.figures import risks
 
@@ -167,6 +174,7 @@ class Check:
 
 M, G = "chapters/02_mechanism.ipynb", "chapters/01_growth_factor.ipynb"
 T, R = "chapters/03_therapy.ipynb", "chapters/04_risks.ipynb"
+V = "chapters/07_virtual_cohort.ipynb"
 TK = "takeaways"
 CHECKS: tuple[Check, ...] = (
     # --- mechanism -------------------------------------------------------------------------
@@ -440,6 +448,9 @@ CHECKS: tuple[Check, ...] = (
     Check(R, "fig-risks-window", r"and at {} IU/kg on the continuous",
           lambda: _first_dose_where("doses_held", "continuous")),
     Check(R, TK, r"serum albumin near {} g/dL", lambda: _risks().albumin_nadir),
+    # --- virtual cohort --------------------------------------------------------------------------
+    Check(V, TK, r"match the {} to \d+ doses", lambda: _figmod("cohort").co.SCHWARTZENTRUBER_2001.doses_low),
+    Check(V, TK, r"match the \d+ to {} doses", lambda: _figmod("cohort").co.SCHWARTZENTRUBER_2001.doses_high),
 )
 
 #: Numbers quoted from the literature, not computed by a model: (notebook, figure, phrase).
@@ -450,6 +461,11 @@ LITERATURE: tuple[tuple[str, str, str], ...] = (
     (T, TK, "serine at position 125"),
     # Fragasso et al. measured heart rate at the end of a 120-hour (5-day) infusion (fragasso1994)
     (R, "fig-risks-circulation", "at day 5 from a published study"),
+    # confidence level and toxicity grades (definitions, not results)
+    (V, "fig-cohort-sensitivity", "with 95% intervals"),
+    (V, "fig-cohort-hold", "grade 3–4 hypotension"),
+    # the hold thresholds the figure marks (il2.figures.cohort.HOLDS grid; the label's 90 mmHg)
+    (V, "fig-cohort-hold", "fell below 90 and below 80 mmHg"),
 )
 
 
