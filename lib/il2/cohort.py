@@ -59,7 +59,7 @@ import functools
 import math
 import types
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -95,6 +95,8 @@ __all__ = [
     "bootstrap_ci",
     "spearman_ci",
     "label_incidence",
+    "TEXTOR",
+    "MAX_PATIENTS",
 ]
 
 #: Patient traits in the order they are drawn (one row of standard normals each).
