@@ -522,6 +522,7 @@ def _two_panel_view(result: co.CohortResult, fig: Figure, **values: Any) -> None
 
 def spread_explorer() -> Explorer:
     """How far patients differ in endothelial sensitivity -> how many doses they receive."""
+    spread_scan()  # simulated here, once, before any frame is rendered (in this process or forked)
     return explore(
         _spread_model, _two_panel_view, [SPREADS],
         alt=("Two histograms for {n} virtual patients whose endothelial sensitivity to IL-2 has a "
@@ -538,6 +539,7 @@ def spread_explorer() -> Explorer:
 
 def hold_explorer() -> Explorer:
     """The hold threshold -> doses received and the lowest pressure."""
+    hold_scan()  # simulated here, once, before any frame is rendered
     return explore(
         _hold_model, _two_panel_view, [HOLDS],
         alt=("Two histograms for {n} virtual patients when a dose is held below a systolic pressure "
