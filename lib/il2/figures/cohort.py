@@ -113,9 +113,9 @@ class CohortBenchmark:
 
 #: Measured with ``python benchmarks/run.py --cohort-only`` (see the chapter's closing note).
 BENCHMARK = CohortBenchmark(
-    patients=1000, one_process_cpu_s=1.19, one_process_wall_s=3.52, scaling_patients=2000,
-    scaling_one_process_s=19.92, scaling_pool_s=16.19, scaling_dask_s=49.48,
-    machine="2 cores shared with four other jobs (load average near 11)",
+    patients=1000, one_process_cpu_s=0.78, one_process_wall_s=2.71, scaling_patients=2000,
+    scaling_one_process_s=4.75, scaling_pool_s=8.09, scaling_dask_s=22.91,
+    machine="2 cores shared with other jobs (load average about 7 to 9), 2026-12-01",
 )
 
 
