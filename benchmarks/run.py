@@ -5,6 +5,7 @@ tables, and is safe to run in CI's log. Run from the repository root:
 
     python benchmarks/run.py            # import, models, explorers, frames and book builds
     python benchmarks/run.py --no-book  # everything but the (minutes-long) book builds
+    python benchmarks/run.py --cohort-only  # the virtual cohort and its speed-up on 2 workers
 
 Targets come from issue 18's table (and issue 11 for the import time); a figure that misses
 its target is marked **MISS**. Model cases come from ``benchmarks/bench_*.py`` modules, each
@@ -49,7 +50,10 @@ CASE_TARGETS: dict[tuple[str, str], float] = {
     ("engineered", "selectivity map"): 0.5,
     ("engineered", "explorer"): 0.020,
     ("low_dose", "12-week low-dose course"): 0.2,
+    ("cohort", "1,000 patients through one cycle"): 5.0,
 }
+#: Patients in the cohort scaling table (one process against two local workers).
+COHORT_SCALING_PATIENTS = 2000
 
 
 def median_seconds(func: Callable[[], object], min_time: float = 0.5, max_repeats: int = 200) -> tuple[float, int]:
@@ -135,6 +139,51 @@ def frame_seconds(ex, limit: int = 13) -> float:
             os.environ["IL2_FRAME_WORKERS"] = old
 
 
+def cohort_scaling(n: int = COHORT_SCALING_PATIENTS) -> list[tuple[str, float]]:
+    """Seconds for ``n`` virtual patients through one cycle: one process, then two local workers
+    (a process pool, and a dask.distributed LocalCluster of two single-threaded worker processes),
+    each with the same shards. The results are identical (tests/test_cohort.py)."""
+    import concurrent.futures
+
+    from il2 import cohort
+
+    patients = cohort.draw_cohort(n, seed=0)
+    cohort.simulate_cohort(cohort.draw_cohort(2, seed=0))  # threshold tables cached
+    rows = []
+    t0 = time.perf_counter()
+    cohort.simulate_cohort(patients, shards=4)
+    rows.append(("one process (no executor)", time.perf_counter() - t0))
+    with concurrent.futures.ProcessPoolExecutor(max_workers=2) as pool:
+        pool.submit(cohort.draw_cohort, 1).result()  # workers started and il2 imported
+        t0 = time.perf_counter()
+        cohort.simulate_cohort(patients, executor=pool, shards=4)
+        rows.append(("ProcessPoolExecutor, 2 workers", time.perf_counter() - t0))
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        return rows
+    scratch = tempfile.mkdtemp(prefix="il2-dask-")
+    try:
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                          local_directory=scratch) as cluster, Client(cluster) as client:
+            client.submit(cohort.draw_cohort, 1).result()
+            t0 = time.perf_counter()
+            cohort.simulate_cohort(patients, executor=client, shards=4)
+            rows.append(("dask LocalCluster, 2 worker processes", time.perf_counter() - t0))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return rows
+
+
+def print_cohort_scaling() -> None:
+    rows = cohort_scaling()
+    base = rows[0][1]
+    print(f"\n| {COHORT_SCALING_PATIENTS:,} virtual patients, one cycle | seconds | speed-up |")
+    print("|---|---|---|")
+    for label, seconds in rows:
+        print(f"| {label} | {seconds:.2f} | {base / seconds:.2f} |")
+
+
 def book_build_times() -> tuple[float, float]:
     """Seconds for a clean strict build and for a rebuild with nothing changed."""
     out = pathlib.Path(tempfile.mkdtemp(prefix="il2-bench-"))
@@ -155,7 +204,24 @@ def book_build_times() -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-book", action="store_true", help="skip the (minutes-long) book builds")
+    parser.add_argument("--cohort-only", action="store_true",
+                        help="only the virtual cohort: its cases and the speed-up on 2 local workers")
     args = parser.parse_args()
+    if args.cohort_only:
+        print(f"CPU cores: {os.cpu_count()}; load average: {', '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
+        print("| area | case | median (wall) | CPU time of this process | repeats | target |")
+        print("|---|---|---|---|---|---|")
+        for area, name, fn in model_cases():
+            if area != "cohort":
+                continue
+            t, n = median_seconds(fn)
+            c0 = time.process_time()
+            fn()
+            cpu = time.process_time() - c0
+            target = next((v for (a, prefix), v in CASE_TARGETS.items() if a == area and name.startswith(prefix)), None)
+            print(f"| {area} | {name} | {_fmt(t)} | {_fmt(cpu)} | {n} | {_verdict(t, target)} |")
+        print_cohort_scaling()
+        return
     misses: list[str] = []
 
     def mark(label: str, seconds: float, target: float | None) -> str:
@@ -197,6 +263,8 @@ def main() -> None:
               f"| {frames} | {_fmt(t_frame)} |")
     print(f"\nStatic frames in the book: {total_frames}, about {total_frame_s:.0f} s of one core "
           f"(the build spreads them over up to {min(os.cpu_count() or 1, 4)} processes).")
+
+    print_cohort_scaling()
 
     if not args.no_book:
         clean, rebuild = book_build_times()

@@ -26,7 +26,8 @@ EXPLORERS = [
 
 
 def test_every_chapter_module_offers_explorers():
-    assert {m.__name__.rsplit(".", 1)[-1] for m in CHAPTER_MODULES} == {"growth", "mechanism", "therapy", "risks", "engineered"}
+    assert {m.__name__.rsplit(".", 1)[-1] for m in CHAPTER_MODULES} == {
+        "growth", "mechanism", "therapy", "risks", "engineered", "cohort"}
     for module in CHAPTER_MODULES:
         assert module.EXPLORERS, f"{module.__name__} has no explorer"
 

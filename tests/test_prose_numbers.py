@@ -78,6 +78,13 @@ def _pd():
 
 
 @functools.lru_cache(maxsize=None)
+def _cohort():
+    from il2.figures import cohort
+
+    return cohort.chapter_numbers()
+
+
+@functools.lru_cache(maxsize=None)
 def _risks():
     from il2.figures import risks
 
@@ -168,6 +175,7 @@ class Check:
 M, G = "chapters/02_mechanism.ipynb", "chapters/01_growth_factor.ipynb"
 T, R = "chapters/03_therapy.ipynb", "chapters/04_risks.ipynb"
 E = "chapters/06_engineered_il2.ipynb"
+V = "chapters/07_virtual_cohort.ipynb"
 TK = "takeaways"
 CHECKS: tuple[Check, ...] = (
     # --- mechanism -------------------------------------------------------------------------
@@ -448,6 +456,9 @@ CHECKS: tuple[Check, ...] = (
     # --- engineered IL-2 --------------------------------------------------------------------
     Check(E, "fig-engineered-course", r"\({} doses every", lambda: _regimen().hd_doses_per_cycle),
     Check(E, "fig-engineered-course", r"doses every {} hours", lambda: _regimen().hd_interval_h),
+    # --- virtual cohort --------------------------------------------------------------------------
+    Check(V, TK, r"match the {} to \d+ doses", lambda: _figmod("cohort").co.SCHWARTZENTRUBER_2001.doses_low),
+    Check(V, TK, r"match the \d+ to {} doses", lambda: _figmod("cohort").co.SCHWARTZENTRUBER_2001.doses_high),
 )
 
 #: Numbers quoted from the literature, not computed by a model: (notebook, figure, phrase).
@@ -460,6 +471,11 @@ LITERATURE: tuple[tuple[str, str, str], ...] = (
     (R, "fig-risks-circulation", "at day 5 from a published study"),
     # the trial phase of bempegaldesleukin and nemvaleukin (diab2023, mural2025)
     (E, TK, "failed in phase 3"),
+    # confidence level and toxicity grades (definitions, not results)
+    (V, "fig-cohort-sensitivity", "with 95% intervals"),
+    (V, "fig-cohort-hold", "grade 3–4 hypotension"),
+    # the hold thresholds the figure marks (il2.figures.cohort.HOLDS grid; the label's 90 mmHg)
+    (V, "fig-cohort-hold", "fell below 90 and below 80 mmHg"),
 )
 
 

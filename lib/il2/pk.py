@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Iterable
+from typing import Any, Iterable
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -325,12 +325,26 @@ def disposition(weight_kg: float, params: PKParameters = PKParameters()) -> Disp
         If ``weight_kg`` is not a positive finite number.
     """
     w = check_scalar("weight_kg", weight_kg, 0.0, 500.0, low_open=True)
+    return _disposition(w, params)
+
+
+def _disposition(w: Any, params: PKParameters, clearance_factor: Any = 1.0,
+                 volume_factor: Any = 1.0) -> Disposition:
+    r"""Kernel of :func:`disposition` without checks; ``w`` and the factors may be arrays (one
+    entry per patient of a cohort), giving array fields.
+
+    A patient whose clearance is :math:`f_{CL}` times and whose central volume is :math:`f_V`
+    times that of the allometric reference has every rate constant (:math:`lpha`,
+    :math:`eta`, :math:`k_{10}`, ...) multiplied by :math:`f_{CL}/f_V`: the two phases keep
+    their ratio, so the model stays a valid two-compartment model for any positive factors
+    (a modelling choice for differences between patients, used by :mod:`il2.cohort`).
+    """
     ratio = w / params.reference_weight_kg
-    rate_scale = ratio ** (params.allometric_exponent - 1.0)
+    rate_scale = ratio ** (params.allometric_exponent - 1.0) * (clearance_factor / volume_factor)
     alpha = float(half_life_to_rate(params.distribution_half_life_h)) * rate_scale
     beta = float(half_life_to_rate(params.elimination_half_life_h)) * rate_scale
-    v1 = params.central_volume_l_per_kg * w
-    cl = params.clearance_l_per_h * ratio ** params.allometric_exponent
+    v1 = params.central_volume_l_per_kg * w * volume_factor
+    cl = params.clearance_l_per_h * ratio ** params.allometric_exponent * clearance_factor
     k10 = cl / v1
     k21 = alpha * beta / k10
     k12 = alpha + beta - k10 - k21
@@ -517,8 +531,9 @@ def _modes(
     route: str, disp: Disposition, params: PKParameters
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Rate constants and per-unit-dose coefficients of the central *amount*'s exponential modes."""
-    lam = np.array([disp.alpha_per_h, disp.beta_per_h])
-    amp = np.array([disp.a_fraction, disp.b_fraction])
+    # modes on the last axis (disposition fields may be arrays, one entry per patient)
+    lam = np.stack(np.broadcast_arrays(disp.alpha_per_h, disp.beta_per_h), axis=-1).astype(float)
+    amp = np.stack(np.broadcast_arrays(disp.a_fraction, disp.b_fraction), axis=-1).astype(float)
     if route == "iv":
         return lam, amp
     ka, ktr = params.sc_absorption_rate_per_h, params.sc_transit_rate_per_h
@@ -610,36 +625,61 @@ def concentration_iu_per_ml(
     if route == "sc" and inf_h != 0:
         raise ValueError(f"infusion_h must be 0 for route 'sc'; got {infusion_h!r}")
     disp = disposition(weight_kg, params)
-    out = np.zeros(t.shape)
     if times.size == 0:
-        return out
+        return np.zeros(t.shape)
     lam, coef = _modes(route, disp, params)
+    return _superpose(t, times, doses, inf_h, lam, coef, disp.v1_l)
+
+
+def _superpose(
+    t: NDArray[np.float64], times: NDArray[np.float64], doses: NDArray[np.float64], inf_h: float,
+    lam: NDArray[np.float64], coef: NDArray[np.float64], v1_l: Any,
+) -> NDArray[np.float64]:
+    """Kernel of :func:`concentration_iu_per_ml` (no checks): the exact mode recursion.
+
+    ``lam`` and ``coef`` hold the modes on their last axis; they, ``v1_l`` and ``doses`` (doses on
+    the last axis, at the shared ``times``) may carry leading axes, one entry per patient of a
+    cohort, and the result then has shape ``leading + t.shape``. A held dose is a zero dose.
+    """
+    lead = np.broadcast_shapes(lam.shape[:-1], coef.shape[:-1], doses.shape[:-1], np.shape(v1_l))
+    if times.size == 0:
+        return np.zeros(lead + t.shape)
 
     # Dosing events: bolus jumps at dose starts, or infusion rate steps at starts and ends.
     if inf_h > 0:
         ev_t = np.concatenate([times, times + inf_h])
-        ev_rate = np.concatenate([doses / inf_h, -doses / inf_h])
-        ev_jump = np.zeros(ev_t.size)
+        ev_rate = np.concatenate([doses / inf_h, -doses / inf_h], axis=-1)
+        ev_jump = np.zeros(ev_rate.shape)
     else:
-        ev_t, ev_rate, ev_jump = times, np.zeros(times.size), doses
+        ev_t, ev_rate, ev_jump = times, np.zeros(doses.shape), doses
     tau, inv = np.unique(ev_t, return_inverse=True)
-    d_rate = np.zeros(tau.size)
-    jump = np.zeros(tau.size)
-    np.add.at(d_rate, inv, ev_rate)
-    np.add.at(jump, inv, ev_jump)
-    rate = np.cumsum(d_rate)
-    rate[np.abs(rate) < 1e-9 * max(float(np.max(np.abs(d_rate))), 1.0)] = 0.0  # round-off
+    if lead:
+        merge = np.zeros((ev_t.size, tau.size))
+        merge[np.arange(ev_t.size), inv] = 1.0
+        d_rate, jump = ev_rate @ merge, ev_jump @ merge
+        scale = np.maximum(np.max(np.abs(d_rate), axis=-1, keepdims=True), 1.0)
+    else:
+        d_rate = np.zeros(tau.size)
+        jump = np.zeros(tau.size)
+        np.add.at(d_rate, inv, ev_rate)
+        np.add.at(jump, inv, ev_jump)
+        scale = max(float(np.max(np.abs(d_rate))), 1.0)
+    rate = np.cumsum(d_rate, axis=-1)
+    rate = np.where(np.abs(rate) < 1e-9 * scale, 0.0, rate)  # round-off
     rate = np.maximum(rate, 0.0)
 
-    # Mode states just after each event (exact recursion).
+    # Mode states just after each event (exact recursion); modes on axis -2, events last.
     dt = np.diff(tau)
-    decay = np.exp(-np.outer(lam, dt))  # (modes, events-1)
-    gain = -np.expm1(-np.outer(lam, dt)) / lam[:, None]
-    state = np.empty((lam.size, tau.size))
-    state[:, 0] = coef * jump[0]
+    lam_c = lam[..., :, None]
+    coef_c = coef[..., :, None]
+    decay = np.exp(-lam_c * dt)  # (..., modes, events-1)
+    gain = -np.expm1(-lam_c * dt) / lam_c
+    state = np.empty(np.broadcast_shapes(lam.shape, coef.shape, lead + (1,)) + (tau.size,))
+    state[..., 0] = coef * jump[..., 0:1]
     for k in range(1, tau.size):
-        state[:, k] = (
-            state[:, k - 1] * decay[:, k - 1] + coef * rate[k - 1] * gain[:, k - 1] + coef * jump[k]
+        state[..., k] = (
+            state[..., k - 1] * decay[..., k - 1] + coef * rate[..., k - 1 : k] * gain[..., k - 1]
+            + coef * jump[..., k : k + 1]
         )
 
     flat = t.ravel()
@@ -647,13 +687,12 @@ def concentration_iu_per_ml(
     after = idx >= 0
     k = idx[after]
     el = flat[after] - tau[k]
-    e = np.exp(-lam[:, None] * el[None, :])
-    amount = state[:, k] * e + (coef[:, None] * rate[k][None, :]) * (-np.expm1(-lam[:, None] * el[None, :])
-                                                                      / lam[:, None])
-    conc = amount.sum(axis=0) / (disp.v1_l * _ML_PER_L)
-    res = out.ravel()
-    res[after] = np.maximum(conc, 0.0)  # remove round-off below zero
-    return res.reshape(t.shape)
+    x = lam_c * el
+    amount = state[..., k] * np.exp(-x) + (coef_c * rate[..., None, k]) * (-np.expm1(-x) / lam_c)
+    conc = amount.sum(axis=-2) / (np.asarray(v1_l)[..., None] * _ML_PER_L)
+    res = np.zeros(lead + (flat.size,))
+    res[..., after] = np.maximum(conc, 0.0)  # remove round-off below zero
+    return res.reshape(lead + t.shape)
 
 
 @dataclass(frozen=True)

@@ -295,20 +295,26 @@ class _Patient:
     vasopressor: float  # maximal effect of the titrated drug
     target_sbp: float
     scale: float
+    pressor_on: bool = True  # False only when no vasopressor may be given (skips the titration)
 
 
-def _patient(weight_kg: float, fluid_ml_per_h: float, vasopressor: float,
-             params: ToxicityParameters) -> _Patient:
-    k = _fluids.constants(weight_kg, params.fluids)
-    base = _fluids.baseline(weight_kg, params.fluids)
-    h = params.hemodynamics
+def _patient(weight_kg: Any, fluid_ml_per_h: Any, vasopressor: Any,
+             params: ToxicityParameters, hemo: Any = None) -> _Patient:
+    """Derived numbers of one patient (checked floats), or of a cohort: ``weight_kg``,
+    ``fluid_ml_per_h`` and ``vasopressor`` may then be arrays with one entry per patient, and
+    ``hemo`` an object with the fields of :class:`HemodynamicParameters` some of which are
+    arrays (used by :mod:`il2.cohort`). The inputs are checked by the callers."""
+    k = _fluids._constants(weight_kg, params.fluids)
+    base = _fluids._baseline(weight_kg, params.fluids)
+    h = params.hemodynamics if hemo is None else hemo
     scale = k.weight_kg / h.reference_weight_kg
-    intake = maintenance_intake_ml_per_h(k.weight_kg, h) + fluid_ml_per_h
+    intake = _maintenance_ml_per_h(k.weight_kg, h) + fluid_ml_per_h
     return _Patient(k=k, base=base, endo=params.endothelium, hemo=h,
                     inflow_l_per_h=intake / _ML_PER_L,
                     other_l_per_h=h.other_losses_ml_per_h * scale / _ML_PER_L,
                     vasopressor=vasopressor,
-                    target_sbp=params.management.pressor_target_systolic_mmHg, scale=scale)
+                    target_sbp=params.management.pressor_target_systolic_mmHg, scale=scale,
+                    pressor_on=bool(np.any(np.asarray(vasopressor) > 0.0)))
 
 
 class _Flows(NamedTuple):
@@ -340,7 +346,7 @@ def _flows(pt: _Patient, vp: Any, vi: Any, mp: Any, mi: Any, e: Any, ops: Module
     ratio = vp / base.plasma_volume_l
     tone = _endo._tone(e, endo)
     pressor = 0.0 * tone
-    if pt.vasopressor > 0.0:
+    if pt.pressor_on:
         pressor = _hemo._pressor(ratio, tone, pt.vasopressor, pt.target_sbp, hemo)
         tone = tone * (1.0 + pressor)
     mean, pulse = _hemo._pressures(ratio, tone, hemo)
@@ -376,12 +382,17 @@ def _make_rhs(pt: _Patient, t0: float, dt: float, e_vals: list[float]) -> Callab
             e = e_vals[i] + f * (e_vals[i + 1] - e_vals[i])
         else:
             e = e_vals[0]
-        fl = _flows(pt, vp, vi, float(y[2]), float(y[3]), e, math)
-        jv, js, lym, u = fl.filtration_l_per_h, fl.albumin_flux_g_per_h, fl.lymph_l_per_h, fl.urine_l_per_h
-        back = lym * fl.interstitial_albumin_g_per_l
-        return [inflow - u - other - jv + lym, jv - lym, back - js, js - back, u]
+        return _derivatives(inflow, other, _flows(pt, vp, vi, float(y[2]), float(y[3]), e, math))
 
     return rhs
+
+
+def _derivatives(inflow: Any, other: Any, fl: _Flows) -> list[Any]:
+    r"""Time derivatives of :math:`(V_p, V_i, M_p, M_i, U_\mathrm{cum})` (module docstring) from
+    the flows (floats inside the solver, or arrays over a cohort's patients)."""
+    jv, js, lym, u = fl.filtration_l_per_h, fl.albumin_flux_g_per_h, fl.lymph_l_per_h, fl.urine_l_per_h
+    back = lym * fl.interstitial_albumin_g_per_l
+    return [inflow - u - other - jv + lym, jv - lym, back - js, js - back, u]
 
 
 def _subgrid(ta: float, tb: float, step_h: float) -> NDArray[np.float64]:

@@ -130,11 +130,16 @@ def stimulus(
 
 
 def _mediator(
-    t_h: NDArray[np.float64], c: NDArray[np.float64], m0: float, params: EndotheliumParameters
+    t_h: NDArray[np.float64], c: NDArray[np.float64], m0: Any, params: EndotheliumParameters,
+    ec50_iu_per_ml: Any = None,
 ) -> NDArray[np.float64]:
-    s = _stimulus(c, params.ec50_iu_per_ml, params.hill)
-    drive = params.production_per_h * 0.5 * (s[1:] + s[:-1])
-    return relax(np.diff(t_h), drive, np.full(drive.size, params.clearance_per_h), m0)
+    """Kernel of :func:`mediator` (no checks). ``c`` may carry leading axes (one row per patient
+    of a cohort, time last) with ``m0`` and ``ec50_iu_per_ml`` (default ``params.ec50_iu_per_ml``)
+    broadcasting against them; every row is stepped as a single course would be."""
+    ec50 = params.ec50_iu_per_ml if ec50_iu_per_ml is None else ec50_iu_per_ml
+    s = _stimulus(c, ec50, params.hill)
+    drive = params.production_per_h * 0.5 * (s[..., 1:] + s[..., :-1])
+    return relax(np.diff(t_h), drive, np.full(drive.shape[-1], params.clearance_per_h), m0)
 
 
 def _activation_from_mediator(m: NDArray[np.float64], params: EndotheliumParameters) -> NDArray[np.float64]:

@@ -213,7 +213,12 @@ class FluidConstants:
 
 def constants(weight_kg: float, params: FluidParameters = FluidParameters()) -> FluidConstants:
     """The fluid model's derived numbers for a patient of ``weight_kg`` (see module docstring)."""
-    w = check_scalar("weight_kg", weight_kg, 0.0, 500.0, low_open=True)
+    return _constants(check_scalar("weight_kg", weight_kg, 0.0, 500.0, low_open=True), params)
+
+
+def _constants(w: Any, params: FluidParameters) -> FluidConstants:
+    """Kernel of :func:`constants` without checks; ``w`` may be an array of body weights (one per
+    patient of a cohort), and the weight-dependent fields are then arrays of the same shape."""
     p = params
     scale = w / p.reference_weight_kg
     c_low = p.interstitial_compliance_low_l_per_mmHg * scale
@@ -507,9 +512,14 @@ def baseline(weight_kg: float = 70.0, params: FluidParameters = FluidParameters(
         If ``weight_kg`` is not positive, or if the parameters admit no steady state
         (interstitial albumin must lie between :math:`(1-\sigma_0) C_p` and :math:`C_p`).
     """
-    k = constants(weight_kg, params)
+    return _baseline(check_scalar("weight_kg", weight_kg, 0.0, 500.0, low_open=True), params)
+
+
+def _baseline(w: Any, params: FluidParameters) -> FluidBaseline:
+    """Kernel of :func:`baseline` without the weight check; ``w`` may be an array of body weights
+    (one per patient of a cohort), giving array fields of the same shape."""
+    k = _constants(w, params)
     p = params
-    w = k.weight_kg
     vp = p.plasma_volume_l_per_kg * w
     vi = k.vi0_l
     cp = p.plasma_albumin_g_per_dl

@@ -1,0 +1,74 @@
+"""Figures and explorers of the virtual-cohort chapter: they draw and they quote the library."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from il2 import cohort as co
+from il2.figures import cohort as figs
+
+
+@pytest.mark.parametrize(
+    "make",
+    [figs.traits_figure, figs.outcomes_figure, figs.sensitivity_figure, figs.exposure_figure,
+     figs.hold_rule_figure],
+)
+def test_static_figures_draw(make):
+    fig = make()
+    assert isinstance(fig, Figure)
+    assert fig.axes
+
+
+def test_explorers_cover_spread_and_hold_threshold():
+    names = {c.name for factory in figs.EXPLORERS.values() for c in factory().controls}
+    assert {"sensitivity_log_sd", "hold_systolic_mmHg"} <= names
+
+
+def test_explorer_model_calls_look_results_up():
+    """After the scans ran once, a model call is a lookup (far below the 20 ms budget)."""
+    for factory in figs.EXPLORERS.values():
+        ex = factory()
+        ex.compute()
+        t0 = time.perf_counter()
+        for v in ex.controls[0].values():
+            ex.compute(**{ex.controls[0].name: v})
+        assert (time.perf_counter() - t0) / len(ex.controls[0].values()) < 0.02
+
+
+def test_scans_hold_the_same_patients_at_every_setting():
+    spreads = figs.spread_scan()
+    assert set(spreads) == set(figs.SPREADS.values())
+    zero = spreads[0.0]
+    assert np.all(zero.cohort.sensitivity == 1.0)
+    assert len(set(zero.doses_given.tolist())) < len(set(spreads[max(spreads)].doses_given.tolist()))
+    holds = figs.hold_scan()
+    weights = [r.cohort.weight_kg for r in holds.values()]
+    assert all(np.array_equal(w, weights[0]) for w in weights)
+    assert np.median(holds[80.0].doses_given) > np.median(holds[100.0].doses_given)
+
+
+def test_chapter_numbers_come_from_the_library():
+    n = figs.chapter_numbers()
+    r = figs.chapter_cohort()
+    assert n.n_patients == figs.N_PATIENTS == r.size
+    assert n.doses_median == np.median(r.doses_given)
+    assert n.hypotensive_pct == pytest.approx(100 * np.mean(r.hypotensive))
+    assert n.label_hypotension_pct == 71.0
+    assert n.rho["sensitivity"] < 0 < n.rho["clearance_factor"]
+    assert n.doses_median_low <= n.doses_median <= n.doses_median_high
+    # the chapter's stated tolerances (tbl-cohort-anchors)
+    assert co.SCHWARTZENTRUBER_2001.doses_low <= n.doses_median <= co.SCHWARTZENTRUBER_2001.doses_high
+    assert abs(n.hypotensive_pct - n.label_hypotension_pct) < 25
+    assert abs(n.albumin_end_median - co.TEXTOR.albumin_after_g_per_dl) < 0.3
+    assert co.TEXTOR.weight_gain_kg / 2 < n.gain_end_median < 2 * co.TEXTOR.weight_gain_kg
+
+
+def test_anchor_table_lists_each_anchor():
+    md = figs.anchor_table_markdown()
+    for key in ("kammula1998", "schwartzentruber2001", "proleukin_label", "textor1987"):
+        assert key in md
+    assert md.count("\n") == 6
