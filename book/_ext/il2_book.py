@@ -25,6 +25,14 @@ Templates (``book/_templates``): ``layout.html`` drops the theme's Font Awesome 
 Bibliography (pybtex style ``il2``, set as ``bibtex_default_style`` in _config.yml): ``plain``
 formatting with labels like the in-text author-year citations, "Morgan et al., 1976", instead of
 "[31]"; two entries that would share a label get "2000a" and "2000b".
+
+Glued numbers in live form (``eval_glued_role``): chapters write a number in their prose as
+``{eval}`glued("key:format")``` so that JupyterLab (jupyterlab-myst) evaluates it in the kernel
+(``lib/il2/notebook.py``). In the book, that exact form is read as myst-nb's
+``{glue:text}`key:format``` role, which pastes the value stored in the executed (cached)
+notebook: the build keeps ``execute_notebooks: cache`` and needs no kernel for the prose. Any
+other ``{eval}`` expression goes to myst-nb's own role, which warns outside inline execution (so a
+strict build fails on it).
 """
 
 from __future__ import annotations
@@ -34,6 +42,22 @@ import re
 from typing import Any
 
 WIDGET_STATE_TYPE = "application/vnd.jupyter.widget-state+json"
+
+#: The live form of a glued number, ``glued("key:format")`` (see lib/il2/notebook.py).
+GLUED_EXPRESSION = re.compile(r"""^\s*glued\(\s*(['"])([^'"]+)\1\s*\)\s*$""")
+
+
+def make_eval_glued_role(paste_text: Any, eval_any: Any) -> Any:
+    """The ``eval`` role of the book: ``glued("spec")`` pastes glue, anything else is myst-nb's."""
+
+    def eval_glued_role(name, rawtext, text, lineno, inliner, options=None, content=()):
+        match = GLUED_EXPRESSION.match(text)
+        if match:
+            spec = match.group(2)
+            return paste_text("glue:text", f"{{glue:text}}`{spec}`", spec, lineno, inliner, options, content)
+        return eval_any(name, rawtext, text, lineno, inliner, options, content)
+
+    return eval_glued_role
 
 
 def _script_key(script: Any) -> tuple[str, tuple]:
@@ -180,7 +204,12 @@ def copy_frames(app: Any, exception: Exception | None) -> None:
 
 
 def setup(app: Any) -> dict[str, Any]:
+    from myst_nb.ext.eval import EvalRoleAny
+    from myst_nb.ext.glue.roles import PasteTextRole
+
     os.environ["IL2_STATIC_EXPLORERS"] = "1"
+    app.setup_extension("myst_nb")  # so that its eval role is registered before ours replaces it
+    app.add_role("eval", make_eval_glued_role(PasteTextRole(), EvalRoleAny()), override=True)
     app.connect("builder-inited", point_kernels_at_frames_store)
     app.connect("html-page-context", lazy_images)
     app.connect("build-finished", copy_frames)
