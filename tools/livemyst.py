@@ -40,6 +40,10 @@ GLUE_TEXT = re.compile(r"\{glue(?::text)?\}`([^`:]+(?::[^`:]*)?)`")
 GLUE_OTHER = re.compile(r"\{glue:(?!text\})[a-z]+\}|\{glue\}`[^`]*::|\{glue:text\}`[^`]*::|```\{glue")
 #: The live form of a glued number.
 EVAL_GLUED = re.compile(r"\{eval\}`glued\((['\"])([^'\"`]+)\1\)`")
+#: Roles that jupyterlab-myst renders; any other is shown in JupyterLab as its bare content.
+LIVE_ROLES = frozenset({"term", "cite", "cite:p", "cite:t", "numref", "eq", "ref", "doc", "eval",
+                        "math", "sub", "sup", "abbr", "download"})
+ROLE = re.compile(r"\{([a-z][a-z0-9]*(?::[a-z0-9-]+)*)\}`")
 IMPORT_MYST = re.compile(r"^from myst_nb import glue[ \t]*$", re.MULTILINE)
 IMPORT_LIVE = "from il2.notebook import glue, glued"
 REMOVED = ("remove-input", "remove-cell")
@@ -104,6 +108,11 @@ def convert_notebook(nb: dict, name: str = "notebook") -> tuple[dict, list[str]]
     return nb, changes
 
 
+def roles_used(nb: dict) -> set[str]:
+    """The MyST roles a notebook's markdown uses."""
+    return {r for c in nb["cells"] if c["cell_type"] == "markdown" for r in ROLE.findall(_source(c))}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="+", type=pathlib.Path)
@@ -117,6 +126,10 @@ def main(argv: list[str] | None = None) -> int:
         except ConversionError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+        unknown = roles_used(nb) - LIVE_ROLES
+        if unknown:
+            print(f"{path}: roles JupyterLab shows as bare text: {sorted(unknown)}", file=sys.stderr)
+            status = 1
         if not changes:
             print(f"{path}: already live")
             continue
