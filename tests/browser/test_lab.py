@@ -51,6 +51,8 @@ RAW_MYST = [
     (re.compile(r"```|:::"), "a fence"),
     (re.compile(r"^\s*:(?:label|class|name|nonumber|align|width):", re.MULTILINE), "a directive option"),
     (re.compile(r"glued\("), "an unevaluated glued number"),
+    # an unknown role shows its bare content: for {glue:text}`key:.1f`, "key:.1f"
+    (re.compile(r"[A-Za-z_][\w-]*:,?\.\d+[a-z%]"), "a glue key with its format (an unknown role)"),
 ]
 
 SETTINGS = {
