@@ -156,3 +156,22 @@ def test_figure_cells_show_their_code(chapter):
             tags = meta.get("tags", [])
             assert not {"remove-input", "remove-cell", "hide-cell"} & set(tags), (chapter, i, tags)
             assert meta.get("jupyter", {}).get("source_hidden") is not True, (chapter, i)
+
+
+def test_downloaded_chapter_carries_its_numbers_for_jupyterlab():
+    """The book's copy of a chapter stores each glued number as jupyterlab-myst's result."""
+    ext = _load("il2_book", ROOT / "book" / "_ext" / "il2_book.py")
+    record = "application/papermill.record/"
+    executed = {"cells": [{"cell_type": "code", "outputs": [
+        {"output_type": "display_data", "metadata": {"scrapbook": {"name": "kd-x", "mime_prefix": record}},
+         "data": {record + "text/plain": "1234.5678"}},
+        {"output_type": "display_data", "metadata": {"scrapbook": {"name": "label", "mime_prefix": record}},
+         "data": {record + "text/plain": "'CD8 T cells'"}},
+    ]}]}
+    values = ext.glue_texts(executed)
+    assert values == {"kd-x": "1234.5678", "label": "'CD8 T cells'"}
+    found = ext.user_expressions(
+        'a {eval}`glued("kd-x:,.0f")` b {eval}`glued("label")` c {eval}`glued("missing:.1f")` {eval}`1+1`', values)
+    assert [f["expression"] for f in found] == ['glued("kd-x:,.0f")', 'glued("label")']
+    assert [f["result"]["data"]["text/plain"] for f in found] == ["'1,235'", "'CD8 T cells'"]
+    assert all(f["result"]["status"] == "ok" for f in found)

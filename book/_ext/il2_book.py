@@ -33,6 +33,13 @@ Glued numbers in live form (``eval_glued_role``): chapters write a number in the
 notebook: the build keeps ``execute_notebooks: cache`` and needs no kernel for the prose. Any
 other ``{eval}`` expression goes to myst-nb's own role, which warns outside inline execution (so a
 strict build fails on it).
+
+Downloaded chapters (``fill_downloaded_numbers``): the page's download button offers
+``_sources/<chapter>.ipynb``, the committed notebook without outputs. After the build, each
+markdown cell of that copy gets the values of its glued numbers as jupyterlab-myst's
+``user_expressions`` metadata (taken from the executed notebook, formatted as the page shows
+them), so the downloaded chapter opened in JupyterLab reads with its numbers before it is run.
+Running it needs the ``il2`` library (see book/how-to-use.md).
 """
 
 from __future__ import annotations
@@ -203,6 +210,63 @@ def copy_frames(app: Any, exception: Exception | None) -> None:
         shutil.copytree(src, os.path.join(app.outdir, "_static", "il2-frames"), dirs_exist_ok=True)
 
 
+def glue_texts(executed: dict) -> dict[str, str]:
+    """The text/plain value of every ``glue`` call in an executed notebook, by key."""
+    prefix = "application/papermill.record/"
+    values = {}
+    for cell in executed.get("cells", []):
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            text = out.get("data", {}).get(prefix + "text/plain")
+            if name and text is not None:
+                values[name] = "".join(text) if isinstance(text, list) else text
+    return values
+
+
+def user_expressions(markdown: str, values: dict[str, str]) -> list[dict]:
+    """jupyterlab-myst's stored results for a markdown cell's glued numbers (empty if it has none)."""
+    from myst_nb.core.variables import format_plain_text
+
+    results = []
+    for match in re.finditer(r"\{eval\}`([^`]*)`", markdown):
+        expression = match.group(1)
+        spec = GLUED_EXPRESSION.match(expression)
+        if not spec:
+            continue
+        key, _, fmt = spec.group(2).rpartition(":") if ":" in spec.group(2) else (spec.group(2), "", "")
+        if key not in values:
+            continue
+        text = format_plain_text(values[key], fmt)
+        results.append({"expression": expression,
+                        "result": {"status": "ok", "data": {"text/plain": repr(text)}, "metadata": {}}})
+    return results
+
+
+def fill_downloaded_numbers(app: Any, exception: Exception | None) -> None:
+    import json
+    import pathlib
+
+    if exception is not None or app.builder.format != "html":
+        return
+    sources = pathlib.Path(app.outdir) / "_sources"
+    executed_dir = pathlib.Path(app.outdir).parent / "jupyter_execute"
+    for path in sources.rglob("*.ipynb"):
+        executed = executed_dir / path.relative_to(sources)
+        if not executed.exists():
+            continue
+        values = glue_texts(json.loads(executed.read_text(encoding="utf-8")))
+        if not values:
+            continue
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "markdown":
+                src = cell["source"]
+                found = user_expressions("".join(src) if isinstance(src, list) else src, values)
+                if found:
+                    cell.setdefault("metadata", {})["user_expressions"] = found
+        path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def setup(app: Any) -> dict[str, Any]:
     from myst_nb.ext.eval import EvalRoleAny
     from myst_nb.ext.glue.roles import PasteTextRole
@@ -213,6 +277,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("builder-inited", point_kernels_at_frames_store)
     app.connect("html-page-context", lazy_images)
     app.connect("build-finished", copy_frames)
+    app.connect("build-finished", fill_downloaded_numbers)
     register_bibliography_style()
     # Late, so that the MathJax and myst-nb handlers have added their scripts first.
     app.connect("html-page-context", trim_page_assets, priority=900)

@@ -36,7 +36,7 @@ import urllib.request
 import pytest
 
 from ..conftest import ROOT, toc_files
-from .conftest import CHROMIUM, CHROMIUM_ARGS
+from .conftest import CHROMIUM, CHROMIUM_ARGS, HTML
 
 pytestmark = pytest.mark.browser
 
@@ -74,6 +74,9 @@ def lab(tmp_path_factory):
     """A JupyterLab server on a copy of the chapters: yields (base URL, token)."""
     root = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT / "chapters", root / "chapters", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    built = HTML / "_sources" / "chapters"
+    if built.is_dir():  # the chapters as the book's download button offers them
+        shutil.copytree(built, root / "downloaded")
     settings = root / "settings"
     for name, value in SETTINGS.items():
         path = settings / name
@@ -241,5 +244,28 @@ def test_chapter_reads_as_its_page_and_explorers_redraw(lab, lab_browser, chapte
                 "([el, src]) => el.getAttribute('src') !== src",
                 arg=[img.element_handle(), before], timeout=30_000, polling=100,
             )
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_downloaded_chapter_shows_its_numbers_before_it_runs(lab, lab_browser, chapter):
+    """The book's download of a chapter, opened in JupyterLab and not run: numbers already there."""
+    if not (HTML / "_sources" / f"{chapter}.ipynb").exists():
+        pytest.skip("no built book: run `jupyter-book build .` first")
+    base, token = lab
+    name = chapter.split("/", 1)[1]
+    context = lab_browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/lab/tree/downloaded/{name}.ipynb?token={token}&reset", timeout=90_000)
+        page.wait_for_selector(".jp-MarkdownCell .myst", timeout=90_000)
+        try:
+            page.wait_for_function(JS_NO_PENDING, timeout=30_000, polling=500)
+        except Exception:
+            pass
+        cells = page.evaluate(JS_MARKDOWN)
+        raw = _raw_myst(cells)
+        assert not raw, f"{len(raw)} raw MyST markers in the downloaded {chapter}:\n" + "\n".join(raw[:20])
     finally:
         context.close()
