@@ -170,6 +170,10 @@ def test_downloaded_chapter_carries_its_numbers_for_jupyterlab():
     ]}]}
     values = ext.glue_texts(executed)
     assert values == {"kd-x": "1234.5678", "label": "'CD8 T cells'"}
+    # the same values from the .glue.json that myst-nb writes beside the executed notebook
+    glue_json = {o["metadata"]["scrapbook"]["name"]: {**o, "data": {"text/plain": o["data"][record + "text/plain"]}}
+                 for o in executed["cells"][0]["outputs"]}
+    assert ext.glue_texts(glue_json) == values
     found = ext.user_expressions(
         'a {eval}`glued("kd-x:,.0f")` b {eval}`glued("label")` c {eval}`glued("missing:.1f")` {eval}`1+1`', values)
     assert [f["expression"] for f in found] == ['glued("kd-x:,.0f")', 'glued("label")']

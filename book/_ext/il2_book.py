@@ -37,8 +37,8 @@ strict build fails on it).
 Downloaded chapters (``fill_downloaded_numbers``): the page's download button offers
 ``_sources/<chapter>.ipynb``, the committed notebook without outputs. After the build, each
 markdown cell of that copy gets the values of its glued numbers as jupyterlab-myst's
-``user_expressions`` metadata (taken from the executed notebook, formatted as the page shows
-them), so the downloaded chapter opened in JupyterLab reads with its numbers before it is run.
+``user_expressions`` metadata (from the ``.glue.json`` myst-nb writes beside each executed
+notebook, formatted as the page shows them), so the downloaded chapter opened in JupyterLab reads with its numbers before it is run.
 Running it needs the ``il2`` library (see book/how-to-use.md).
 """
 
@@ -211,9 +211,19 @@ def copy_frames(app: Any, exception: Exception | None) -> None:
 
 
 def glue_texts(executed: dict) -> dict[str, str]:
-    """The text/plain value of every ``glue`` call in an executed notebook, by key."""
+    """The text/plain value of every ``glue`` call, by key.
+
+    ``executed`` is either the ``<notebook>.glue.json`` that myst-nb writes beside the executed
+    notebook (key -> output with the value's mime bundle) or an executed notebook itself.
+    """
     prefix = "application/papermill.record/"
     values = {}
+    if "cells" not in executed:
+        for name, out in executed.items():
+            text = out.get("data", {}).get("text/plain")
+            if text is not None:
+                values[name] = "".join(text) if isinstance(text, list) else text
+        return values
     for cell in executed.get("cells", []):
         for out in cell.get("outputs", []):
             name = out.get("metadata", {}).get("scrapbook", {}).get("name")
@@ -251,7 +261,7 @@ def fill_downloaded_numbers(app: Any, exception: Exception | None) -> None:
     sources = pathlib.Path(app.outdir) / "_sources"
     executed_dir = pathlib.Path(app.outdir).parent / "jupyter_execute"
     for path in sources.rglob("*.ipynb"):
-        executed = executed_dir / path.relative_to(sources)
+        executed = (executed_dir / path.relative_to(sources)).with_suffix(".glue.json")
         if not executed.exists():
             continue
         values = glue_texts(json.loads(executed.read_text(encoding="utf-8")))
