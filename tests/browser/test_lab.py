@@ -156,6 +156,10 @@ JS_DONE = """() => {
 }"""
 JS_NO_PENDING = """() => !Array.from(document.querySelectorAll('.jp-MarkdownCell .myst'))
   .some(e => e.innerText.includes('glued('))"""
+JS_ALL_RENDERED = """() => {
+  const cells = Array.from(document.querySelectorAll('.jp-MarkdownCell'));
+  return cells.length > 0 && cells.every(c => c.querySelector('.jp-Cell-inputArea .myst'));
+}"""
 JS_MARKDOWN = """() => Array.from(document.querySelectorAll('.jp-MarkdownCell')).map((c, i) => {
   const out = c.querySelector('.jp-Cell-inputArea .myst');  // jupyterlab-myst's rendering
   return {index: i, rendered: !!out && !c.classList.contains('jp-mod-editMode'),
@@ -260,6 +264,7 @@ def test_downloaded_chapter_shows_its_numbers_before_it_runs(lab, lab_browser, c
     try:
         page.goto(f"{base}/lab/tree/downloaded/{name}.ipynb?token={token}&reset", timeout=90_000)
         page.wait_for_selector(".jp-MarkdownCell .myst", timeout=90_000)
+        page.wait_for_function(JS_ALL_RENDERED, timeout=90_000, polling=500)
         try:
             page.wait_for_function(JS_NO_PENDING, timeout=30_000, polling=500)
         except Exception:
