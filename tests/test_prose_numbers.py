@@ -30,7 +30,7 @@ _NUMBER = f"({_NUMBER_RE})"
 _ALLOWED = re.compile(r"\((?:19|20)\d\d\)|(?:19|20)\d\d\)|\b(?:19|20)\d\d\b(?=[),;])"
                       r"|\b[A-Z][a-z]+(?: et al\.)? (?:19|20)\d\d\b")
 #: MyST roles whose content is glued from the library (and whose format specs hold digits).
-_GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`[^`]*`")
+_GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`[^`]*`|\{eval\}`glued\([^`]*\)`")
 #: The "Key takeaways" admonition of a chapter.
 _TAKEAWAYS = re.compile(r"```\{admonition\} Key takeaways\n.*?\n```", re.S)
 

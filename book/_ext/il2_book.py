@@ -25,6 +25,21 @@ Templates (``book/_templates``): ``layout.html`` drops the theme's Font Awesome 
 Bibliography (pybtex style ``il2``, set as ``bibtex_default_style`` in _config.yml): ``plain``
 formatting with labels like the in-text author-year citations, "Morgan et al., 1976", instead of
 "[31]"; two entries that would share a label get "2000a" and "2000b".
+
+Glued numbers in live form (``eval_glued_role``): chapters write a number in their prose as
+``{eval}`glued("key:format")``` so that JupyterLab (jupyterlab-myst) evaluates it in the kernel
+(``lib/il2/notebook.py``). In the book, that exact form is read as myst-nb's
+``{glue:text}`key:format``` role, which pastes the value stored in the executed (cached)
+notebook: the build keeps ``execute_notebooks: cache`` and needs no kernel for the prose. Any
+other ``{eval}`` expression goes to myst-nb's own role, which warns outside inline execution (so a
+strict build fails on it).
+
+Downloaded chapters (``fill_downloaded_numbers``): the page's download button offers
+``_sources/<chapter>.ipynb``, the committed notebook without outputs. After the build, each
+markdown cell of that copy gets the values of its glued numbers as jupyterlab-myst's
+``user_expressions`` metadata (from the ``.glue.json`` myst-nb writes beside each executed
+notebook, formatted as the page shows them), so the downloaded chapter opened in JupyterLab reads with its numbers before it is run.
+Running it needs the ``il2`` library (see book/how-to-use.md).
 """
 
 from __future__ import annotations
@@ -34,6 +49,22 @@ import re
 from typing import Any
 
 WIDGET_STATE_TYPE = "application/vnd.jupyter.widget-state+json"
+
+#: The live form of a glued number, ``glued("key:format")`` (see lib/il2/notebook.py).
+GLUED_EXPRESSION = re.compile(r"""^\s*glued\(\s*(['"])([^'"]+)\1\s*\)\s*$""")
+
+
+def make_eval_glued_role(paste_text: Any, eval_any: Any) -> Any:
+    """The ``eval`` role of the book: ``glued("spec")`` pastes glue, anything else is myst-nb's."""
+
+    def eval_glued_role(name, rawtext, text, lineno, inliner, options=None, content=()):
+        match = GLUED_EXPRESSION.match(text)
+        if match:
+            spec = match.group(2)
+            return paste_text("glue:text", f"{{glue:text}}`{spec}`", spec, lineno, inliner, options, content)
+        return eval_any(name, rawtext, text, lineno, inliner, options, content)
+
+    return eval_glued_role
 
 
 def _script_key(script: Any) -> tuple[str, tuple]:
@@ -179,11 +210,84 @@ def copy_frames(app: Any, exception: Exception | None) -> None:
         shutil.copytree(src, os.path.join(app.outdir, "_static", "il2-frames"), dirs_exist_ok=True)
 
 
+def glue_texts(executed: dict) -> dict[str, str]:
+    """The text/plain value of every ``glue`` call, by key.
+
+    ``executed`` is either the ``<notebook>.glue.json`` that myst-nb writes beside the executed
+    notebook (key -> output with the value's mime bundle) or an executed notebook itself.
+    """
+    prefix = "application/papermill.record/"
+    values = {}
+    if "cells" not in executed:
+        for name, out in executed.items():
+            text = out.get("data", {}).get("text/plain")
+            if text is not None:
+                values[name] = "".join(text) if isinstance(text, list) else text
+        return values
+    for cell in executed.get("cells", []):
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            text = out.get("data", {}).get(prefix + "text/plain")
+            if name and text is not None:
+                values[name] = "".join(text) if isinstance(text, list) else text
+    return values
+
+
+def user_expressions(markdown: str, values: dict[str, str]) -> list[dict]:
+    """jupyterlab-myst's stored results for a markdown cell's glued numbers (empty if it has none)."""
+    from myst_nb.core.variables import format_plain_text
+
+    results = []
+    for match in re.finditer(r"\{eval\}`([^`]*)`", markdown):
+        expression = match.group(1)
+        spec = GLUED_EXPRESSION.match(expression)
+        if not spec:
+            continue
+        key, _, fmt = spec.group(2).rpartition(":") if ":" in spec.group(2) else (spec.group(2), "", "")
+        if key not in values:
+            continue
+        text = format_plain_text(values[key], fmt)
+        results.append({"expression": expression,
+                        "result": {"status": "ok", "data": {"text/plain": repr(text)}, "metadata": {}}})
+    return results
+
+
+def fill_downloaded_numbers(app: Any, exception: Exception | None) -> None:
+    import json
+    import pathlib
+
+    if exception is not None or app.builder.format != "html":
+        return
+    sources = pathlib.Path(app.outdir) / "_sources"
+    executed_dir = pathlib.Path(app.outdir).parent / "jupyter_execute"
+    for path in sources.rglob("*.ipynb"):
+        executed = (executed_dir / path.relative_to(sources)).with_suffix(".glue.json")
+        if not executed.exists():
+            continue
+        values = glue_texts(json.loads(executed.read_text(encoding="utf-8")))
+        if not values:
+            continue
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "markdown":
+                src = cell["source"]
+                found = user_expressions("".join(src) if isinstance(src, list) else src, values)
+                if found:
+                    cell.setdefault("metadata", {})["user_expressions"] = found
+        path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def setup(app: Any) -> dict[str, Any]:
+    from myst_nb.ext.eval import EvalRoleAny
+    from myst_nb.ext.glue.roles import PasteTextRole
+
     os.environ["IL2_STATIC_EXPLORERS"] = "1"
+    app.setup_extension("myst_nb")  # so that its eval role is registered before ours replaces it
+    app.add_role("eval", make_eval_glued_role(PasteTextRole(), EvalRoleAny()), override=True)
     app.connect("builder-inited", point_kernels_at_frames_store)
     app.connect("html-page-context", lazy_images)
     app.connect("build-finished", copy_frames)
+    app.connect("build-finished", fill_downloaded_numbers)
     register_bibliography_style()
     # Late, so that the MathJax and myst-nb handlers have added their scripts first.
     app.connect("html-page-context", trim_page_assets, priority=900)

@@ -26,6 +26,8 @@ Modules, from the bottom layer up (a module imports only from layers below it):
 - :mod:`il2.toxicity`: capillary leak, blood pressure, weight, albumin, fever; dose holds
 - :mod:`il2.plotting`, :mod:`il2.explore`: house style and the helper behind every explorer
 - :mod:`il2.figures`: each chapter's figures and explorers (top layer)
+- :mod:`il2.notebook`: the numbers a chapter's prose shows, named once and read by the built
+  book and by a live kernel alike (no dependency on the rest of the package)
 
 ``import il2`` is light: each module is imported the first time it is used (``il2.growth``,
 ``from il2 import therapy``), so scipy and matplotlib load only when a model or a figure needs
