@@ -179,9 +179,87 @@ def copy_frames(app: Any, exception: Exception | None) -> None:
         shutil.copytree(src, os.path.join(app.outdir, "_static", "il2-frames"), dirs_exist_ok=True)
 
 
+def _execute_notebook(path: str, timeout: int | None, allow_errors: bool) -> tuple[str, Any, float, str | None]:
+    """Run one notebook in its own folder (in a worker process); return it with its outputs."""
+    import nbformat
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    nb = nbformat.read(path, as_version=4)
+    result = single_nb_execution(nb, cwd=os.path.dirname(path), timeout=timeout, allow_errors=allow_errors)
+    return path, result.nb, result.time, None if result.err is None else result.exc_string
+
+
+def execute_notebooks_in_parallel(app: Any, env: Any, docnames: list[str]) -> None:
+    """Execute, several at a time, the notebooks that this build reads and the execution cache
+    lacks, and put them in the cache; myst-nb then finds each one there.
+
+    myst-nb runs notebooks one after another as Sphinx reads them, which leaves a core idle
+    while a kernel imports or draws serially. Here every notebook to read is matched against
+    the cache first (as myst-nb's ``cache`` mode does), and the missing ones run in a process
+    pool (``IL2_NOTEBOOK_WORKERS``, default twice the cores, at most the notebooks). A
+    notebook that fails is left out of the cache, so that myst-nb runs it again and reports
+    the error as it always does. Only in ``execute_notebooks: cache`` mode.
+    """
+    nb_config = getattr(env, "mystnb_config", None)
+    if nb_config is None or nb_config.execution_mode != "cache" or not docnames:
+        return
+    import fnmatch
+
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+    import nbformat
+
+    cache = get_cache(nb_config.execution_cache_path or ".jupyter_cache")
+    excluded = list(nb_config.execution_excludepatterns or [])
+    todo = []
+    for docname in docnames:
+        path = str(env.doc2path(docname))
+        if not path.endswith(".ipynb") or any(fnmatch.fnmatch(path, pat) for pat in excluded):
+            continue
+        try:
+            cache.match_cache_notebook(nbformat.read(path, as_version=4))
+        except KeyError:
+            todo.append(path)
+    if len(todo) < 2:
+        return  # nothing to overlap: myst-nb runs it as usual
+    raw = os.environ.get("IL2_NOTEBOOK_WORKERS", "")
+    try:
+        workers = int(raw) if raw else 2 * (os.cpu_count() or 1)
+    except ValueError:
+        raise ValueError(f"IL2_NOTEBOOK_WORKERS must be a whole number of processes; got {raw!r}") from None
+    workers = max(1, min(workers, len(todo)))
+    if workers == 1:
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from sphinx.util import logging as sphinx_logging
+
+    logger = sphinx_logging.getLogger(__name__)
+    logger.info(f"il2: executing {len(todo)} notebooks, {workers} at a time")
+    timeout = nb_config.execution_timeout
+    allow = bool(nb_config.execution_allow_errors)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(_execute_notebook, path, timeout, allow) for path in todo]
+        for future in as_completed(futures):
+            try:
+                path, nb, seconds, error = future.result()
+            except Exception as exc:  # the worker itself failed: myst-nb will run the notebook
+                logger.info(f"il2: a notebook worker failed ({exc!r}); it runs again in order")
+                continue
+            if error is not None:
+                logger.info(f"il2: {os.path.relpath(path)} failed; it runs again in order")
+                continue
+            record = cache.add_nb_to_project(path)
+            cache.cache_notebook_bundle(CacheBundleIn(nb, record.uri, data={"execution_seconds": seconds}),
+                                        check_validity=False, overwrite=True)
+            logger.info(f"il2: executed {os.path.relpath(path)} in {seconds:.1f} s")
+
+
 def setup(app: Any) -> dict[str, Any]:
     os.environ["IL2_STATIC_EXPLORERS"] = "1"
     app.connect("builder-inited", point_kernels_at_frames_store)
+    app.connect("env-before-read-docs", execute_notebooks_in_parallel)
     app.connect("html-page-context", lazy_images)
     app.connect("build-finished", copy_frames)
     register_bibliography_style()
