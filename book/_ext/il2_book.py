@@ -228,6 +228,12 @@ def execute_notebooks_in_parallel(app: Any, env: Any, docnames: list[str]) -> No
     except ValueError:
         raise ValueError(f"IL2_NOTEBOOK_WORKERS must be a whole number of processes; got {raw!r}") from None
     workers = max(1, min(workers, len(todo)))
+    # Longest first, so that the last one to finish is a short one: by the time the cache
+    # recorded for an earlier version of the notebook, else by the notebook's size.
+    seconds_before: dict[str, float] = {}
+    for record in cache.list_cache_records():
+        seconds_before[str(record.uri)] = float((record.data or {}).get("execution_seconds") or 0.0)
+    todo.sort(key=lambda p: (-seconds_before.get(p, 0.0), -os.path.getsize(p)))
     if workers == 1:
         return
     import multiprocessing
@@ -248,12 +254,12 @@ def execute_notebooks_in_parallel(app: Any, env: Any, docnames: list[str]) -> No
                 logger.info(f"il2: a notebook worker failed ({exc!r}); it runs again in order")
                 continue
             if error is not None:
-                logger.info(f"il2: {os.path.relpath(path)} failed; it runs again in order")
+                logger.info(f"il2: {os.path.relpath(path, app.srcdir)} failed; it runs again in order")
                 continue
             record = cache.add_nb_to_project(path)
             cache.cache_notebook_bundle(CacheBundleIn(nb, record.uri, data={"execution_seconds": seconds}),
                                         check_validity=False, overwrite=True)
-            logger.info(f"il2: executed {os.path.relpath(path)} in {seconds:.1f} s")
+            logger.info(f"il2: executed {os.path.relpath(path, app.srcdir)} in {seconds:.1f} s")
 
 
 def setup(app: Any) -> dict[str, Any]:
