@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 import types
 
@@ -75,3 +76,22 @@ def test_bad_worker_count_names_the_variable(il2_book, tmp_path, monkeypatch):
     app, env = _app_env(tmp_path, ["a", "b"])
     with pytest.raises(ValueError, match="IL2_NOTEBOOK_WORKERS"):
         il2_book.execute_notebooks_in_parallel(app, env, ["a", "b"])
+
+
+def test_bibliography_labels_are_author_year_and_match_pybtex_rendering(il2_book):
+    """Labels come from cached name-style lookups; they equal pybtex's own rendering of every
+    author list in references.bib."""
+    import pybtex.database
+    import pybtex.plugin
+
+    entries = list(pybtex.database.parse_file(str(ROOT / "book" / "references.bib")).entries.values())
+    last = pybtex.plugin.find_plugin("pybtex.style.names", "last")()
+    for entry in entries:
+        persons = entry.persons.get("author") or entry.persons.get("editor") or []
+        expected = [str(last.format(p, True).format().render_as("text")).replace("{", "").replace("}", "")
+                    for p in persons]
+        assert [il2_book._surname(p) for p in persons] == expected
+    labels = il2_book.author_year_labels(entries)
+    assert labels == il2_book.author_year_labels(entries)
+    assert len(set(labels)) == len(labels), "equal labels get a, b, ..."
+    assert all(re.fullmatch(r".+, (\d{4}[a-z]?|n\.d\.)", label) for label in labels)

@@ -29,6 +29,7 @@ formatting with labels like the in-text author-year citations, "Morgan et al., 1
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from typing import Any
@@ -83,12 +84,32 @@ def trim_page_assets(app: Any, pagename: str, templatename: str, context: dict, 
     scripts[:] = kept
 
 
-def _plain_names(persons: list) -> str:
-    """Surnames as the in-text author-year citations give them: A; A and B; A et al."""
+@functools.lru_cache(maxsize=1)
+def _name_plugins() -> tuple[Any, Any]:
+    """pybtex's "last" name style and its plain-text backend, looked up once: each lookup scans
+    the installed packages' entry points, and the bibliography formats every citation many
+    times (once made most of the time Sphinx spent on the book)."""
     import pybtex.plugin
 
     last = pybtex.plugin.find_plugin("pybtex.style.names", "last")()
-    names = [str(last.format(p, True).format().render_as("text")).replace("{", "").replace("}", "") for p in persons]
+    text = pybtex.plugin.find_plugin("pybtex.backends", "text")()
+    return last, text
+
+
+_SURNAMES: dict[str, str] = {}
+
+
+def _surname(person: Any) -> str:
+    key = str(person)
+    if key not in _SURNAMES:
+        last, text = _name_plugins()
+        _SURNAMES[key] = str(last.format(person, True).format().render(text)).replace("{", "").replace("}", "")
+    return _SURNAMES[key]
+
+
+def _plain_names(persons: list) -> str:
+    """Surnames as the in-text author-year citations give them: A; A and B; A et al."""
+    names = [_surname(p) for p in persons]
     if not names:
         return ""
     if len(names) == 1:
