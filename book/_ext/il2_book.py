@@ -4,6 +4,15 @@ Static explorers: the build sets ``IL2_STATIC_EXPLORERS=1`` before any notebook 
 kernels inherit it, and every explorer then pre-renders its frames for the static pages
 (see ``lib/il2/explore.py``). Live notebooks and nbmake skip that work.
 
+Parallel execution (``execute_notebooks_in_parallel``): before Sphinx reads the documents, the
+notebooks that the execution cache lacks run several at a time (``IL2_NOTEBOOK_WORKERS``
+processes, default twice the cores) and are put in the cache, where myst-nb then finds them;
+a rebuild with no change runs nothing.
+
+Bibliography speed (``cache_plugin_lookups``): pybtex and sphinxcontrib-bibtex look their
+plugins up in the installed packages' entry points for every citation; the answers are kept
+for the build.
+
 Page assets (``trim_page_assets``), so that a page loads only what it shows:
 
 - sphinx-thebe (pulled in by Jupyter Book) can register its inline configuration script twice
