@@ -41,16 +41,13 @@ def test_notebooks_missing_from_the_cache_run_in_parallel_and_are_found_there(il
     monkeypatch.setenv("IL2_NOTEBOOK_WORKERS", "2")
     monkeypatch.setenv("IL2_TEST_MARK", "from the build")
     _notebook(tmp_path / "a.ipynb", "import os\nprint('a', os.getcwd(), os.environ['IL2_TEST_MARK'])")
-    _notebook(tmp_path / "b.ipynb", "print('b', 6 * 7)")
     _notebook(tmp_path / "broken.ipynb", "raise RuntimeError('boom')")
-    app, env = _app_env(tmp_path, ["a", "b", "broken"])
-    il2_book.execute_notebooks_in_parallel(app, env, ["a", "b", "broken"])
+    app, env = _app_env(tmp_path, ["a", "broken"])
+    il2_book.execute_notebooks_in_parallel(app, env, ["a", "broken"])
     cache = get_cache(str(tmp_path / "cache"))
     # myst-nb matches the notebook as read from its file against the cache, and takes its outputs.
     _, a = cache.merge_match_into_notebook(nbformat.read(tmp_path / "a.ipynb", as_version=4))
     assert a.cells[1].outputs[0]["text"].strip() == f"a {tmp_path} from the build"  # its folder, the build's env
-    _, b = cache.merge_match_into_notebook(nbformat.read(tmp_path / "b.ipynb", as_version=4))
-    assert b.cells[1].outputs[0]["text"].strip() == "b 42"
     # A notebook that fails stays out of the cache: myst-nb runs it again and reports the error.
     with pytest.raises(KeyError):
         cache.match_cache_notebook(nbformat.read(tmp_path / "broken.ipynb", as_version=4))
@@ -86,9 +83,10 @@ def test_bibliography_labels_are_author_year_and_match_pybtex_rendering(il2_book
 
     entries = list(pybtex.database.parse_file(str(ROOT / "book" / "references.bib")).entries.values())
     last = pybtex.plugin.find_plugin("pybtex.style.names", "last")()
+    text = pybtex.plugin.find_plugin("pybtex.backends", "text")()  # what render_as("text") uses
     for entry in entries:
         persons = entry.persons.get("author") or entry.persons.get("editor") or []
-        expected = [str(last.format(p, True).format().render_as("text")).replace("{", "").replace("}", "")
+        expected = [str(last.format(p, True).format().render(text)).replace("{", "").replace("}", "")
                     for p in persons]
         assert [il2_book._surname(p) for p in persons] == expected
     labels = il2_book.author_year_labels(entries)
