@@ -22,6 +22,7 @@ import importlib
 import os
 import pathlib
 import pkgutil
+import re
 import shutil
 import statistics
 import subprocess
@@ -107,6 +108,17 @@ def explorers() -> list[tuple[str, str, Callable[[], object]]]:
     return rows
 
 
+def model_call(ex) -> Callable[[], object]:
+    """The explorer's model at its defaults, bypassing the results the explorer keeps."""
+    args = {**ex.fixed, **ex.defaults()}
+    return lambda: ex.model(**args)
+
+
+def _forget(ex) -> None:
+    """Drop the results an explorer keeps (Explorer.compute), so each timing runs the model."""
+    ex.__dict__.pop("_results", None)
+
+
 def live_redraw_seconds(ex) -> float:
     """Median live redraw over a drag across the main control's static grid, there and back."""
     main = ex.controls[0]
@@ -115,6 +127,7 @@ def live_redraw_seconds(ex) -> float:
     ex.redraw()  # the panel's first drawing (layout solved) happens when it is shown
     times = []
     for value in path:
+        _forget(ex)
         t0 = time.perf_counter()
         ex.redraw(**{main.name: value})
         times.append(time.perf_counter() - t0)
@@ -129,6 +142,7 @@ def frame_seconds(ex, limit: int = 13) -> float:
     old = os.environ.get("IL2_FRAME_WORKERS")
     os.environ["IL2_FRAME_WORKERS"] = "1"
     try:
+        _forget(ex)
         t0 = time.perf_counter()
         ex.render_frames(combos)
         return (time.perf_counter() - t0) / len(combos)
@@ -184,21 +198,27 @@ def print_cohort_scaling() -> None:
         print(f"| {label} | {seconds:.2f} | {base / seconds:.2f} |")
 
 
-def book_build_times() -> tuple[float, float]:
-    """Seconds for a clean strict build and for a rebuild with nothing changed."""
+_EXECUTED = re.compile(r"il2: executed (\S+) in ([0-9.]+) s")
+
+
+def book_build_times() -> tuple[float, float, dict[str, float]]:
+    """Seconds for a clean strict build and for a rebuild with nothing changed, and the
+    execution seconds of each notebook in the clean build (as ``book/_ext/il2_book.py`` logs
+    them when it runs the notebooks in parallel; they overlap, so they add up to more than
+    the build)."""
     out = pathlib.Path(tempfile.mkdtemp(prefix="il2-bench-"))
     exe = shutil.which("jupyter-book") or str(pathlib.Path(sys.executable).with_name("jupyter-book"))
     cmd = [exe, "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"]
     try:
         t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
+        log = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
         clean = time.perf_counter() - t0
         t0 = time.perf_counter()
         subprocess.run(cmd, check=True, capture_output=True)
         rebuild = time.perf_counter() - t0
     finally:
         shutil.rmtree(out, ignore_errors=True)
-    return clean, rebuild
+    return clean, rebuild, {name: float(sec) for name, sec in _EXECUTED.findall(log)}
 
 
 def main() -> None:
@@ -251,7 +271,7 @@ def main() -> None:
     total_frame_s = 0.0
     for chapter, name, factory in explorers():
         ex = factory()
-        t_model, _ = median_seconds(ex.compute, min_time=0.3)
+        t_model, _ = median_seconds(model_call(ex), min_time=0.3)
         t_live = live_redraw_seconds(ex)
         live_target = LIVE_REDRAW_FAST_TARGET_S if t_model <= MODEL_CALL_TARGET_S else LIVE_REDRAW_TARGET_S
         t_frame = frame_seconds(ex)
@@ -267,13 +287,20 @@ def main() -> None:
     print_cohort_scaling()
 
     if not args.no_book:
-        clean, rebuild = book_build_times()
+        load_before = os.getloadavg()[0]
+        clean, rebuild, executed = book_build_times()
+        print(f"\nLoad average (1 min) before the builds {load_before:.2f}, after {os.getloadavg()[0]:.2f}.")
         print("\n| book build | seconds | target |")
         print("|---|---|---|")
         print(f"| clean strict build (executes every notebook, renders every explorer frame) | {clean:.1f} | "
               f"{mark('clean build', clean, CLEAN_BUILD_TARGET_S)} |")
         print(f"| rebuild with no change (execution cache) | {rebuild:.1f} | "
               f"{mark('rebuild', rebuild, REBUILD_TARGET_S)} |")
+        if executed:
+            print("\n| notebook (clean build, run in parallel) | execution seconds |")
+            print("|---|---|")
+            for name, sec in sorted(executed.items(), key=lambda kv: -kv[1]):
+                print(f"| {name} | {sec:.1f} |")
 
     print(f"\n{len(misses)} figure(s) miss their target" + (":" if misses else "."))
     for miss in misses:

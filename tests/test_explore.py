@@ -230,3 +230,30 @@ def test_changes_during_a_redraw_are_coalesced_into_one_drawing_of_the_latest_va
 
     asyncio.run(drag())
     assert drawn == [1.0, 1.8]
+
+
+def test_model_results_are_shared_not_stale(monkeypatch):
+    """A notebook's preview and live panel share one model call at the defaults; other values,
+    and more values than the explorer keeps, run the model again."""
+    calls = []
+
+    def model(amplitude, shape):
+        calls.append((amplitude, shape))
+        return _model(amplitude, shape)
+
+    monkeypatch.delenv(STATIC_ENV, raising=False)
+    ex = explore(model, _view, _explorer().controls, alt="x")
+    ex._repr_mimebundle_()
+    assert calls == [(1.0, "line")], "preview and widget draw one result"
+    x, y = ex.compute(amplitude=2.0)
+    assert calls[-1] == (2.0, "line") and y[-1] == pytest.approx(2.0)
+    for a in (0.5, 1.5, 2.5, 0.75, 1.25):
+        ex.compute(amplitude=a)
+    n = len(calls)
+    ex.compute(amplitude=1.25)
+    assert len(calls) == n, "the latest result is kept"
+    ex.compute(amplitude=2.0)
+    assert len(calls) == n + 1, "an old result is forgotten: the explorer keeps only a few"
+    unhashable = explore(lambda amplitude, shape, extra: _model(amplitude, shape), _view,
+                         _explorer().controls, alt="x", fixed={"extra": [1, 2]})
+    assert unhashable.compute()[1][-1] == pytest.approx(1.0)

@@ -4,6 +4,15 @@ Static explorers: the build sets ``IL2_STATIC_EXPLORERS=1`` before any notebook 
 kernels inherit it, and every explorer then pre-renders its frames for the static pages
 (see ``lib/il2/explore.py``). Live notebooks and nbmake skip that work.
 
+Parallel execution (``execute_notebooks_in_parallel``): before Sphinx reads the documents, the
+notebooks that the execution cache lacks run several at a time (``IL2_NOTEBOOK_WORKERS``
+processes, default twice the cores) and are put in the cache, where myst-nb then finds them;
+a rebuild with no change runs nothing.
+
+Bibliography speed (``cache_plugin_lookups``): pybtex and sphinxcontrib-bibtex look their
+plugins up in the installed packages' entry points for every citation; the answers are kept
+for the build.
+
 Page assets (``trim_page_assets``), so that a page loads only what it shows:
 
 - sphinx-thebe (pulled in by Jupyter Book) can register its inline configuration script twice
@@ -44,6 +53,7 @@ Running it needs the ``il2`` library (see book/how-to-use.md).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from typing import Any
@@ -114,12 +124,32 @@ def trim_page_assets(app: Any, pagename: str, templatename: str, context: dict, 
     scripts[:] = kept
 
 
-def _plain_names(persons: list) -> str:
-    """Surnames as the in-text author-year citations give them: A; A and B; A et al."""
+@functools.lru_cache(maxsize=1)
+def _name_plugins() -> tuple[Any, Any]:
+    """pybtex's "last" name style and its plain-text backend, looked up once: each lookup scans
+    the installed packages' entry points, and the bibliography formats every citation many
+    times (once made most of the time Sphinx spent on the book)."""
     import pybtex.plugin
 
     last = pybtex.plugin.find_plugin("pybtex.style.names", "last")()
-    names = [str(last.format(p, True).format().render_as("text")).replace("{", "").replace("}", "") for p in persons]
+    text = pybtex.plugin.find_plugin("pybtex.backends", "text")()
+    return last, text
+
+
+_SURNAMES: dict[str, str] = {}
+
+
+def _surname(person: Any) -> str:
+    key = str(person)
+    if key not in _SURNAMES:
+        last, text = _name_plugins()
+        _SURNAMES[key] = str(last.format(person, True).format().render(text)).replace("{", "").replace("}", "")
+    return _SURNAMES[key]
+
+
+def _plain_names(persons: list) -> str:
+    """Surnames as the in-text author-year citations give them: A; A and B; A et al."""
+    names = [_surname(p) for p in persons]
     if not names:
         return ""
     if len(names) == 1:
@@ -277,6 +307,123 @@ def fill_downloaded_numbers(app: Any, exception: Exception | None) -> None:
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def _execute_notebook(path: str, timeout: int | None, allow_errors: bool) -> tuple[str, Any, float, str | None]:
+    """Run one notebook in its own folder (in a worker process); return it with its outputs."""
+    import nbformat
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    nb = nbformat.read(path, as_version=4)
+    result = single_nb_execution(nb, cwd=os.path.dirname(path), timeout=timeout, allow_errors=allow_errors)
+    return path, result.nb, result.time, None if result.err is None else result.exc_string
+
+
+def execute_notebooks_in_parallel(app: Any, env: Any, docnames: list[str]) -> None:
+    """Execute, several at a time, the notebooks that this build reads and the execution cache
+    lacks, and put them in the cache; myst-nb then finds each one there.
+
+    myst-nb runs notebooks one after another as Sphinx reads them, which leaves a core idle
+    while a kernel imports or draws serially. Here every notebook to read is matched against
+    the cache first (as myst-nb's ``cache`` mode does), and the missing ones run in a process
+    pool (``IL2_NOTEBOOK_WORKERS``, default twice the cores, at most the notebooks). A
+    notebook that fails is left out of the cache, so that myst-nb runs it again and reports
+    the error as it always does. Only in ``execute_notebooks: cache`` mode.
+    """
+    nb_config = getattr(env, "mystnb_config", None)
+    if nb_config is None or nb_config.execution_mode != "cache" or not docnames:
+        return
+    import fnmatch
+
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+    import nbformat
+
+    cache = get_cache(nb_config.execution_cache_path or ".jupyter_cache")
+    excluded = list(nb_config.execution_excludepatterns or [])
+    todo = []
+    for docname in docnames:
+        path = str(env.doc2path(docname))
+        if not path.endswith(".ipynb") or any(fnmatch.fnmatch(path, pat) for pat in excluded):
+            continue
+        try:
+            cache.match_cache_notebook(nbformat.read(path, as_version=4))
+        except KeyError:
+            todo.append(path)
+    if len(todo) < 2:
+        return  # nothing to overlap: myst-nb runs it as usual
+    raw = os.environ.get("IL2_NOTEBOOK_WORKERS", "")
+    try:
+        workers = int(raw) if raw else 2 * (os.cpu_count() or 1)
+    except ValueError:
+        raise ValueError(f"IL2_NOTEBOOK_WORKERS must be a whole number of processes; got {raw!r}") from None
+    workers = max(1, min(workers, len(todo)))
+    # Longest first, so that the last one to finish is a short one: by the time the cache
+    # recorded for an earlier version of the notebook, else by the notebook's size.
+    seconds_before: dict[str, float] = {}
+    for record in cache.list_cache_records():
+        seconds_before[str(record.uri)] = float((record.data or {}).get("execution_seconds") or 0.0)
+    todo.sort(key=lambda p: (-seconds_before.get(p, 0.0), -os.path.getsize(p)))
+    if workers == 1:
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from sphinx.util import logging as sphinx_logging
+
+    logger = sphinx_logging.getLogger(__name__)
+    logger.info(f"il2: executing {len(todo)} notebooks, {workers} at a time")
+    timeout = nb_config.execution_timeout
+    allow = bool(nb_config.execution_allow_errors)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(_execute_notebook, path, timeout, allow) for path in todo]
+        for future in as_completed(futures):
+            try:
+                path, nb, seconds, error = future.result()
+            except Exception as exc:  # the worker itself failed: myst-nb will run the notebook
+                logger.info(f"il2: a notebook worker failed ({exc!r}); it runs again in order")
+                continue
+            if error is not None:
+                logger.info(f"il2: {os.path.relpath(path, app.srcdir)} failed; it runs again in order")
+                continue
+            record = cache.add_nb_to_project(path)
+            cache.cache_notebook_bundle(CacheBundleIn(nb, record.uri, data={"execution_seconds": seconds}),
+                                        check_validity=False, overwrite=True)
+            logger.info(f"il2: executed {os.path.relpath(path, app.srcdir)} in {seconds:.1f} s")
+
+
+def cache_plugin_lookups() -> None:
+    """Look each bibliography plugin up in the installed packages once per build.
+
+    pybtex and sphinxcontrib-bibtex find their styles and backends through the packages' entry
+    points, and scan every installed distribution's metadata on each lookup: once for each
+    citation and each formatted entry, which made up most of Sphinx's time on this book. The
+    installed packages do not change during a build, so the answer of each scan is kept; the
+    plugins registered at run time (as :func:`register_bibliography_style` does) are still
+    looked up first, as before.
+    """
+    import pybtex.plugin
+
+    def memo(scan: Any) -> Any:
+        if getattr(scan, "_il2_memo", False):
+            return scan
+        found: dict[tuple, Any] = {}
+
+        def cached(*args: Any, **kwargs: Any) -> Any:
+            key = (args, tuple(sorted(kwargs.items())))
+            if key not in found:
+                found[key] = tuple(scan(*args, **kwargs))
+            return found[key]
+
+        cached._il2_memo = True  # type: ignore[attr-defined]
+        return cached
+
+    pybtex.plugin.entry_points = memo(pybtex.plugin.entry_points)
+    try:
+        import sphinxcontrib.bibtex.plugin as bibtex_plugin
+    except ImportError:  # pragma: no cover - sphinxcontrib-bibtex is a Jupyter Book dependency
+        return
+    bibtex_plugin._entry_points = memo(bibtex_plugin._entry_points)
+
+
 def setup(app: Any) -> dict[str, Any]:
     from myst_nb.ext.eval import EvalRoleAny
     from myst_nb.ext.glue.roles import PasteTextRole
@@ -285,10 +432,12 @@ def setup(app: Any) -> dict[str, Any]:
     app.setup_extension("myst_nb")  # so that its eval role is registered before ours replaces it
     app.add_role("eval", make_eval_glued_role(PasteTextRole(), EvalRoleAny()), override=True)
     app.connect("builder-inited", point_kernels_at_frames_store)
+    app.connect("env-before-read-docs", execute_notebooks_in_parallel)
     app.connect("html-page-context", lazy_images)
     app.connect("build-finished", copy_frames)
     app.connect("build-finished", fill_downloaded_numbers)
     register_bibliography_style()
+    cache_plugin_lookups()
     # Late, so that the MathJax and myst-nb handlers have added their scripts first.
     app.connect("html-page-context", trim_page_assets, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -81,6 +81,8 @@ FRAMES_DIR_ENV = "IL2_FRAMES_DIR"
 WORKERS_ENV = "IL2_FRAME_WORKERS"
 #: Image pixels per CSS pixel of the live panel (1.5: sharp enough, and a redraw stays fast).
 LIVE_PIXEL_RATIO = 1.5
+#: Model results an explorer keeps, most recent first (see :meth:`Explorer.compute`).
+_RESULTS_KEPT = 4
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -479,8 +481,27 @@ class Explorer:
         return {c.name: c.default for c in self.controls}
 
     def compute(self, **values: Any) -> Any:
-        """Run the model at ``values`` (missing controls take their defaults)."""
-        return self.model(**self.fixed, **{**self.defaults(), **values})
+        """Run the model at ``values`` (missing controls take their defaults).
+
+        The last few results are kept (the model is a pure function of its arguments): a
+        notebook's preview and live panel, or a frame worker's layout drawing and its frame at
+        the defaults, then share one model call.
+        """
+        args = {**self.fixed, **{**self.defaults(), **values}}
+        try:
+            key: Any = tuple(sorted(args.items()))
+            hash(key)
+        except TypeError:  # an unhashable argument: no memory
+            return self.model(**args)
+        memo = self.__dict__.setdefault("_results", {})
+        if key in memo:
+            memo[key] = memo.pop(key)  # most recently used last
+            return memo[key]
+        result = self.model(**args)
+        memo[key] = result
+        while len(memo) > _RESULTS_KEPT:
+            memo.pop(next(iter(memo)))
+        return result
 
     def css_width_px(self) -> float:
         """Width (CSS px) at which the figure is shown."""

@@ -502,6 +502,23 @@ def fit_hill(conc_pM: ArrayLike, signal: ArrayLike,
         b, t = p[2::2][R], p[3::2][R]
         return b + (t - b) * _hill01(X, p[0], p[1]) - Y
 
+    rows = np.arange(Y.size)
+
+    def jac(p: NDArray) -> NDArray:
+        # d/dx50 and d/dn of h = 1/(1 + 10^(n (x50 - x))): -ln10 h (1 - h) n and
+        # -ln10 h (1 - h) (x50 - x) (zero where the exponent is clipped, as h is flat there);
+        # d/db = 1 - h and d/dt = h on the rows of the replicate.
+        b, t = p[2::2][R], p[3::2][R]
+        z = p[1] * (p[0] - X)
+        h = _hill01(X, p[0], p[1])
+        slope = np.where(np.abs(z) < 300.0, -math.log(10.0) * h * (1.0 - h) * (t - b), 0.0)
+        out = np.zeros((Y.size, p.size))
+        out[:, 0] = slope * p[1]
+        out[:, 1] = slope * (p[0] - X)
+        out[rows, 2 + 2 * R] = 1.0 - h
+        out[rows, 3 + 2 * R] = h
+        return out
+
     xlo, xhi = float(x.min()) - 1.0, float(x.max()) + 1.0
     # scaled bottom >= -0.5, and never below a raw signal of 0 when the data are non-negative
     floor = [max(-0.5, -lo / s) if lo >= 0.0 else -0.5 for lo, s in zip(span_lo, span)]
@@ -512,7 +529,7 @@ def fit_hill(conc_pM: ArrayLike, signal: ArrayLike,
         for n0 in (1.0, 2.5):
             p0 = np.array([x0, min(max(n0, lo_n), hi_n)] + [0.0, 1.0] * n_rep)
             p0 = np.clip(p0, lower + 1e-9, upper - 1e-9)
-            sol = least_squares(resid, p0, bounds=(lower, upper), method="trf", x_scale="jac")
+            sol = least_squares(resid, p0, jac=jac, bounds=(lower, upper), method="trf", x_scale="jac")
             if best is None or sol.cost < best.cost:
                 best = sol
     assert best is not None
