@@ -71,17 +71,21 @@ def test_legends_cover_no_curve(make):
 
 def test_the_coinciding_nk_curves_are_drawn_differently_and_the_legend_says_they_coincide():
     fig = growth.nk_figure()
-    for ax in fig.axes:
+    for k, ax in enumerate(fig.axes):
         lines = {line.get_label(): line for line in ax.get_lines()}
         none = lines["no activated helpers"]
         neutral = next(v for k, v in lines.items() if k.startswith("IL-2 neutralised"))
-        # the model makes them coincide: the style must tell them apart
-        np.testing.assert_allclose(none.get_ydata(), neutral.get_ydata(), atol=1e-6 * max(1, np.max(neutral.get_ydata())))
+        # the model makes them nearly coincide (resting IL-2 gives the CD56dim cells a signal
+        # below 1%, which neutralising removes): the style must tell them apart
+        if k == 0:  # pSTAT5 (%)
+            assert np.max(none.get_ydata()) < 1.0 and np.max(neutral.get_ydata()) < 1.0
+        else:  # numbers, fold of rest
+            np.testing.assert_allclose(none.get_ydata(), neutral.get_ydata(), rtol=0.02)
         assert (none.get_linestyle(), none.get_linewidth()) != (neutral.get_linestyle(), neutral.get_linewidth())
         assert none.get_linewidth() >= 2 * neutral.get_linewidth()  # the band shows around the dashes
         assert ax.get_lines().index(none) < ax.get_lines().index(neutral)  # the dashes on top
     texts = [t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()]
-    assert any("same as no helpers" in t for t in texts)
+    assert any("close to no helpers" in t for t in texts)
 
 
 def test_course_comparison_names_the_levels_outside_the_data_and_keeps_labels_apart():
@@ -147,9 +151,18 @@ def test_chapter_1_explorers_open_either_side_of_their_thresholds():
     helpers = growth.helpers_explorer()
     secretion = growth.secretion_explorer()
     assert helpers.defaults()["helpers"] < n.helper_threshold
-    assert helpers.compute().peak_fold("CD8") < 2.0
+    # below the threshold IL-2 adds less than a doubling to the CD8 cells' own program
+    opening = helpers.defaults()
+    program = growth.growth.simulate(opening["compartment"], helpers=opening["helpers"], il2_block=1.0)
+    assert helpers.compute().peak_fold("CD8") < 2.0 * program.peak_fold("CD8")
     assert secretion.defaults()["secretion"] > n.secretion_threshold
-    assert 10.0 < secretion.compute().peak_fold("CD8") < 0.5 * secretion.compute(secretion=10.0).peak_fold("CD8")
+    # above the threshold IL-2 more than doubles the program, short of what fast secretion gives
+    opening = secretion.defaults()
+    params = growth.dataclasses.replace(growth.growth.GrowthParameters(),
+                                        secretion_molecules_per_s=opening["secretion"])
+    program = growth.growth.simulate(opening["compartment"], params=params, il2_block=1.0).peak_fold("CD8")
+    peak = secretion.compute().peak_fold("CD8")
+    assert 2.0 * program < peak < 0.8 * secretion.compute(secretion=10.0).peak_fold("CD8")
 
 
 def test_chapter_4_explorers_open_on_their_own_point():
@@ -186,7 +199,7 @@ def _notebook_explorers(chapter: int) -> list[str]:
     calls = []
     for cell in cells:
         if cell["cell_type"] == "code":
-            calls += re.findall(r"figs\.(\w+_explorer)\(\)", "".join(cell["source"]))
+            calls += re.findall(r"figs\.(\w+_explorer)\(\)(?!\.)", "".join(cell["source"]))
     return calls
 
 

@@ -426,12 +426,12 @@ def nk_figure() -> Figure:
     without = growth.simulate(helpers=0.0)
     blocked = growth.simulate(il2_block=1.0)
     fig, (ax_p, ax_n) = new_figure(1, 2, width_in=9.0, height_in=3.5)
-    # Without helpers and with IL-2 neutralised the NK curves coincide: the first is drawn as a
-    # wide pale band under the dashed line so that both stay visible.
+    # Without helpers and with IL-2 neutralised the NK curves nearly coincide: the first is drawn
+    # as a wide pale band under the dashed line so that both stay visible.
     band = dict(ls="-", lw=6.0, alpha=0.3, solid_capstyle="butt")
     for r, style, label in ((with_t, dict(ls="-"), "helpers making IL-2"),
                             (without, band, "no activated helpers"),
-                            (blocked, dict(ls="--"), "IL-2 neutralised")):
+                            (blocked, dict(ls="--"), "IL-2 neutralised (close to no helpers)")):
         ax_p.plot(_days(r), 100 * r.pstat5["NK"], color=CELL_COLORS["NK"], label=label, **style)
         ax_n.plot(_days(r), r.fold("NK"), color=CELL_COLORS["NK"], label=label, **style)
     for ax in (ax_p, ax_n):
