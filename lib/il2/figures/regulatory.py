@@ -68,6 +68,8 @@ MEASURED_TIME_H = 0.5
 _UPTAKE_PM = signaling.ReferenceLevels().physiological_il2_pM
 #: Fractions of CD25 blocked by an anti-CD25 antibody drawn in the blockade figure.
 BLOCKED_FRACTIONS: tuple[float, ...] = (0.0, 0.9, 1.0)
+#: A concentration that a high-dose infusion exceeds for hours (pM), where selectivity is gone.
+HIGH_PM = 1e4
 #: Confidence level of every interval in the chapter.
 CI_LEVEL = 0.95
 _HOURS_PER_DAY = 24.0
@@ -298,6 +300,9 @@ class RegulatoryNumbers:
     sc_bioavailability: float
     pd_end_fold: dict[str, float]
     pd_peak_fold: dict[str, float]
+    pstat5_at_ld_peak: dict[str, float]
+    high_pM: float
+    pstat5_at_high: dict[str, float]
 
 
 def _sc_single(dose_miu: float, weight_kg: float = 70.0, hours: float = 24.0) -> pk.PKResult:
@@ -329,6 +334,8 @@ def chapter_numbers(model: ReceptorModel = DEFAULT_MODEL) -> RegulatoryNumbers:
     singles = [_sc_single(d) for d in pk.PISCITELLI_SC.daily_doses_miu]
     one = singles[0]
     course = pd_course()
+    ld_peak = float(ld.il2_pM[last_day].max())
+    at = blockade_response(model=model, conc_pM=[ld_peak, HIGH_PM]).pstat5
     return RegulatoryNumbers(
         ec50_eq_pM=eq,
         ec50_30min_pM=t30,
@@ -348,6 +355,9 @@ def chapter_numbers(model: ReceptorModel = DEFAULT_MODEL) -> RegulatoryNumbers:
         sc_bioavailability=pk.PKParameters().sc_bioavailability,
         pd_end_fold={p: course.end_fold(p) for p in course.populations},
         pd_peak_fold={p: course.peak_fold(p) for p in course.populations},
+        pstat5_at_ld_peak={c: float(at[c][0]) for c in CELLS},
+        high_pM=HIGH_PM,
+        pstat5_at_high={c: float(at[c][1]) for c in CELLS},
     )
 
 
