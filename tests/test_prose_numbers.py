@@ -71,6 +71,25 @@ def _therapy():
 
 
 @functools.lru_cache(maxsize=None)
+def _tregs():
+    from il2.figures import regulatory
+
+    return regulatory.chapter_numbers()
+
+
+def _piscitelli():
+    from il2 import pk
+
+    return pk.PISCITELLI_SC
+
+
+def _koreth(cell: str) -> float:
+    from il2 import low_dose
+
+    return low_dose.koreth2016_anchors()[cell].fold
+
+
+@functools.lru_cache(maxsize=None)
 def _pd():
     from il2.figures import therapy
 
@@ -167,6 +186,7 @@ class Check:
 
 M, G = "chapters/02_mechanism.ipynb", "chapters/01_growth_factor.ipynb"
 T, R = "chapters/03_therapy.ipynb", "chapters/04_risks.ipynb"
+RT = "chapters/05_regulatory_t_cells.ipynb"
 TK = "takeaways"
 CHECKS: tuple[Check, ...] = (
     # --- mechanism -------------------------------------------------------------------------
@@ -440,6 +460,27 @@ CHECKS: tuple[Check, ...] = (
     Check(R, "fig-risks-window", r"and at {} IU/kg on the continuous",
           lambda: _first_dose_where("doses_held", "continuous")),
     Check(R, TK, r"serum albumin near {} g/dL", lambda: _risks().albumin_nadir),
+    # --- regulatory T cells -------------------------------------------------------------------
+    Check(RT, "fig-tregs-ec50", r"after {} minutes of IL-2", lambda: 60 * _figmod("regulatory").MEASURED_TIME_H),
+    Check(RT, "fig-tregs-ec50", r"blood cells after {} minutes", lambda: 60 * _figmod("regulatory").MEASURED_TIME_H),
+    Check(RT, "fig-tregs-ec50", r"near {} pM at equilibrium", lambda: _tregs().ec50_eq_pM["Treg"]),
+    Check(RT, "fig-tregs-ec50", r"near {} pM after half an hour", lambda: _tregs().ec50_30min_pM["Treg"]),
+    Check(RT, "fig-tregs-ec50", r"measured value near {} pM", lambda: _tregs().measured_30min_pM["Treg"]),
+    Check(RT, "fig-tregs-blockade", r"{}% \(dashed\)", lambda: 100 * _figmod("regulatory").BLOCKED_FRACTIONS[1]),
+    Check(RT, "fig-tregs-trials", r"exact {}% confidence intervals", lambda: 100 * _figmod("regulatory").CI_LEVEL),
+    Check(RT, "fig-tregs-trials", r"with exact {}% intervals", lambda: 100 * _figmod("regulatory").CI_LEVEL),
+    Check(RT, "fig-tregs-sc-pk", r"course \({} million IU/m²", lambda: _regimen().ld_dose_iu_per_m2 / 1e6),
+    Check(RT, "fig-tregs-sc-pk", r"between about {} and \d+ IU per mL", lambda: _tregs().sc_model_peaks_iu_per_ml[0]),
+    Check(RT, "fig-tregs-sc-pk", r"between about \d+ and {} IU per mL", lambda: _tregs().sc_model_peaks_iu_per_ml[1]),
+    Check(RT, "fig-tregs-sc-pk", r"error bars at about {} hours", lambda: _piscitelli().tmax_h),
+    Check(RT, "fig-tregs-sc-pk", r"spans peaks from about {} to", lambda: _piscitelli().peak_range_iu_per_ml[0]),
+    Check(RT, "fig-tregs-sc-pk", r"spans peaks from about \d+ to {} IU", lambda: _piscitelli().peak_range_iu_per_ml[1]),
+    Check(RT, "fig-tregs-sc-pk", r"falls to about {} pM", lambda: _tregs().ld_trough_pM),
+    Check(RT, "fig-tregs-pd", r"over {} weeks of daily", lambda: _regimen().ld_days / 7),
+    Check(RT, "fig-tregs-pd", r"injections of {} million IU/m²", lambda: _regimen().ld_dose_iu_per_m2 / 1e6),
+    Check(RT, "fig-tregs-pd", r"arrows start at {} for regulatory", lambda: _koreth("Treg")),
+    Check(RT, "fig-tregs-pd", r"and at {} for NK cells", lambda: _koreth("NK")),
+    Check(RT, "fig-tregs-dose-response", r"end of {} weeks of daily", lambda: _regimen().ld_days / 7),
 )
 
 #: Numbers quoted from the literature, not computed by a model: (notebook, figure, phrase).
@@ -450,6 +491,8 @@ LITERATURE: tuple[tuple[str, str, str], ...] = (
     (T, TK, "serine at position 125"),
     # Fragasso et al. measured heart rate at the end of a 120-hour (5-day) infusion (fragasso1994)
     (R, "fig-risks-circulation", "at day 5 from a published study"),
+    # the SmPC's window for the peak after a subcutaneous injection (proleukin_smpc)
+    (RT, "fig-tregs-sc-pk", "a shaded band marks 2 to 6 hours"),
 )
 
 
