@@ -43,6 +43,8 @@ __all__ = [
     "sc_pk_figure",
     "trials_figure",
     "PDCourse",
+    "DoseResponse",
+    "nk_population",
     "pd_course",
     "pd_figure",
     "dose_response",
@@ -55,9 +57,12 @@ __all__ = [
 CELLS: tuple[str, ...] = ("Treg", "CD56bright NK", "CD4", "NK", "CD8")
 #: The house colours, with a colour for CD56bright NK cells (a darker green than the NK cells as a
 #: whole, :data:`il2.plotting.CELL_COLORS`).
-COLORS: dict[str, str] = {**CELL_COLORS, "CD56bright NK": "#117733"}
+COLORS: dict[str, str] = {**CELL_COLORS, "CD56bright NK": "#117733", "all NK": "#009E73"}
 _LABEL = {"Treg": "Treg", "CD56bright NK": "CD56bright NK", "CD4": "CD4 T (conv.)",
-          "NK": "NK (CD56dim)", "CD8": "CD8 T", "activated T": "activated T blasts"}
+          "NK": "NK (CD56dim)", "CD8": "CD8 T", "activated T": "activated T blasts",
+          "all NK": "NK (all, as in blood)"}
+#: Line styles of the pharmacodynamic curves (the two NK curves that are not drawn solid).
+_PD_STYLE = {"NK": ":", "all NK": "-", "CD56bright NK": "--"}
 #: Concentration grid (pM) of the dose-response curves.
 _CONC = np.geomspace(0.1, 1e5, 91)
 #: Concentration at which every cell's pSTAT5 is taken as its maximum (pM).
@@ -167,8 +172,14 @@ def blockade_response(cd25_blocked: float = 0.0, kd_alpha_factor: float = 1.0,
 # Pharmacodynamics of a daily low-dose course
 # ---------------------------------------------------------------------------------------
 
-#: Populations the pharmacodynamic results report.
-PD_POPULATIONS: tuple[str, ...] = ("Treg", "NK", "CD8")
+def _growth_pd() -> Any:
+    """The growth model's low-dose pharmacodynamics (:mod:`il2.low_dose_pd`), or ``None`` where the
+    library does not have it yet (the niche of :func:`il2.therapy.pharmacodynamics` stands in)."""
+    try:
+        from il2 import low_dose_pd
+    except ImportError:
+        return None
+    return low_dose_pd
 
 
 @dataclass(frozen=True)
@@ -186,7 +197,11 @@ class PDCourse:
     t_days
         Times from the first dose (days).
     folds
-        ``folds[population]``: cells relative to the start of treatment.
+        ``folds[population]``: cells relative to the start of treatment (``"all NK"``: both NK
+        subsets weighted as in blood, when the growth model has them).
+    ratio_fold
+        Change of the Treg : conventional CD4 T cell ratio on ``t_days`` (``None`` if the model has
+        no conventional CD4 T cells).
     source
         Which library function produced it.
     """
@@ -196,6 +211,7 @@ class PDCourse:
     weeks: float
     t_days: np.ndarray
     folds: dict[str, np.ndarray]
+    ratio_fold: np.ndarray | None
     source: str
 
     @property
@@ -207,70 +223,111 @@ class PDCourse:
         return self.folds[population]
 
     def end_fold(self, population: str) -> float:
-        """Fold change at the last dose's day + 1 (end of the dosing period)."""
-        end = self.weeks * 7.0
-        i = int(np.argmin(np.abs(self.t_days - end)))
+        """Fold change at the end of the dosing period."""
+        i = int(np.argmin(np.abs(self.t_days - self.weeks * 7.0)))
         return float(self.fold(population)[i])
 
     def peak_fold(self, population: str) -> float:
         return float(np.max(self.fold(population)))
 
 
+#: The population whose fold is compared with the trial's NK count.
+def nk_population(course: PDCourse) -> str:
+    """``"all NK"`` (both subsets, blood-weighted) when the model has it, else ``"NK"``."""
+    return "all NK" if "all NK" in course.folds else "NK"
+
+
 @functools.lru_cache(maxsize=64)
 def pd_course(daily_dose_miu_per_m2: float = 1.0, interval_days: float = 1.0,
               weeks: float = 12.0) -> PDCourse:
-    """A low-dose subcutaneous course through the growth model (lymph-node niche driven by the
-    plasma curve, :func:`il2.therapy.pharmacodynamics`), with two weeks of follow-up.
+    """A low-dose subcutaneous course through the growth model.
+
+    With :mod:`il2.low_dose_pd` (the growth model's Treg homeostasis on resting IL-2 and both NK
+    subsets) this is :func:`il2.low_dose_pd.low_dose_course`; without it, the lymph-node niche of
+    :func:`il2.therapy.pharmacodynamics` driven by the plasma curve, with two weeks of follow-up.
 
     Raises
     ------
     ValueError
-        For a dose outside (0, 20] MIU/m², an interval outside [0.5, 14] days or weeks outside
-        [1, 26].
+        For a dose outside (0, 20] MIU/m², an interval other than 1 or 2 days (0.5 to 14 days for
+        the stand-in) or weeks outside [1, 26].
     """
     d = check_scalar("daily_dose_miu_per_m2", daily_dose_miu_per_m2, 0.0, 20.0, low_open=True)
     k = check_scalar("interval_days", interval_days, 0.5, 14.0)
     w = check_scalar("weeks", weeks, 1.0, 26.0)
+    gp = _growth_pd()
+    if gp is not None:
+        schedules = {v / _HOURS_PER_DAY: name for name, v in gp.SCHEDULES.items()}
+        if k not in schedules:
+            raise ValueError(f"interval_days must be one of {sorted(schedules)}; got {k!r}")
+        c = gp.low_dose_course(d, w, schedule=schedules[k], dose_unit="MIU/m^2")
+        folds = {p: np.asarray(c.fold(p), dtype=float) for p in gp.LD_POPULATIONS}
+        folds["all NK"] = np.asarray(c.fold("all NK"), dtype=float)
+        return PDCourse(daily_dose_miu_per_m2=d, interval_days=k, weeks=w,
+                        t_days=np.asarray(c.t_days, dtype=float), folds=folds,
+                        ratio_fold=np.asarray(c.treg_conv_ratio_fold, dtype=float),
+                        source="il2.low_dose_pd.low_dose_course")
     n = max(1, int(math.floor(w * 7.0 / k + 1e-9)))
     base = pk.low_dose_sc_regimen(d * 1e6, days=n)
     reg = pk.Regimen(dose_iu_per_kg=base.dose_iu_per_kg, interval_h=k * _HOURS_PER_DAY,
                      infusion_h=0.0, doses_per_cycle=n, cycles=1, rest_h=0.0, route="sc")
     res = therapy.pharmacodynamics(reg, follow_up_h=14 * _HOURS_PER_DAY, rtol=1e-2,
                                    output_step_h=6.0)
-    folds = {p: np.asarray(res.fold(p), dtype=float) for p in res.populations}
+    folds = {p: np.asarray(res.fold(p), dtype=float) for p in res.populations if p != "CD8"}
     return PDCourse(daily_dose_miu_per_m2=d, interval_days=k, weeks=w,
-                    t_days=np.asarray(res.t_h) / _HOURS_PER_DAY, folds=folds,
+                    t_days=np.asarray(res.t_h) / _HOURS_PER_DAY, folds=folds, ratio_fold=None,
                     source="il2.therapy.pharmacodynamics")
 
 
 @dataclass(frozen=True)
 class DoseResponse:
-    """Fold changes at the end of a course against the dose per injection."""
+    """Fold changes at the end of a course against the dose per injection.
+
+    ``hours_above_nk_per_day`` (the side-effect measure): hours per steady dosing day that plasma
+    IL-2 spends above the NK threshold of :func:`il2.therapy.threshold_pM`.
+    """
 
     doses_miu_per_m2: np.ndarray
     end_fold: dict[str, np.ndarray]
     plasma_peak_pM: np.ndarray
+    hours_above_nk_per_day: np.ndarray
     nk_threshold_pM: float
 
 
-def dose_response(doses_miu_per_m2: Any = (0.1, 0.3, 1.0, 3.0, 10.0), weeks: float = 12.0,
-                  interval_days: float = 1.0) -> DoseResponse:
-    """Treg, NK and CD8 fold changes at the end of a daily course for each dose, and the plasma
-    peak at steady state (the side-effect measure: how close the drug comes to the NK threshold of
-    :func:`il2.therapy.threshold_pM`)."""
+def dose_response(doses_miu_per_m2: Any = (0.1, 0.3, 1.0, 3.0, 10.0), weeks: float = 12.0
+                  ) -> DoseResponse:
+    """Fold changes at the end of a daily course for each dose per injection (MIU/m²), the
+    plasma peak at steady state and the hours per day above the NK threshold.
+
+    Raises
+    ------
+    ValueError
+        If a dose is not in (0, 20] MIU/m².
+    """
     doses = check_array("doses_miu_per_m2", doses_miu_per_m2, 0.0, 20.0)
-    if np.any(doses <= 0):
-        raise ValueError(f"doses_miu_per_m2 must all be > 0; got {doses.tolist()}")
-    runs = [pd_course(float(d), interval_days, weeks) for d in doses]
-    pops = runs[0].populations
-    peaks = []
+    if doses.ndim != 1 or np.any(doses <= 0):
+        raise ValueError(f"doses_miu_per_m2 must be a 1-D array of doses in (0, 20]; got {doses.tolist()}")
+    gp = _growth_pd()
+    if gp is not None:
+        dr = gp.dose_response(doses, weeks=weeks, dose_unit="MIU/m^2")
+        return DoseResponse(doses_miu_per_m2=doses,
+                            end_fold={k: np.asarray(v, dtype=float) for k, v in dr.final_fold.items()},
+                            plasma_peak_pM=np.asarray(dr.peak_plasma_pM, dtype=float),
+                            hours_above_nk_per_day=np.asarray(dr.hours_above_nk_per_day, dtype=float),
+                            nk_threshold_pM=float(dr.nk_threshold_pM))
+    runs = [pd_course(float(d), 1.0, weeks) for d in doses]
+    theta = therapy.threshold_pM("NK")
+    peaks, hours = [], []
     for d in doses:
-        reg = pk.low_dose_sc_regimen(float(d) * 1e6, days=14)
-        peaks.append(float(pk.simulate(reg, 70.0).il2_pM.max()))
+        r = pk.simulate(pk.low_dose_sc_regimen(float(d) * 1e6, days=14), 70.0)
+        last = r.t_h >= r.dose_times_h[-1]
+        day = last & (r.t_h < r.dose_times_h[-1] + _HOURS_PER_DAY)
+        peaks.append(float(r.il2_pM[last].max()))
+        hours.append(float(np.count_nonzero(r.il2_pM[day] > theta)) * pk.DEFAULT_STEP_H)
     return DoseResponse(doses_miu_per_m2=doses,
-                        end_fold={p: np.array([r.end_fold(p) for r in runs]) for p in pops},
-                        plasma_peak_pM=np.array(peaks),
-                        nk_threshold_pM=therapy.threshold_pM("NK"))
+                        end_fold={p: np.array([r.end_fold(p) for r in runs]) for p in runs[0].populations},
+                        plasma_peak_pM=np.array(peaks), hours_above_nk_per_day=np.array(hours),
+                        nk_threshold_pM=theta)
 
 
 # ---------------------------------------------------------------------------------------
@@ -580,41 +637,47 @@ def trials_figure() -> Figure:
     return fig
 
 
-def _koreth_marks(ax: Any, x_day: float) -> None:
+def _koreth_marks(ax: Any, x_day: float, course: PDCourse) -> None:
     """The Koreth 2016 changes at the end of the 12 weeks: bounds as upward arrows, "unchanged"
-    as a bar at 1."""
+    as open squares at 1, next to the model population each is compared with."""
     anchors = low_dose.koreth2016_anchors()
-    spots = {"Treg": ("Treg", 0.0), "NK": ("NK", 1.5), "CD8 T": ("CD8", 3.0)}
-    for key, (pop, dx) in spots.items():
+    spots = [("Treg", "Treg"), ("NK", nk_population(course)), ("CD4 Tcon", "CD4"), ("CD8 T", "CD8")]
+    for i, (key, pop) in enumerate(spots):
         a = anchors[key]
-        xx = x_day + dx
+        xx = x_day + 1.5 * i
+        color = COLORS[pop]
         if a.relation == ">":
             ax.annotate("", xy=(xx, a.fold * 1.9), xytext=(xx, a.fold),
-                        arrowprops=dict(arrowstyle="-|>", color=COLORS[pop], lw=1.6))
-            ax.plot([xx], [a.fold], "_", color=COLORS[pop], ms=14, mew=2.5)
+                        arrowprops=dict(arrowstyle="-|>", color=color, lw=1.6))
+            ax.plot([xx], [a.fold], "_", color=color, ms=14, mew=2.5)
         else:
-            ax.plot([xx], [1.0], "s", color=COLORS[pop], ms=6, mfc="none", mew=1.6)
+            ax.plot([xx], [1.0], "s", color=color, ms=6, mfc="none", mew=1.6)
+
+
+def _pd_lines(ax: Any, course: PDCourse) -> dict[str, Any]:
+    shown = [p for p in ("Treg", "all NK", "CD56bright NK", "NK", "CD4", "CD8") if p in course.folds]
+    return {p: ax.plot(course.t_days, course.fold(p), color=COLORS[p], ls=_PD_STYLE.get(p, "-"),
+                       label=_LABEL[p])[0] for p in shown}
 
 
 @styled
 def pd_figure() -> Figure:
-    """Fold changes of Tregs, NK cells and CD8 T cells over a 12-week course of 1 million IU/m² a
-    day (model), with the changes Koreth et al. (2016) report at the end of the course."""
+    """Fold changes of every population over a 12-week course of 1 million IU/m² a day (model),
+    with the changes Koreth et al. (2016) report at the end of the course."""
     course = pd_course()
-    fig, ax = new_figure(width_in=7.0, height_in=3.8)
+    fig, ax = new_figure(width_in=7.0, height_in=4.0)
     ax.axvspan(0, course.weeks * 7.0, color=QUANTITY_COLORS["plasma"], alpha=0.15, lw=0)
-    for p in course.populations:
-        ax.plot(course.t_days, course.fold(p), color=COLORS[p], label=f"model: {_LABEL[p]}")
-    _koreth_marks(ax, course.weeks * 7.0 + 2.0)
+    _pd_lines(ax, course)
+    _koreth_marks(ax, course.weeks * 7.0 + 1.5, course)
     ax.plot([], [], "_", color="#333333", ms=12, mew=2.5, label="trial: more than this fold")
     ax.plot([], [], "s", color="#333333", mfc="none", label="trial: unchanged")
     ax.set_yscale("log")
     ax.set_ylim(0.5, 20)
     ax.axhline(1.0, color=QUANTITY_COLORS["threshold"], lw=0.8)
-    ax.set_xlim(0, course.t_days[-1])
+    ax.set_xlim(0, max(course.t_days[-1], course.weeks * 7.0 + 7.0))
     ax.set_xlabel("day from the first injection")
     ax.set_ylabel("cells (fold of the start)")
-    ax.legend(loc="upper left", fontsize=8, ncol=2)
+    ax.legend(loc="upper left", fontsize=7.5, ncol=3)
     return fig
 
 
@@ -624,29 +687,38 @@ DOSE_GRID_MIU: tuple[float, ...] = (0.1, 0.3, 1.0, 3.0, 10.0)
 
 @styled
 def dose_response_figure() -> Figure:
-    """Left: Treg, NK and CD8 fold changes at the end of 12 weeks of daily injections against
-    the dose. Right: the plasma peak at steady state against the NK threshold."""
+    """Left: fold changes at the end of 12 weeks of daily injections against the dose. Right: the
+    hours per day that plasma IL-2 spends above the NK threshold (the side-effect measure) and the
+    daily peak."""
     dr = dose_response(DOSE_GRID_MIU)
-    fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.6)
+    fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.8)
     ax, bx = axes
-    for p, f in dr.end_fold.items():
-        ax.plot(dr.doses_miu_per_m2, f, "o-", color=COLORS[p], label=_LABEL[p])
+    for p in ("Treg", "all NK", "CD56bright NK", "NK", "CD4", "CD8"):
+        if p in dr.end_fold:
+            ax.plot(dr.doses_miu_per_m2, dr.end_fold[p], marker="o", color=COLORS[p],
+                    ls=_PD_STYLE.get(p, "-"), label=_LABEL[p])
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.axhline(1.0, color=QUANTITY_COLORS["threshold"], lw=0.8)
     ax.set_xlabel("dose per daily injection (million IU/m²)")
     ax.set_ylabel("cells after 12 weeks (fold)")
-    ax.legend(loc="upper left", fontsize=8)
-    bx.plot(dr.doses_miu_per_m2, dr.plasma_peak_pM, "o-", color=QUANTITY_COLORS["plasma"],
-            label="plasma peak")
-    bx.axhline(dr.nk_threshold_pM, color=COLORS["NK"], ls="--", label="NK threshold (1 h)")
-    bx.axhline(therapy.threshold_pM("Treg"), color=COLORS["Treg"], ls="--",
-               label="Treg threshold (1 h)")
+    ax.legend(loc="upper left", fontsize=7.5)
+    bx.plot(dr.doses_miu_per_m2, dr.hours_above_nk_per_day, "o-", color=COLORS["NK"],
+            label="hours a day above the NK threshold")
     bx.set_xscale("log")
-    bx.set_yscale("log")
+    bx.set_ylim(0, 24)
+    bx.set_yticks([0, 6, 12, 18, 24])
     bx.set_xlabel("dose per daily injection (million IU/m²)")
-    bx.set_ylabel("plasma IL-2 peak (pM)")
-    bx.legend(loc="upper left", fontsize=8)
+    bx.set_ylabel("hours a day above the NK threshold")
+    cx = bx.twinx()
+    cx.plot(dr.doses_miu_per_m2, dr.plasma_peak_pM, marker="s", ls="--", color=QUANTITY_COLORS["plasma"],
+            label="daily plasma peak")
+    cx.axhline(dr.nk_threshold_pM, color=COLORS["NK"], lw=0.8, ls=":")
+    cx.set_yscale("log")
+    cx.set_ylabel("daily plasma peak (pM)")
+    h1, l1 = bx.get_legend_handles_labels()
+    h2, l2 = cx.get_legend_handles_labels()
+    bx.legend(h1 + h2, l1 + l2, loc="upper left", fontsize=7.5)
     return fig
 
 
@@ -673,20 +745,19 @@ def _course_model(dose_miu_per_m2: float, interval_days: float) -> PDCourse:
 
 
 def _course_title(r: PDCourse) -> str:
-    return (f"after 12 weeks: Treg {r.end_fold('Treg'):.2f}-fold, "
-            f"NK {r.end_fold('NK'):.2f}-fold")
+    return (f"end of the course: Treg {r.end_fold('Treg'):.2f}-fold, "
+            f"NK {r.end_fold(nk_population(r)):.2f}-fold")
 
 
 def _course_view(r: PDCourse, fig: Figure, **values: Any) -> Callable[..., bool]:
     ax = fig.subplots()
     ax.axvspan(0, r.weeks * 7.0, color=QUANTITY_COLORS["plasma"], alpha=0.15, lw=0)
-    lines = {p: ax.plot(r.t_days, r.fold(p), color=COLORS[p], label=_LABEL[p])[0]
-             for p in r.populations}
-    _koreth_marks(ax, r.weeks * 7.0 + 2.0)
+    lines = _pd_lines(ax, r)
+    _koreth_marks(ax, r.weeks * 7.0 + 1.5, r)
     ax.set_yscale("log")
     ax.set_ylim(0.3, 30)
     ax.axhline(1.0, color=QUANTITY_COLORS["threshold"], lw=0.8)
-    ax.set_xlim(0, r.t_days[-1])
+    ax.set_xlim(0, max(r.t_days[-1], r.weeks * 7.0 + 7.0))
     ax.set_xlabel("day from the first injection")
     ax.set_ylabel("cells (fold of the start)")
     ax.legend(loc="upper left", fontsize=8, ncol=3)
@@ -712,13 +783,13 @@ def course_explorer() -> Explorer:
         [Slider("dose_miu_per_m2", "Dose per injection", COURSE_DOSES[0], COURSE_DOSES[-1], 1.0,
                 steps=len(COURSE_DOSES), log=True, unit="MIU/m²"),
          Choice("interval_days", "Schedule", list(COURSE_INTERVALS), 1.0)],
-        alt=("Fold change of regulatory T cells, NK cells and CD8 T cells on a log scale over 12 "
-             "weeks of {dose_miu_per_m2} injected {interval_days}, and two weeks after; markers at "
-             "the end show the changes of the low-dose trial in chronic graft-versus-host disease."),
+        alt=("Fold change of regulatory T cells, NK cells and conventional T cells on a log scale over "
+             "12 weeks of {dose_miu_per_m2} injected {interval_days}; markers at the end show the "
+             "changes of the low-dose trial in chronic graft-versus-host disease."),
         title="Explorer 5.1: Dose and schedule of low-dose IL-2",
-        caption=("{dose_miu_per_m2} {interval_days} for 12 weeks: the cells of the lymph-node niche "
-                 "as fold of their start (lines), and what the trial reported (arrows: more than "
-                 "this fold; squares: unchanged)."),
+        caption=("{dose_miu_per_m2} {interval_days} for 12 weeks: the model's cells as fold of "
+                 "their start (lines), and what the trial reported (arrows: more than this fold; "
+                 "squares: unchanged)."),
         width_in=7.0,
         height_in=4.0,
     )
