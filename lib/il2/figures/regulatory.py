@@ -95,6 +95,12 @@ def _relative_pstat5(model: ReceptorModel, cell: CellType, conc: np.ndarray) -> 
     return signaling.pstat5_fraction(cell, conc, model.signaling, model.binding)
 
 
+@functools.lru_cache(maxsize=64)
+def _top(model: ReceptorModel, name: str) -> float:
+    """The unblocked cell's maximal pSTAT5 (at a saturating concentration), cached by model."""
+    return float(_relative_pstat5(model, _cell(model, name), np.array(_SATURATING_PM)))
+
+
 def _ec50_from_curve(conc: np.ndarray, y: np.ndarray, top: float) -> float:
     """Concentration where ``y`` crosses half of ``top`` (log-linear interpolation; inf if never)."""
     half = 0.5 * top
@@ -159,7 +165,7 @@ def blockade_response(cd25_blocked: float = 0.0, kd_alpha_factor: float = 1.0,
     changed = model if f == 1.0 else model.with_binding(kd_alpha_pM=model.binding.kd_alpha_pM * f)
     curves, ec50 = {}, {}
     for name in CELLS:
-        top = float(_relative_pstat5(model, _cell(model, name), np.array(_SATURATING_PM)))
+        top = _top(model, name)
         blocked = _cell(changed, name, b)
         on_grid = _relative_pstat5(changed, blocked, _CONC) / top
         curves[name] = on_grid if conc_pM is None else _relative_pstat5(changed, blocked, conc) / top
@@ -786,7 +792,7 @@ def course_explorer() -> Explorer:
         alt=("Fold change of regulatory T cells, NK cells and conventional T cells on a log scale over "
              "12 weeks of {dose_miu_per_m2} injected {interval_days}; markers at the end show the "
              "changes of the low-dose trial in chronic graft-versus-host disease."),
-        title="Explorer 5.1: Dose and schedule of low-dose IL-2",
+        title="Explorer 5.2: Dose and schedule of low-dose IL-2",
         caption=("{dose_miu_per_m2} {interval_days} for 12 weeks: the model's cells as fold of "
                  "their start (lines), and what the trial reported (arrows: more than this fold; "
                  "squares: unchanged)."),
@@ -841,7 +847,7 @@ def blockade_explorer() -> Explorer:
         alt=("Equilibrium pSTAT5 against IL-2 on a log axis for regulatory T cells, CD56bright NK "
              "cells, conventional CD4 T cells, CD56dim NK cells and CD8 T cells, with {cd25_blocked_pct} "
              "of CD25 blocked and {kd_alpha_factor} CD25 binding; dotted: no blockade."),
-        title="Explorer 5.2: Blocking CD25",
+        title="Explorer 5.1: Blocking CD25",
         caption=("With {cd25_blocked_pct} of CD25 blocked ({kd_alpha_factor} CD25 binding): solid "
                  "curves against the unblocked cells (dotted). The cells with much CD25 lose their "
                  "head start; the others hardly move."),
