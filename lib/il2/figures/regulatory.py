@@ -35,6 +35,8 @@ __all__ = [
     "chapter_numbers",
     "deficiency_table_markdown",
     "trials_table_markdown",
+    "UNCHANGED_WITHIN",
+    "comparison_table_markdown",
     "BlockadeResult",
     "blockade_response",
     "selectivity_figure",
@@ -458,6 +460,63 @@ def trials_table_markdown(level: float = CI_LEVEL) -> str:
         schedule = t.schedule if t.schedule != "not read" else "not read †"
         rows.append(f"| {{cite:t}}`{t.source}` | {t.disease.split(' (')[0]} | {dose} | {schedule} "
                     f"| {outcomes} |")
+    return "\n".join(rows)
+
+
+#: A published "no significant change" is taken to agree with a model fold change within this
+#: factor of 1 (a stated tolerance of the chapter, not a published number).
+UNCHANGED_WITHIN = 1.25
+
+
+def _verdict(ok: bool) -> str:
+    return "agrees" if ok else "**disagrees**"
+
+
+def comparison_table_markdown() -> str:
+    """The model's numbers next to the published ones (the chapter's closing note): receptor
+    EC50s, subcutaneous pharmacokinetics and the 12-week low-dose course against Koreth 2016."""
+    n = chapter_numbers()
+    s = pk.PISCITELLI_SC
+    course = pd_course()
+    anchors = low_dose.koreth2016_anchors()
+    rows = ["| Quantity | Model | Published | Source | |", "|---|---|---|---|---|"]
+    lo, hi = n.measured_30min_range_pM["Treg"]
+    t30 = n.ec50_30min_pM["Treg"]
+    rows.append(f"| Treg EC50 after 30 min | {t30:.0f} pM | {n.measured_30min_pM['Treg']:.0f} pM "
+                f"(replicates {lo:.0f}–{hi:.0f}) | {{cite:t}}`farhat2021` "
+                f"| {_verdict(lo / 1.5 < t30 < hi * 1.5)} (tolerance: 1.5× beyond the replicates) |")
+    mr = n.ec50_30min_pM["NK"] / n.ec50_30min_pM["Treg"]
+    pr = n.measured_30min_pM["NK"] / n.measured_30min_pM["Treg"]
+    rows.append(f"| NK : Treg EC50 ratio, 30 min | {mr:.0f} | {pr:.0f} | {{cite:t}}`farhat2021` "
+                f"| {_verdict(0.5 < mr / pr < 2.0)} (tolerance 2×) |")
+    rows.append(f"| time of the SC peak | {n.sc_model_tmax_h:.1f} h | {s.tmax_h:g} ± {s.tmax_sd_h:g} h; "
+                f"2–6 h | {{cite:t}}`piscitelli1996`, {{cite:t}}`proleukin_smpc` "
+                f"| {_verdict(abs(n.sc_model_tmax_h - s.tmax_h) < s.tmax_sd_h)} |")
+    rows.append(f"| apparent SC half-life (8–20 h) | {n.sc_model_half_life_h:.1f} h "
+                f"| {s.half_life_h:g} ± {s.half_life_sd_h:g} h | {{cite:t}}`piscitelli1996` "
+                f"| {_verdict(abs(n.sc_model_half_life_h - s.half_life_h) < s.half_life_sd_h)} |")
+    p_lo, p_hi = n.sc_model_peaks_iu_per_ml
+    rows.append(f"| SC peak after {s.daily_doses_miu[0]:g}–{s.daily_doses_miu[-1]:g} MIU "
+                f"| {p_lo:.0f}–{p_hi:.0f} IU/mL | {s.peak_range_iu_per_ml[0]:g}–{s.peak_range_iu_per_ml[1]:g} IU/mL "
+                f"| {{cite:t}}`piscitelli1996` "
+                f"| {_verdict(s.peak_range_iu_per_ml[0] < p_lo and p_hi < s.peak_range_iu_per_ml[1])} |")
+    pairs = [("Treg", "Treg"), ("NK", nk_population(course)), ("CD4 Tcon", "CD4"), ("CD8 T", "CD8")]
+    for key, pop in pairs:
+        a = anchors[key]
+        if pop not in course.folds:
+            rows.append(f"| {key} after 12 weeks | not in the model | unchanged | {{cite:t}}`koreth2016` | — |")
+            continue
+        f = course.end_fold(pop)
+        pub = "unchanged" if a.relation == "unchanged" else f"more than {a.fold:g}-fold"
+        rows.append(f"| {key} after 12 weeks | {f:.2f}-fold | {pub} | {{cite:t}}`koreth2016` "
+                    f"| {_verdict(a.consistent_with(f, unchanged_within=UNCHANGED_WITHIN))} |")
+    a = anchors["Treg:Tcon"]
+    if course.ratio_fold is not None:
+        i = int(np.argmin(np.abs(course.t_days - course.weeks * 7.0)))
+        f = float(course.ratio_fold[i])
+        rows.append(f"| Treg : Tcon ratio after 12 weeks | {f:.2f}-fold | more than {a.fold:g}-fold "
+                    f"| {{cite:t}}`koreth2016` "
+                    f"| {_verdict(a.consistent_with(f, unchanged_within=UNCHANGED_WITHIN))} |")
     return "\n".join(rows)
 
 
