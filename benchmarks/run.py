@@ -46,6 +46,7 @@ REBUILD_TARGET_S = 5.0
 #: Model cases with a target of their own: (area, start of the case name) -> seconds.
 CASE_TARGETS: dict[tuple[str, str], float] = {
     ("therapy", "pharmacodynamics: 12-week low-dose"): 0.2,
+    ("low_dose", "12-week low-dose course"): 0.2,
 }
 
 

@@ -84,8 +84,9 @@ def test_weaker_cd25_reaches_the_two_week_growth_simulation():
     base = growth.simulate()
     weak = growth.simulate(model=WEAK_CD25)
     assert weak.model is WEAK_CD25
-    # the autocrine loop runs through CD25: without it the helpers' IL-2 drives far less expansion
-    assert weak.peak_fold("CD8") < 0.1 * base.peak_fold("CD8")
+    # the autocrine loop runs through CD25: with a weak CD25 the CD8 T cells read less IL-2
+    assert weak.peak_fold("CD8") < base.peak_fold("CD8")
+    assert weak.signal["CD8"].max() < base.signal["CD8"].max()
     assert weak.peak_fold("Treg") < base.peak_fold("Treg")
 
 

@@ -60,7 +60,8 @@ CELL_COLORS: dict[str, str] = {
     "Treg": "#CC79A7",  # reddish purple: regulatory T cells (IL-2 consumers)
     "CD4": "#E69F00",  # orange: CD4 helper T cells (IL-2 producers)
     "CD8": "#0072B2",  # blue: CD8 cytotoxic T cells
-    "NK": "#009E73",  # bluish green: natural killer cells
+    "NK": "#009E73",  # bluish green: natural killer cells (CD56dim, most of the blood's)
+    "CD56bright NK": "#005A42",  # dark bluish green: CD56bright NK cells (high-affinity receptor)
     "activated T": "#D55E00",  # vermillion: activated T cell blasts (high CD25)
 }
 

@@ -37,7 +37,8 @@ __all__ = [
 ]
 
 #: Legend names of the model's populations.
-LABELS = {"CD4": "CD4 helpers", "CD8": "CD8 cytotoxic", "NK": "NK cells", "Treg": "Treg"}
+LABELS = {"CD4": "CD4 helpers", "CD8": "CD8 cytotoxic", "NK": "CD56dim NK", "Treg": "Treg",
+          "CD56bright NK": "CD56bright NK"}
 #: Solver tolerance of the explorers' model calls ("explorer resolution", about 1%).
 _EXPLORER_RTOL = 1e-3
 #: Output samples of the explorers' model calls (every 3 h over two weeks).
@@ -86,8 +87,8 @@ class ChapterNumbers:
     feedback_off_peak_il2_pM: float
     feedback_off_cd25_peak: float
     helper_threshold: float
-    helper_threshold_fold2: float
-    helper_threshold_fold100: float
+    helper_threshold_fold15: float
+    helper_threshold_fold3: float
     helper_threshold_feedback_off: float
     helper_threshold_no_treg: float
     helper_threshold_treg_x3: float
@@ -111,6 +112,19 @@ class ChapterNumbers:
     ec50_blast_pM: float
     ec50_blast_no_cd25_pM: float
     nk_cd122: float
+    amplification: float
+    programmed_division_h: float
+    program_days: float
+    brief_antigen_fold: float
+    resting_il2_pM: float
+    treg_fall_il2_block: float
+    treg_fall_cd25_block: float
+    cd8_fall_il2_block: float
+    bright_signal_rest: float
+    dim_signal_rest: float
+    bright_peak_fold: float
+    amplification_below: float
+    amplification_above: float
 
 
 @functools.lru_cache(maxsize=1)
@@ -123,8 +137,12 @@ def chapter_numbers() -> ChapterNumbers:
     off_params = dataclasses.replace(p, cd25_feedback=0.0)
     off = growth.simulate(params=off_params)
     thr = growth.expansion_threshold("helpers").value
-    below = growth.simulate(helpers=0.9 * thr)
-    above = growth.simulate(helpers=1.1 * thr)
+    below = growth.simulate(helpers=thr)
+    above = growth.simulate(helpers=20.0 * thr)
+    neutralised = growth.simulate(il2_block=1.0)
+    rest = growth.simulate(antigen_end_h=0.0)
+    rest_il2_block = growth.simulate(antigen_end_h=0.0, il2_block=1.0)
+    rest_cd25_block = growth.simulate(antigen_end_h=0.0, cd25_block=1.0)
     no_t = growth.simulate(helpers=0.0)
     cd25_blocked = growth.simulate(cd25_block=1.0)
     per_h = p.secretion_molecules_per_h
@@ -162,8 +180,8 @@ def chapter_numbers() -> ChapterNumbers:
         feedback_off_peak_il2_pM=off.peak_il2_pM,
         feedback_off_cd25_peak=float(off.cd25["CD8"].max()),
         helper_threshold=thr,
-        helper_threshold_fold2=growth.expansion_threshold("helpers", fold=2.0).value,
-        helper_threshold_fold100=growth.expansion_threshold("helpers", fold=100.0).value,
+        helper_threshold_fold15=growth.expansion_threshold("helpers", fold=1.5).value,
+        helper_threshold_fold3=growth.expansion_threshold("helpers", fold=3.0).value,
         helper_threshold_feedback_off=growth.expansion_threshold("helpers", params=off_params).value,
         helper_threshold_no_treg=growth.expansion_threshold("helpers", treg=0.0).value,
         helper_threshold_treg_x3=growth.expansion_threshold("helpers", treg=3.0 * niche.treg).value,
@@ -172,12 +190,14 @@ def chapter_numbers() -> ChapterNumbers:
         il2_just_below_pM=below.peak_il2_pM,
         fold_just_below=below.peak_fold("CD8"),
         fold_just_above=above.peak_fold("CD8"),
+        amplification_below=below.peak_fold("CD8") / neutralised.peak_fold("CD8"),
+        amplification_above=above.peak_fold("CD8") / neutralised.peak_fold("CD8"),
         nk_peak_fold=base.peak_fold("NK"),
         nk_pstat5_peak=float(base.pstat5["NK"].max()),
         nk_pstat5_rest=float(no_t.pstat5["NK"].max()),
         nk_division_h=base.shortest_division_time_h("NK"),
         treg_peak_fold=base.peak_fold("Treg"),
-        il2_block_fold=growth.simulate(il2_block=1.0).peak_fold("CD8"),
+        il2_block_fold=neutralised.peak_fold("CD8"),
         cd25_block_fold=cd25_blocked.peak_fold("CD8"),
         cd25_block_peak_il2_pM=cd25_blocked.peak_il2_pM,
         treg_x3_fold=growth.simulate(treg=3.0 * niche.treg).peak_fold("CD8"),
@@ -187,6 +207,17 @@ def chapter_numbers() -> ChapterNumbers:
         ec50_blast_pM=signaling.ec50_pM(blast),
         ec50_blast_no_cd25_pM=signaling.ec50_pM(blast.with_cd25(0.0)),
         nk_cd122=binding.CELL_TYPES["NK"].cd122,
+        amplification=base.peak_fold("CD8") / neutralised.peak_fold("CD8"),
+        programmed_division_h=p.programmed_division_time_h,
+        program_days=p.program_duration_h / _DAY,
+        brief_antigen_fold=growth.simulate(antigen_end_h=2.0, il2_block=1.0).peak_fold("CD8"),
+        resting_il2_pM=rest.resting_il2_pM,
+        treg_fall_il2_block=float(rest_il2_block.fold("Treg")[-1]),
+        treg_fall_cd25_block=float(rest_cd25_block.fold("Treg")[-1]),
+        cd8_fall_il2_block=float(rest_il2_block.fold("CD8")[-1]),
+        bright_signal_rest=float(rest.signal["CD56bright NK"][0]),
+        dim_signal_rest=float(rest.signal["NK"][0]),
+        bright_peak_fold=base.peak_fold("CD56bright NK"),
     )
 
 
@@ -356,35 +387,35 @@ def feedback_figure() -> Figure:
 
 @styled
 def threshold_figure() -> Figure:
-    """Peak CD8 expansion against the helpers at the start and against their secretion rate."""
+    """IL-2's amplification of the CD8 peak against the helpers at the start and their secretion rate."""
     n = chapter_numbers()
     p = growth.GrowthParameters()
-    helpers = np.geomspace(30.0, 1e5, 25)
-    secretion = np.geomspace(0.3, 100.0, 19)
+    helpers = np.geomspace(1.0, 1e4, 25)
+    secretion = np.geomspace(0.03, 100.0, 19)
     on = growth.expansion_scan("helpers", helpers)
     off = growth.expansion_scan("helpers", helpers, params=dataclasses.replace(p, cd25_feedback=0.0))
     sec = growth.expansion_scan("secretion", secretion)
     fig, (ax_h, ax_s) = new_figure(1, 2, width_in=9.0, height_in=3.6)
-    ax_h.plot(helpers, on.peak_fold["CD8"], color=CELL_COLORS["CD8"], marker="o", ms=3,
+    ax_h.plot(helpers, on.amplification("CD8"), color=CELL_COLORS["CD8"], marker="o", ms=3,
               label="with CD25 feedback")
-    ax_h.plot(helpers, off.peak_fold["CD8"], color=CELL_COLORS["CD8"], ls=":", marker="o", ms=3,
+    ax_h.plot(helpers, off.amplification("CD8"), color=CELL_COLORS["CD8"], ls=":", marker="o", ms=3,
               mfc="white", label="without")
     ax_h.axvline(n.helper_threshold, color=QUANTITY_COLORS["threshold"], ls="--", lw=1)
     ax_h.axvline(n.helper_threshold_feedback_off, color=QUANTITY_COLORS["threshold"], ls=":", lw=1)
     ax_h.set_xscale("log")
-    ax_h.set_yscale("log")
     ax_h.set_xlabel("Activated helpers at the start")
-    ax_h.set_ylabel("Peak CD8 expansion (fold)")
+    ax_h.set_ylabel("CD8 peak over the program alone")
     ax_h.set_title(f"Threshold: {n.helper_threshold:.0f} helpers")
     ax_h.legend(fontsize=8, loc="upper left")
-    ax_s.plot(secretion, sec.peak_fold["CD8"], color=CELL_COLORS["CD4"], marker="o", ms=3)
+    ax_s.plot(secretion, sec.amplification("CD8"), color=CELL_COLORS["CD4"], marker="o", ms=3)
     ax_s.axvline(n.secretion_threshold, color=QUANTITY_COLORS["threshold"], ls="--", lw=1)
     ax_s.axvspan(10.0, 100.0, color="#F2F2F2", zorder=0, lw=0)
     ax_s.set_xscale("log")
-    ax_s.set_yscale("log")
     ax_s.set_xlabel("IL-2 secretion per helper (molecules/s)")
-    ax_s.set_ylabel("Peak CD8 expansion (fold)")
-    ax_s.set_title(f"Threshold: {n.secretion_threshold:.1f} molecules/s")
+    ax_s.set_ylabel("CD8 peak over the program alone")
+    ax_s.set_title(f"Threshold: {n.secretion_threshold:.2g} molecules/s")
+    for ax in (ax_h, ax_s):
+        ax.set_ylim(0.9, None)
     return fig
 
 
@@ -419,9 +450,10 @@ def nk_figure() -> Figure:
 
 @styled
 def brakes_figure() -> Figure:
-    """CD8 expansion when IL-2 or CD25 is blocked and when regulatory T cells are more or fewer."""
+    """CD8 expansion when IL-2 or CD25 is blocked and when regulatory T cells are more or fewer, and
+    regulatory T cells at rest when IL-2 is neutralised or CD25 blocked."""
     treg0 = growth.COMPARTMENTS["lymph node"].treg
-    fig, (ax_b, ax_t) = new_figure(1, 2, width_in=9.0, height_in=3.6)
+    fig, (ax_b, ax_t, ax_r) = new_figure(1, 3, width_in=11.0, height_in=3.6)
     base = growth.simulate()
     for kw, ls, label in (({}, "-", "no blockade"), ({"il2_block": 1.0}, "--", "IL-2 neutralised"),
                           ({"cd25_block": 1.0}, ":", "CD25 blocked"),
@@ -442,6 +474,16 @@ def brakes_figure() -> Figure:
         ax.legend(fontsize=8, loc="lower left")
     ax_b.set_title("Blocking IL-2 or CD25")
     ax_t.set_title("Competition from regulatory T cells")
+    for kw, ls, label in (({}, "-", "resting IL-2"), ({"il2_block": 1.0}, "--", "IL-2 neutralised"),
+                          ({"cd25_block": 1.0}, ":", "CD25 blocked")):
+        r = growth.simulate(antigen_end_h=0.0, **kw)
+        ax_r.plot(_days(r), r.fold("Treg"), color=CELL_COLORS["Treg"], ls=ls, label=label)
+    ax_r.set_xlabel("Day")
+    ax_r.set_ylabel("Tregs, fold of resting size")
+    ax_r.set_xlim(0, 14)
+    ax_r.set_ylim(0.0, 1.1)
+    ax_r.legend(fontsize=8, loc="lower left")
+    ax_r.set_title("Tregs need IL-2 (no antigen)")
     return fig
 
 
@@ -473,16 +515,16 @@ def helpers_explorer() -> Explorer:
     return explore(
         _helpers_model,
         _helpers_view,
-        [Slider("helpers", "Activated helpers at the start", 30.0, 30_000.0, 300.0, steps=13, log=True,
+        [Slider("helpers", "Activated helpers at the start", 1.0, 10_000.0, 10.0, steps=13, log=True,
                 unit="helpers", fmt=",.0f"),
          _COMPARTMENT_CHOICE],
-        alt=("Cells of the four populations (left, logarithmic) and free IL-2 (right) over two weeks "
-             "in the {compartment}, starting from {helpers}, all activated; below a critical "
-             "number IL-2 stays under about 10 pM and nothing expands, above it the helpers and CD8 "
-             "cells expand by orders of magnitude."),
+        alt=("Cells of the five populations (left, logarithmic) and free IL-2 (right) over two weeks "
+             "in the {compartment}, starting from {helpers}, all activated; the CD8 cells expand "
+             "thousands-fold in any case, by their division program, and IL-2 from more helpers "
+             "adds up to a few-fold more."),
         title="Explorer 1.2: How many helpers does it take?",
-        caption=("Starting from {helpers} in the {compartment}: does free IL-2 (right) climb past the "
-                 "dashed signalling line? Only then do helpers and CD8 cells take off (left)."),
+        caption=("Starting from {helpers} in the {compartment}: how far does free IL-2 (right) climb past "
+                 "the dashed signalling line, and how much does it add to the CD8 peak (left title)?"),
         width_in=9.0,
         height_in=3.6,
     )
@@ -506,10 +548,10 @@ def secretion_explorer() -> Explorer:
     return explore(
         _secretion_model,
         _secretion_view,
-        [Slider("secretion", "IL-2 secretion per helper", 1.0, 100.0, 5.6, steps=9, log=True,
+        [Slider("secretion", "IL-2 secretion per helper", 0.1, 100.0, 1.0, steps=10, log=True,
                 unit="molecules/s", unit_one="molecule/s"),
          _COMPARTMENT_CHOICE],
-        alt=("Cells of the four populations (left) and free IL-2 (right) over two weeks in the "
+        alt=("Cells of the five populations (left) and free IL-2 (right) over two weeks in the "
              "{compartment} when each activated helper secretes {secretion} of IL-2."),
         title="Explorer 1.3: How fast must helpers secrete?",
         caption=("Each helper secretes {secretion}. Compare when free IL-2 (right) crosses the dashed "
@@ -539,7 +581,7 @@ def feedback_explorer() -> Explorer:
         _feedback_view,
         [Slider("feedback", "Strength of the CD25 feedback", 0.0, 1.0, 1.0, steps=11, fmt=".0%"),
          _COMPARTMENT_CHOICE],
-        alt=("Cells of the four populations (left) and free IL-2 (right) over two weeks in the "
+        alt=("Cells of the five populations (left) and free IL-2 (right) over two weeks in the "
              "{compartment} with the IL-2-driven induction of CD25 at {feedback} of its full strength "
              "(0%: none)."),
         title="Explorer 1.1: Strength of the autocrine loop",

@@ -38,10 +38,14 @@ class Compartment(CitedParameters):
     cd8: float = cited(1e3, "cells", "Activated CD8+ T cells at the start", "murali1998", low=0.0)
     nk: float = cited(1e4, "cells", "NK cells", "malek2008", low=0.0)
     treg: float = cited(1e4, "cells", "Regulatory T cells", "busse2010", low=0.0)
+    nk_bright: float = cited(1e3, "cells", "CD56bright NK cells", "fehniger2003", low=0.0)
+    resting_cd4: float = cited(0.0, "cells", "Resting conventional CD4 T cells that secrete IL-2 without antigen",
+                               "setoguchi2005", low=0.0)
 
     def start(self) -> dict[str, float]:
         """Cells of each population at the start."""
-        return {"CD4": self.helpers, "CD8": self.cd8, "NK": self.nk, "Treg": self.treg}
+        return {"CD4": self.helpers, "CD8": self.cd8, "NK": self.nk, "Treg": self.treg,
+                "CD56bright NK": self.nk_bright}
 
 
 @register("IL-2 compartment: lymph node")
@@ -80,6 +84,19 @@ class LymphNodeCompartment(Compartment):
         1e4, "cells", "Regulatory T cells in the niche (resting size)", "busse2010,hofer2012", low=0.0,
         note="modelling choice: about 10% of the CD4 T cells of a niche of some 1e5 lymphocytes",
     )
+    nk_bright: float = cited(
+        3e3, "cells", "CD56bright NK cells in the niche (resting size)", "ferlazzo2004,fehniger2003",
+        low=0.0,
+        note="modelling choice: more than 95% of blood NK cells are CD56dim, but lymph-node NK cells "
+        "are mainly CD56bright (ferlazzo2004) and respond there to T cell IL-2 (fehniger2003); as "
+        "many as the niche's CD56dim NK cells",
+    )
+    resting_cd4: float = cited(
+        4e4, "cells", "Resting conventional CD4 T cells in the niche", "setoguchi2005",
+        low=0.0,
+        note="modelling choice: about 40% of a niche of some 1e5 lymphocytes; they secrete a little IL-2 "
+        "without foreign antigen (setoguchi2005)",
+    )
 
 
 @register("IL-2 compartment: culture well")
@@ -107,6 +124,10 @@ class CultureWellCompartment(Compartment):
     nk: float = cited(1e4, "cells", "NK cells in the well", "tkach2014", low=0.0, note="modelling choice")
     treg: float = cited(1e4, "cells", "Regulatory T cells in the well", "feinerman2010", low=0.0,
                         note="modelling choice: Treg-to-effector ratios of order 1 as in co-cultures")
+    nk_bright: float = cited(0.0, "cells", "CD56bright NK cells in the well", "tkach2014", low=0.0,
+                             note="modelling choice: none (sorted T cell cultures)")
+    resting_cd4: float = cited(0.0, "cells", "Resting conventional CD4 T cells in the well", "tkach2014",
+                               low=0.0, note="modelling choice: none; all helpers are stimulated")
 
 
 #: The built-in compartments by name.

@@ -24,7 +24,7 @@ from il2.receptors import ReceptorModel
 from il2.units import molecules_per_cell_to_pM
 from il2.validation import SolverError
 
-__all__ = ["LOG_CELLS", "LOG_CD25", "LOG_IL2", "STATE_SIZE", "IL2_FLOOR_PM", "GrowthSystem"]
+__all__ = ["LOG_CELLS", "LOG_CD25", "LOG_IL2", "STATE_SIZE", "IL2_FLOOR_PM", "GrowthSystem", "resting_balance"]
 
 _N = len(POPULATIONS)
 #: Slice of the state holding :math:`\ln N_i` of every population.
@@ -43,10 +43,50 @@ _LNC_MIN, _LNC_MAX = -600.0, 30.0
 _MAX_RHS_CALLS = 200_000
 
 
+def resting_balance(
+    r_max: NDArray[np.float64], death: NDArray[np.float64], s_rest: NDArray[np.float64],
+    capacity_fold: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    r"""Death rates and IL-2-independent supply :math:`h_i` that keep each population at rest.
+
+    At its start :math:`N_i(0)`, with CD25 at rest and the resting IL-2 signal :math:`S_i^0`,
+    a population is steady when
+
+    .. math::
+
+        r_i S_i^0 (1 - 1/k_i) - d_i (1 - S_i^0) + h_i d_i = 0,
+        \qquad h_i = 1 - S_i^0 - \frac{r_i S_i^0 (1 - 1/k_i)}{d_i},
+
+    with :math:`k_i = K_i / N_i(0)`. :math:`h_i` is the share of the resting turnover supplied
+    without IL-2 (thymic output, other cytokines), and :math:`1 - h_i` the share that IL-2
+    sustains; withdrawing IL-2 lowers the population towards :math:`h_i N_i(0)`. Where the
+    resting signal alone would renew the population faster than it turns over (:math:`h_i < 0`),
+    its death rate is raised to :math:`r_i S_i^0 (1 - 1/k_i)/(1 - S_i^0)`, so that :math:`h_i = 0`.
+    Returns ``(death, h)``.
+    """
+    renewal = r_max * s_rest * (1.0 - 1.0 / capacity_fold)
+    floor = np.where(s_rest < 1.0, renewal / np.maximum(1.0 - s_rest, 1e-12), 0.0)
+    d = np.maximum(death, floor)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = 1.0 - s_rest - np.where(d > 0, renewal / np.where(d > 0, d, 1.0), 0.0)
+    return d, np.clip(h, 0.0, 1.0)
+
+
 class GrowthSystem:
     """Right-hand side and analytic Jacobian of the growth ODEs.
 
     State: :math:`(\\ln N_i, \\ln(1 + a_i), \\ln c)`, so cells, CD25 and IL-2 stay positive.
+    Every population obeys
+
+    .. math::
+
+        \\frac{d\\ln N_i}{dt} = \\big(p_i \\Pi(t)\\,(1 - S_i) + r_i S_i\\big)\\Big(1 - \\frac{N_i}{K_i}\\Big)
+            - d_i\\,(1 - S_i) + h_i\\,d_i\\,\\frac{N_i(0)}{N_i},
+
+    with :math:`\\Pi(t)` the antigen-triggered division program (effectors only; IL-2 raises its
+    rate :math:`p_i` towards :math:`r_i`), :math:`K_i` the
+    carrying capacity and :math:`h_i` the IL-2-independent supply that keeps the population at its
+    start when IL-2 is at its resting level (:meth:`baseline`).
     """
 
     def __init__(self, comp: Compartment, start: NDArray[np.float64], params: GrowthParameters,
@@ -56,29 +96,68 @@ class GrowthSystem:
         self.log_start = np.log(np.where(start > 0.0, start, 1.0))
         self.a_rest = resting_cd25(model)
         self.span = cd25_ceiling(model, params) - self.a_rest
-        self.g_antigen = np.array([params.cd25_antigen_fraction if p in EFFECTORS else 0.0 for p in POPULATIONS])
-        resident = np.array([1.0 if p in RESIDENTS else 0.0 for p in POPULATIONS])
+        effector = np.array([1.0 if p in EFFECTORS else 0.0 for p in POPULATIONS])
+        resident = 1.0 - effector
+        self.g_antigen = params.cd25_antigen_fraction * effector
         self.death = np.where(resident > 0, params.resident_turnover_rate_per_h, params.effector_death_rate_per_h)
-        self.inflow = resident * self.death * (start > 0.0)  # homeostatic return d_i N_i(0) / N_i
         self.r_max = np.where(resident > 0, params.resident_max_division_rate_per_h,
                               params.max_division_rate_per_h)
-        self.rescue = 1.0 - resident  # IL-2 signalling keeps activated effectors alive
+        self.r_prog = effector * params.programmed_division_rate_per_h
+        cap_fold = np.where(resident > 0, params.resident_capacity_fold, params.effector_capacity_fold)
+        self.inv_cap = np.where(start > 0.0, 1.0 / (cap_fold * np.where(start > 0.0, start, 1.0)), 0.0)
+        self.rescue = np.ones(len(POPULATIONS))  # the IL-2 signal keeps every population alive
         self.k_a = params.cd25_rate_per_h
         self.phi = params.cd25_feedback
         self.kappa = float(molecules_per_cell_to_pM(1.0, 1.0 / comp.volume_l))  # pM per molecule
         self.k_cl = comp.clearance_per_h
         self.secretion = (1.0 - il2_block) * params.secretion_molecules_per_h
+        self.resting_production = params.resting_secretion_molecules_per_h * comp.resting_cd4  # molecules/h
+        self.basal = (1.0 - il2_block) * self.resting_production
         self.keep_cd25 = 1.0 - cd25_block
         self.nu = params.secretion_feedback
         self.plasma: Callable[[Any], Any] | None = None  # outside concentration c_p(t), pM
         self.calls = 0
+        self.c_rest, self.s_rest = self.baseline(start)
+        # resting balance: r S0 (1 - 1/k) - d (1 - S0) + h d = 0 with h >= 0. Where the resting IL-2
+        # alone would renew a population faster than it turns over, its death rate is raised to
+        # balance (h = 0): the resting size is then wholly IL-2-dependent.
+        self.death, self.supply = resting_balance(self.r_max, self.death, self.s_rest, cap_fold)
+        self.inflow = self.supply * self.death * self.present  # h_i d_i (times N_i(0)/N_i)
         self.set_antigen(0.0)
 
-    def initial_state(self, il2_pM0: float) -> NDArray[np.float64]:
-        return np.concatenate([self.log_start, np.log1p(self.a_rest), [math.log(max(il2_pM0, IL2_FLOOR_PM))]])
+    def baseline(self, start: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
+        r"""Resting IL-2 :math:`c_0` (pM) and each population's resting signal :math:`S_i^0`.
 
-    def state(self, y: NDArray[np.float64], antigen: Any, derivatives: bool = False) -> dict[str, Any]:
+        :math:`c_0` balances the resting conventional CD4 T cells' secretion against clearance and
+        uptake by every population at its start with its resting CD25, without antigen and without
+        antibodies: :math:`\kappa q_r R = k_{cl} c_0 + \kappa \sum_i N_i(0) u_i(c_0, a_i^{rest})`.
+        """
+        x = np.log1p(self.a_rest)
+        if self.resting_production <= 0.0:
+            return 0.0, np.zeros(len(POPULATIONS))
+
+        def gap(ln_c: float) -> float:
+            r = self.tables.respond_fast(x, ln_c)
+            c = math.exp(ln_c)
+            return self.kappa * (self.resting_production - float(np.dot(start, r[:, 0])) * c) - self.k_cl * c
+
+        from scipy.optimize import brentq  # imported on first use: keeps `import il2` light
+
+        hi = math.log(self.kappa * self.resting_production / self.k_cl) if self.k_cl > 0 else 30.0
+        lo = math.log(IL2_FLOOR_PM) - 30.0
+        if gap(hi) > 0:  # pragma: no cover - without clearance uptake alone balances production
+            hi = _LNC_MAX
+        ln_c = brentq(gap, lo, hi, xtol=1e-10)
+        return math.exp(ln_c), self.tables.respond_fast(x, ln_c)[:, 1].copy()
+
+    def initial_state(self, il2_pM0: float | None) -> NDArray[np.float64]:
+        c0 = self.c_rest if il2_pM0 is None else il2_pM0
+        return np.concatenate([self.log_start, np.log1p(self.a_rest), [math.log(max(c0, IL2_FLOOR_PM))]])
+
+    def state(self, y: NDArray[np.float64], antigen: Any, derivatives: bool = False,
+              program: Any = None) -> dict[str, Any]:
         """Everything the right-hand side, Jacobian and results need at state ``y`` (shape (..., STATE_SIZE))."""
+        prog = self.program if program is None else program
         log_n = y[..., LOG_CELLS]
         n = self.present * np.exp(log_n)
         x = np.maximum(y[..., LOG_CD25], 0.0)
@@ -93,13 +172,17 @@ class GrowthSystem:
         ln_c = np.minimum(np.maximum(y[..., LOG_IL2], _LNC_MIN), _LNC_MAX)
         resp = self.tables.respond(x_eff, ln_c, derivatives=derivatives)
         q = 1.0 - self.g_antigen * np.asarray(antigen)[..., None]
-        target = self.a_rest + self.span * (1.0 - q * (1.0 - self.phi * resp.signal))
+        target = self.a_rest + self.span * (1.0 - q) + self.span * q * self.phi * (resp.signal - self.s_rest)
         back = self.inflow * np.exp(self.log_start - log_n)
-        div = self.r_max * resp.signal
+        room = np.maximum(1.0 - n * self.inv_cap, 0.0)  # no division above the capacity
+        p_now = self.r_prog * np.asarray(prog)[..., None]
+        raw = p_now + (self.r_max - p_now) * resp.signal
+        drive = raw * room
+        div = drive
         death = self.death * (1.0 - self.rescue * resp.signal)
         return {"n": n, "a": a, "ex": ex, "c": np.exp(ln_c), "resp": resp, "q": q, "target": target,
-                "back": back, "div": div, "death": death, "growth": self.present * (div - death + back),
-                "dxeff_dx": dxeff_dx}
+                "back": back, "div": div, "death": death, "growth": self.present * (drive - death + back),
+                "dxeff_dx": dxeff_dx, "room": room, "drive": drive, "raw": raw}
 
     def rhs(self, _t: float, y: NDArray[np.float64]) -> NDArray[np.float64]:
         self.calls += 1
@@ -113,28 +196,34 @@ class GrowthSystem:
         inv_c = math.exp(-max(float(y[LOG_IL2]), _LNC_MIN))  # 1/c of the state itself
         gsp = self.tables.respond_fast(x_eff, ln_c)
         sig = gsp[:, 1]
+        n = self.present * np.exp(log_n)
         dy = np.empty(STATE_SIZE)
-        # d ln N / dt = r S - d (1 - e S) + h d N(0) / N
-        dy[LOG_CELLS] = self._gain * sig - self._loss + self.inflow * np.exp(self.log_start - log_n)
+        # d ln N / dt = (r S + p Pi)(1 - N/K) - d (1 - S) + h d N(0) / N
+        room = np.maximum(1.0 - n * self.inv_cap, 0.0)
+        dy[LOG_CELLS] = ((self._p + (self._r - self._p) * sig) * room + self._e * sig - self._loss
+                         + self.inflow * np.exp(self.log_start - log_n))
         # d ln(1 + a) / dt = k_a ((a* + 1) e^{-x} - 1), with a* + 1 = T0 + T1 S
         dy[LOG_CD25] = self.k_a * ((self._t0 + self._t1 * sig) / ex - 1.0)
-        n0 = self.present[SECRETOR] * math.exp(log_n[SECRETOR])
-        produced = self._secretion_now * n0 * (1.0 - self.nu * sig[SECRETOR])
-        uptake = float(np.dot(self.present * np.exp(log_n), gsp[:, 0]))
+        produced = self.basal + self._secretion_now * n[SECRETOR] * (1.0 - self.nu * sig[SECRETOR])
+        uptake = float(np.dot(n, gsp[:, 0]))
         dy[LOG_IL2] = self.kappa * (produced * inv_c - uptake) - self.k_cl
         if self.plasma is not None:
             # exchange with the outside: + k_cl c_p(t) / c
             dy[LOG_IL2] += self.k_cl * float(self.plasma(_t)) * inv_c
         return dy
 
-    def set_antigen(self, antigen: float) -> None:
-        """Switch the antigen stimulus (0 or 1) for the next piece of the integration."""
+    def set_antigen(self, antigen: float, program: float | None = None) -> None:
+        """Switch the antigen stimulus (0 or 1), and the division program (default: as antigen),
+        for the next piece of the integration."""
         self.antigen = antigen
+        self.program = antigen if program is None else program
         q = 1.0 - self.g_antigen * antigen
         # precomputed pieces of the right-hand side (see :meth:`rhs`)
-        self._t0 = self.a_rest + self.span * (1.0 - q) + 1.0
+        self._t0 = self.a_rest + self.span * (1.0 - q) - self.span * q * self.phi * self.s_rest + 1.0
         self._t1 = self.span * q * self.phi
-        self._gain = self.present * (self.r_max + self.death * self.rescue)
+        self._r = self.present * self.r_max
+        self._p = self.present * self.r_prog * self.program
+        self._e = self.present * self.death * self.rescue
         self._loss = self.present * self.death
         self._secretion_now = self.secretion * antigen
 
@@ -147,26 +236,26 @@ class GrowthSystem:
         cd25 = np.arange(LOG_CD25.start, LOG_CD25.stop)
         pres = self.present
         # d ln N_i / dt
-        jac[cells, cells] = -pres * st["back"]
-        dgrowth_ds = self.r_max + self.death * self.rescue
+        jac[cells, cells] = -pres * (st["back"] + st["raw"] * n * self.inv_cap * (st["room"] > 0.0))
+        dgrowth_ds = (self.r_max - self.r_prog * self.program) * st["room"] + self.death * self.rescue
         jac[cells, cd25] = pres * dgrowth_ds * r.signal_dx * dxe
         jac[cells, LOG_IL2] = pres * dgrowth_ds * r.signal_dlnc
         # d x_i / dt = k_a ((T_i + 1) e^{-x_i} - 1)
         dT_dP = self.span * q * self.phi
         jac[cd25, cd25] = self.k_a * (dT_dP * r.signal_dx * dxe - (st["target"] + 1.0)) / ex
         jac[cd25, LOG_IL2] = self.k_a * dT_dP * r.signal_dlnc / ex
-        # d ln c / dt, with production sigma A N_CD4 (1 - nu S_CD4)
+        # d ln c / dt, with production (1 - beta)(q_r R + sigma A N_CD4 (1 - nu S_CD4))
         unit_per_c = self.kappa * self.secretion * self.antigen * n[SECRETOR] / c  # per unit (1 - nu S)
         produced_per_c = unit_per_c * (1.0 - self.nu * r.signal[SECRETOR])
+        basal_per_c = self.kappa * self.basal / c
         row = -self.kappa * n * r.uptake_per_pM
         row[SECRETOR] += produced_per_c
         jac[LOG_IL2, LOG_CELLS] = row
         jac[LOG_IL2, LOG_CD25] = -self.kappa * n * r.uptake_per_pM_dx * dxe
         jac[LOG_IL2, LOG_CD25.start + SECRETOR] -= unit_per_c * self.nu * r.signal_dx[SECRETOR] * dxe[SECRETOR]
-        jac[LOG_IL2, LOG_IL2] = (-produced_per_c - unit_per_c * self.nu * r.signal_dlnc[SECRETOR]
+        jac[LOG_IL2, LOG_IL2] = (-produced_per_c - basal_per_c - unit_per_c * self.nu * r.signal_dlnc[SECRETOR]
                      - self.kappa * float(np.dot(n, r.uptake_per_pM_dlnc)))
         if self.plasma is not None:
             # d/d ln c of k_cl c_p(t) / c is -k_cl c_p(t) / c
             jac[LOG_IL2, LOG_IL2] -= self.k_cl * float(self.plasma(_t)) / c
         return jac
-

@@ -26,19 +26,20 @@ __all__ = [
 ]
 
 #: The populations of the model, in the order of every per-population array and of the state.
-POPULATIONS: tuple[str, ...] = ("CD4", "CD8", "NK", "Treg")
+POPULATIONS: tuple[str, ...] = ("CD4", "CD8", "NK", "Treg", "CD56bright NK")
 #: Antigen-activated effector populations (no homeostatic return to a resting size).
 EFFECTORS: tuple[str, ...] = ("CD4", "CD8")
 #: Resident populations kept at their resting size by homeostasis outside the model.
-RESIDENTS: tuple[str, ...] = ("NK", "Treg")
+RESIDENTS: tuple[str, ...] = ("NK", "Treg", "CD56bright NK")
 
 #: Which built-in cell type of :mod:`il2.binding` sets each population's CD122 and CD132, and
 #: which sets its resting CD25 (activated helpers and cytotoxic cells carry the beta and gamma
 #: chains of activated T cells but start from the CD25 of resting cells).
 RECEPTOR_CELL: Mapping[str, str] = MappingProxyType(
-    {"CD4": "activated T", "CD8": "activated T", "NK": "NK", "Treg": "Treg"})
+    {"CD4": "activated T", "CD8": "activated T", "NK": "NK", "Treg": "Treg",
+     "CD56bright NK": "CD56bright NK"})
 RESTING_CD25_CELL: Mapping[str, str] = MappingProxyType(
-    {"CD4": "CD4", "CD8": "CD8", "NK": "NK", "Treg": "Treg"})
+    {"CD4": "CD4", "CD8": "CD8", "NK": "NK", "Treg": "Treg", "CD56bright NK": "CD56bright NK"})
 
 #: Position of each population in :data:`POPULATIONS` (and in every per-population array).
 INDEX: Mapping[str, int] = MappingProxyType({p: i for i, p in enumerate(POPULATIONS)})
@@ -123,6 +124,44 @@ class GrowthParameters(CitedParameters):
         note="modelling choice: NK cells induce CD25 when activated, to lower levels than T cell blasts",
     )
 
+    programmed_division_time_h: float = cited(
+        10.0, "h", "Division time of antigen-activated T cells in their IL-2-independent division program",
+        "kaech2001,vanstipdonk2001,kundig1993,bachmann1995",
+        low=2.0, high=1e4,
+        note="modelling choice: a brief antigen encounter commits naive CD8 T cells to at least seven "
+        "divisions without further antigen (kaech2001; 2 h of stimulation suffice, vanstipdonk2001), "
+        "and mice without IL-2 mount primary CTL responses to LCMV within the normal range "
+        "(kundig1993) or moderately reduced (bachmann1995); IL-2 raises the rate towards the 8-h "
+        "division time of the LCMV peak (division_time_h) and keeps effectors alive",
+    )
+    program_duration_h: float = cited(
+        168.0, "h", "Length of the antigen-triggered division program from the start of antigen",
+        "kaech2001,vanstipdonk2001,murali1998", low=0.0,
+        note="modelling choice: the program runs for the week of expansion to the LCMV peak "
+        "(murali1998), whether or not antigen is still present (kaech2001, vanstipdonk2001)",
+    )
+    effector_capacity_fold: float = cited(
+        2e4, "1", "Carrying capacity of helper and cytotoxic T cells, as a multiple of their start",
+        "murali1998", low=1.0,
+        note="modelling choice: division slows as (1 - N/K); the CD8 response to LCMV expands at "
+        "least 10,000-fold (murali1998), and K bounds the expansion near that size",
+    )
+    resident_capacity_fold: float = cited(
+        8.0, "1", "Carrying capacity of NK and regulatory T cells, as a multiple of their resting size",
+        "koreth2016,boyman2012", low=1.0,
+        note="modelling choice: division slows as (1 - N/K), which bounds the expansion of resident "
+        "cells under sustained IL-2; IL-2 complexes expand them several-fold (boyman2012) and daily "
+        "low-dose IL-2 raised Tregs more than five-fold in 12 weeks (koreth2016); the value sets the "
+        "plateau, which the library's low-dose test compares with koreth2016",
+    )
+    resting_secretion_molecules_per_s: float = cited(
+        0.05, "molecules/cell/s", "IL-2 secretion of a resting conventional CD4 T cell without antigen",
+        "setoguchi2005", low=0.0,
+        note="modelling choice (0.5% of the activated rate): in normal mice CD25-low CD4 T cells "
+        "transcribe and secrete IL-2 in the physiological state, and this IL-2 maintains regulatory T "
+        "cells (setoguchi2005); the rate is not measured, and sets a resting niche IL-2 of a few pM",
+    )
+
     @property
     def max_division_rate_per_h(self) -> float:
         r"""Division rate at full signal, :math:`r_{max} = \ln 2 / t_{div}` (1/h)."""
@@ -132,6 +171,16 @@ class GrowthParameters(CitedParameters):
     def resident_max_division_rate_per_h(self) -> float:
         r"""Division rate of NK and regulatory T cells at full signal, :math:`\ln 2 / t_{div,res}` (1/h)."""
         return _LN2 / self.resident_division_time_h
+
+    @property
+    def programmed_division_rate_per_h(self) -> float:
+        r"""IL-2-independent division rate of the antigen-triggered program, :math:`\ln 2 / t_{prog}` (1/h)."""
+        return _LN2 / self.programmed_division_time_h
+
+    @property
+    def resting_secretion_molecules_per_h(self) -> float:
+        """Resting secretion rate per conventional CD4 T cell in molecules per hour."""
+        return self.resting_secretion_molecules_per_s / float(seconds_to_hours(1.0))
 
     @property
     def secretion_molecules_per_h(self) -> float:

@@ -6,6 +6,7 @@ Imports: :mod:`il2.growth.simulation`, :mod:`il2.growth.parameters`, :mod:`il2.v
 from __future__ import annotations
 
 import math
+import dataclasses
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -50,6 +51,9 @@ class ExpansionScan:
         Largest fold expansion of each population, one entry per value.
     peak_il2_pM
         Highest free IL-2, pM, one entry per value.
+    program_fold
+        Largest fold expansion of each population with IL-2 neutralised (the IL-2-independent
+        program alone), one entry per value.
     """
 
     quantity: str
@@ -57,6 +61,12 @@ class ExpansionScan:
     values: NDArray[np.float64]
     peak_fold: dict[str, NDArray[np.float64]]
     peak_il2_pM: NDArray[np.float64]
+    program_fold: dict[str, NDArray[np.float64]] = dataclasses.field(default_factory=dict)
+
+    def amplification(self, population: str = "CD8") -> NDArray[np.float64]:
+        """IL-2's amplification of the peak: peak fold over the peak fold with IL-2 neutralised."""
+        check_choice("population", population, list(POPULATIONS))
+        return self.peak_fold[population] / self.program_fold[population]
 
 
 def expansion_scan(
@@ -85,12 +95,15 @@ def expansion_scan(
     if vals.ndim != 1:
         raise ValueError(f"values must be one-dimensional; got shape {vals.shape}")
     runs = [_run_with(quantity, float(v), simulate_kwargs, params) for v in vals]
+    blocked = {**simulate_kwargs, "il2_block": 1.0}
+    refs = [_run_with(quantity, float(v), blocked, params) for v in vals]
     return ExpansionScan(
         quantity=quantity,
         unit=SCAN_QUANTITIES[quantity],
         values=vals,
         peak_fold={p: np.array([r.peak_fold(p) for r in runs]) for p in POPULATIONS},
         peak_il2_pM=np.array([r.peak_il2_pM for r in runs]),
+        program_fold={p: np.array([r.peak_fold(p) for r in refs]) for p in POPULATIONS},
     )
 
 
@@ -106,9 +119,12 @@ class Threshold:
         The critical value: below it the population's peak fold expansion stays under
         ``fold``, above it exceeds it.
     fold
-        Fold expansion that counts as "expansion".
+        Fold that counts as "expansion" (of the peak over the start, or over the peak with IL-2
+        neutralised: see ``relative_to``).
     population
         The population whose expansion is judged.
+    relative_to
+        ``"program"`` (IL-2's amplification of the programmed expansion) or ``"start"``.
     """
 
     quantity: str
@@ -116,32 +132,38 @@ class Threshold:
     value: float
     fold: float
     population: str
+    relative_to: str = "program"
 
 
 def expansion_threshold(
     quantity: str = "helpers",
     *,
-    fold: float = 10.0,
+    fold: float = 2.0,
     population: str = "CD8",
+    relative_to: str = "program",
     low: float | None = None,
     high: float | None = None,
     params: GrowthParameters = GrowthParameters(),
     **simulate_kwargs: Any,
 ) -> Threshold:
-    r"""Critical helpers (or secretion rate) above which ``population`` expands ``fold``-fold.
+    r"""Critical helpers (or secretion rate) above which IL-2 amplifies ``population`` ``fold``-fold.
 
-    Finds the root of :math:`\ln(\text{peak fold}(v)) - \ln(\text{fold})` in :math:`\ln v` with
-    Brent's method. With a strong CD25 feedback the switch is steep, so the answer hardly
-    depends on ``fold`` (compare ``fold=2`` and ``fold=100``).
+    With ``relative_to="program"`` (the default) the outcome is IL-2's amplification of the
+    antigen-triggered program, :math:`A(v) = \text{peak fold}(v) / \text{peak fold}_{IL2=0}(v)`,
+    the peak over the peak of the same run with IL-2 neutralised; with ``"start"`` it is the
+    peak fold itself. Finds the root of :math:`\ln A(v) - \ln(\text{fold})` in :math:`\ln v`
+    with Brent's method.
 
     Parameters
     ----------
     quantity
         ``"helpers"``, ``"secretion"`` or ``"cd25_feedback"`` (see :data:`SCAN_QUANTITIES`).
     fold
-        Peak fold expansion that counts as expansion (> 1).
+        Amplification (or peak fold) that counts as expansion (> 1).
     population
         Whose expansion is judged, one of :data:`POPULATIONS`.
+    relative_to
+        ``"program"`` or ``"start"`` (see above).
     low, high
         Bracket of the search (defaults: 1 to 1e6 helpers; 0.1 to 1000 molecules/cell/s;
         0.01 to 1 for the feedback strength).
@@ -157,6 +179,7 @@ def expansion_threshold(
     check_choice("quantity", quantity, ["helpers", "secretion", "cd25_feedback"])
     f = check_scalar("fold", fold, 1.0, 1e12, low_open=True)
     check_choice("population", population, list(POPULATIONS))
+    check_choice("relative_to", relative_to, ["program", "start"])
     brackets = {"helpers": (1.0, 1e6), "secretion": (0.1, 1000.0), "cd25_feedback": (0.01, 1.0)}
     lo_default, hi_default = brackets[quantity]
     lo = check_scalar("low", lo_default if low is None else low, 0.0, low_open=True)
@@ -164,18 +187,25 @@ def expansion_threshold(
     if quantity == "cd25_feedback" and hi > 1.0:
         raise ValueError(f"high must be in (low, 1] for cd25_feedback; got {hi!r}")
 
+    blocked = {**simulate_kwargs, "il2_block": 1.0}
+
     def gap(log_v: float) -> float:
         run = _run_with(quantity, math.exp(log_v), simulate_kwargs, params)
-        return math.log(max(run.peak_fold(population), _FLOOR)) - math.log(f)
+        out = math.log(max(run.peak_fold(population), _FLOOR)) - math.log(f)
+        if relative_to == "program":
+            ref = _run_with(quantity, math.exp(log_v), blocked, params)
+            out -= math.log(max(ref.peak_fold(population), _FLOOR))
+        return out
 
     g_lo, g_hi = gap(math.log(lo)), gap(math.log(hi))
     if g_lo > 0 or g_hi < 0:
         raise ValueError(
-            f"no {quantity} threshold for a {f:g}-fold {population} expansion in [low, high] = "
-            f"[{lo:g}, {hi:g}]: peak folds {math.exp(g_lo) * f:.3g} and {math.exp(g_hi) * f:.3g}"
+            f"no {quantity} threshold for a {f:g}-fold {population} expansion (relative to the "
+            f"{relative_to}) in [low, high] = [{lo:g}, {hi:g}]: folds {math.exp(g_lo) * f:.3g} and "
+            f"{math.exp(g_hi) * f:.3g}"
         )
     from scipy.optimize import brentq  # imported on first use: keeps `import il2` light
 
     root = brentq(gap, math.log(lo), math.log(hi), xtol=1e-3)
     return Threshold(quantity=quantity, unit=SCAN_QUANTITIES[quantity], value=float(math.exp(root)),
-                     fold=f, population=population)
+                     fold=f, population=population, relative_to=relative_to)

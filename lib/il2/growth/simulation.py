@@ -50,6 +50,8 @@ class GrowthResult:
         CD25 molecules per cell of each population (before any blocking antibody).
     division_rate_per_h
         IL-2-driven division rate :math:`r_{max} S_i` of each population, 1/h.
+    programmed_rate_per_h
+        IL-2-independent division rate of the antigen-triggered program, :math:`p_i` while the program runs, 1/h.
     net_growth_rate_per_h
         :math:`d \\ln N_i / dt`, 1/h (division minus death plus homeostatic return).
     signal
@@ -64,6 +66,8 @@ class GrowthResult:
         The growth parameters used.
     model
         The receptor model used (binding, receptor counts, uptake and signalling).
+    resting_il2_pM
+        The resting IL-2 level of the compartment (no antigen, no antibody), pM.
     plasma_il2_pM
         The outside (plasma) IL-2 concentration :math:`c_p(t)` the volume exchanged with, pM,
         on the same time axis; ``None`` when none was given.
@@ -82,6 +86,8 @@ class GrowthResult:
     params: GrowthParameters = field(default_factory=GrowthParameters)
     plasma_il2_pM: NDArray[np.float64] | None = None
     model: ReceptorModel = DEFAULT_MODEL
+    programmed_rate_per_h: dict[str, NDArray[np.float64]] = field(default_factory=dict)
+    resting_il2_pM: float = 0.0
 
     def _pop(self, population: str) -> str:
         return check_choice("population", population, list(POPULATIONS))
@@ -139,12 +145,13 @@ def simulate(
     cd8: float | None = None,
     nk: float | None = None,
     treg: float | None = None,
+    nk_bright: float | None = None,
     antigen_start_h: float = 0.0,
     antigen_end_h: float | None = None,
     t_end_h: float = 336.0,
     il2_block: float = 0.0,
     cd25_block: float = 0.0,
-    il2_pM0: float = 0.0,
+    il2_pM0: float | None = None,
     n_points: int = 337,
     rtol: float = 1e-4,
     params: GrowthParameters = GrowthParameters(),
@@ -174,12 +181,16 @@ def simulate(
     compartment
         ``"lymph node"`` (a niche of 0.1 µL), ``"culture well"`` (200 µL) or a
         :class:`Compartment` (see :data:`COMPARTMENTS`).
-    helpers, cd8, nk, treg
-        Cells at the start; ``None`` takes the compartment's default. A population that starts
+    helpers, cd8, nk, treg, nk_bright
+        Cells at the start (activated helpers, CD8 T cells, CD56dim NK cells, regulatory T cells,
+        CD56bright NK cells); ``None`` takes the compartment's default. A population that starts
         at zero stays at zero.
     antigen_start_h, antigen_end_h
         Antigen stimulation window, hours (helpers secrete IL-2 only inside it); the end
-        defaults to ``antigen_start_h + params.antigen_duration_h``.
+        defaults to ``antigen_start_h + params.antigen_duration_h``. Antigen also starts the
+        IL-2-independent division program of the helper and CD8 T cells, which runs for
+        ``params.program_duration_h`` from ``antigen_start_h`` whatever the end of antigen
+        (``kaech2001``, ``vanstipdonk2001``); without antigen (an empty window) there is none.
     t_end_h
         Length of the simulation, hours (default two weeks).
     il2_block
@@ -187,7 +198,8 @@ def simulate(
     cd25_block
         Fraction of CD25 blocked by an anti-CD25 antibody, in [0, 1].
     il2_pM0
-        Free IL-2 at the start, pM.
+        Free IL-2 at the start, pM; ``None`` (the default) starts at the resting level that the
+        compartment's resting CD4 T cells keep (:meth:`il2.growth.dynamics.GrowthSystem.baseline`).
     n_points
         Number of output samples, evenly spaced from 0 to ``t_end_h``.
     rtol
@@ -232,6 +244,7 @@ def simulate(
         _check_cells("cd8", cd8, defaults["CD8"]),
         _check_cells("nk", nk, defaults["NK"]),
         _check_cells("treg", treg, defaults["Treg"]),
+        _check_cells("nk_bright", nk_bright, defaults["CD56bright NK"]),
     ])
     if not isinstance(params, GrowthParameters):
         raise ValueError(f"params must be a GrowthParameters instance; got {params!r}")
@@ -242,7 +255,7 @@ def simulate(
         "antigen_end_h", antigen_end_h, a_on, math.inf)
     b_il2 = check_fraction("il2_block", il2_block)
     b_cd25 = check_fraction("cd25_block", cd25_block)
-    c0 = check_scalar("il2_pM0", il2_pM0, 0.0, 1e6)
+    c0 = None if il2_pM0 is None else check_scalar("il2_pM0", il2_pM0, 0.0, 1e6)
     n_out = check_integer("n_points", n_points, 2, 100_000)
     tol = check_scalar("rtol", rtol, 1e-8, 1e-2)
     breaks = check_array("breakpoints_h", breakpoints_h, 0.0, allow_empty=True).ravel()
@@ -256,12 +269,14 @@ def simulate(
     if plasma_il2_pM is not None:
         plasma_out = _check_plasma(plasma_il2_pM, t_out)
         system.plasma = plasma_il2_pM
-    edges = sorted({0.0, a_on, min(a_off, t_end), t_end}.union(
+    p_off = a_on + params.program_duration_h if a_off > a_on else a_on
+    edges = sorted({0.0, a_on, min(a_off, t_end), min(p_off, t_end), t_end}.union(
         float(b) for b in breaks if 0.0 < b < t_end))
     ts: list[NDArray[np.float64]] = []
     ys: list[NDArray[np.float64]] = []
     for lo, hi in zip(edges[:-1], edges[1:]):
-        system.set_antigen(1.0 if (a_on <= lo and hi <= a_off) else 0.0)
+        system.set_antigen(1.0 if (a_on <= lo and hi <= a_off) else 0.0,
+                           1.0 if (a_on <= lo and hi <= p_off) else 0.0)
         if system.antigen > 0.0 or system.plasma is not None:
             # IL-2 may have decayed to, say, 1e-90 pM while antigen (or the drug) was absent;
             # from there the logarithm would have to climb for ever. Below the floor every cell
@@ -288,7 +303,8 @@ def simulate(
         raise SolverError("the growth ODEs returned a non-finite state for these inputs")
 
     antigen_t = ((t_all >= a_on) & (t_all < a_off)).astype(float)
-    st = system.state(y_all.T, antigen_t)
+    program_t = ((t_all >= a_on) & (t_all < p_off)).astype(float)
+    st = system.state(y_all.T, antigen_t, program=program_t)
 
     def by_pop(arr: NDArray[np.float64]) -> dict[str, NDArray[np.float64]]:
         return {pop: np.ascontiguousarray(arr[:, i]) for i, pop in enumerate(POPULATIONS)}
@@ -299,6 +315,8 @@ def simulate(
         cells=by_pop(st["n"]),
         cd25=by_pop(st["a"]),
         division_rate_per_h=by_pop(st["div"]),
+        programmed_rate_per_h=by_pop(system.r_prog * program_t[:, None] * np.ones((1, len(POPULATIONS)))),
+        resting_il2_pM=system.c_rest,
         net_growth_rate_per_h=by_pop(st["growth"]),
         signal=by_pop(st["resp"].signal),
         pstat5=by_pop(st["resp"].pstat5),

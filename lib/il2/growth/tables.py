@@ -23,7 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 from il2.binding import CellType
 from il2.growth.parameters import POPULATIONS, RECEPTOR_CELL, RESTING_CD25_CELL, GrowthParameters
 from il2.receptors import DEFAULT_MODEL, ReceptorModel, check_model
-from il2.validation import check_array
+from il2.validation import check_array, check_choice
 
 __all__ = ["Response", "ResponseTables", "response_tables", "receptor_cells", "resting_cd25",
            "cd25_ceiling"]
@@ -231,12 +231,13 @@ def _read_only(a: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 @functools.lru_cache(maxsize=16)
-def _tables_for(model: ReceptorModel, x_max: float) -> ResponseTables:
+def _tables_for(model: ReceptorModel, x_max: float, cells: tuple[str, ...] | None = None) -> ResponseTables:
     n_c = int(round((_LOGC_MAX - _LOGC_MIN) * _LOGC_PER_DECADE)) + 1
     conc = np.logspace(_LOGC_MIN, _LOGC_MAX, n_c)
     x = np.arange(0.0, x_max + _X_STEP / 2, _X_STEP)
-    vals = np.empty((len(POPULATIONS), x.size, n_c, 3))
-    for p, cell in enumerate(receptor_cells(model)):
+    chosen = receptor_cells(model) if cells is None else tuple(model.cells[c] for c in cells)
+    vals = np.empty((len(chosen), x.size, n_c, 3))
+    for p, cell in enumerate(chosen):
         for j, xj in enumerate(x):
             variant = cell.with_cd25(float(np.expm1(xj)))
             vals[p, j, :, 0] = np.asarray(model.internalization_rate(variant, conc), dtype=float) / conc
@@ -258,7 +259,8 @@ def cd25_ceiling(model: ReceptorModel, params: GrowthParameters) -> NDArray[np.f
     """Highest CD25 per cell each population can reach (T cell blast level; lower for NK)."""
     blast = float(model.cells["activated T"].cd25)
     rest = resting_cd25(model)
-    top = np.array([blast, blast, params.nk_cd25_fraction * blast, blast])
+    nk_top = params.nk_cd25_fraction * blast
+    top = np.array([{"NK": nk_top, "CD56bright NK": nk_top}.get(p, blast) for p in POPULATIONS])
     return np.maximum(top, rest)
 
 
@@ -267,16 +269,19 @@ def resting_cd25(model: ReceptorModel) -> NDArray[np.float64]:
     return np.array([float(model.cells[RESTING_CD25_CELL[p]].cd25) for p in POPULATIONS])
 
 
-def response_tables(model: ReceptorModel = DEFAULT_MODEL) -> ResponseTables:
+def response_tables(model: ReceptorModel = DEFAULT_MODEL, cells: tuple[str, ...] | None = None) -> ResponseTables:
     """The tables of uptake, proliferation signal and pSTAT5 used by :func:`il2.growth.simulate`.
 
     One table per population (rows in :data:`POPULATIONS` order), each on the receptor chains
     of its cell type in ``model`` with CD25 varied from 0 to a little above the T cell blast
-    level. Cached by the model (a :class:`il2.receptors.ReceptorModel` is hashable), with
-    read-only arrays.
+    level; ``cells`` (built-in cell names, one per row) replaces the populations' cell types,
+    for instance resting rather than activated T cells. Cached by the model (a
+    :class:`il2.receptors.ReceptorModel` is hashable) and the cells, with read-only arrays.
     """
     check_model(model)
+    if cells is not None:
+        cells = tuple(check_choice("cells", c, list(model.cells)) for c in cells)
     blast = float(model.cells["activated T"].cd25)
     top = max(blast, float(np.max(resting_cd25(model))))
     x_max = math.ceil(math.log1p(2.0 * top) / _X_STEP) * _X_STEP
-    return _tables_for(model, x_max)
+    return _tables_for(model, x_max, cells)
