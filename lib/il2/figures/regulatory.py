@@ -221,6 +221,7 @@ class PDCourse:
     folds: dict[str, np.ndarray]
     ratio_fold: np.ndarray | None
     source: str
+    resting_il2_pM: float | None = None
 
     @property
     def populations(self) -> tuple[str, ...]:
@@ -274,7 +275,8 @@ def pd_course(daily_dose_miu_per_m2: float = 1.0, interval_days: float = 1.0,
         return PDCourse(daily_dose_miu_per_m2=d, interval_days=k, weeks=w,
                         t_days=np.asarray(c.t_days, dtype=float), folds=folds,
                         ratio_fold=np.asarray(c.treg_conv_ratio_fold, dtype=float),
-                        source="il2.low_dose_pd.low_dose_course")
+                        source="il2.low_dose_pd.low_dose_course",
+                        resting_il2_pM=float(c.resting_il2_pM))
     n = max(1, int(math.floor(w * 7.0 / k + 1e-9)))
     base = pk.low_dose_sc_regimen(d * 1e6, days=n)
     reg = pk.Regimen(dose_iu_per_kg=base.dose_iu_per_kg, interval_h=k * _HOURS_PER_DAY,
@@ -725,6 +727,18 @@ def _pd_lines(ax: Any, course: PDCourse) -> dict[str, Any]:
                        label=_LABEL[p])[0] for p in shown}
 
 
+def _fold_axis(ax: Any, low: float, high: float) -> None:
+    """A logarithmic fold-change axis labelled 1, 2, 5, 10 ... in plain numbers."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+    ax.set_yscale("log")
+    ax.set_ylim(low, high)
+    ticks = [t for t in (0.3, 0.5, 1, 2, 5, 10, 20, 50) if low <= t <= high]
+    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+
+
 @styled
 def pd_figure() -> Figure:
     """Fold changes of every population over a 12-week course of 1 million IU/m² a day (model),
@@ -736,8 +750,7 @@ def pd_figure() -> Figure:
     _koreth_marks(ax, course.weeks * 7.0 + 1.5, course)
     ax.plot([], [], "_", color="#333333", ms=12, mew=2.5, label="trial: more than this fold")
     ax.plot([], [], "s", color="#333333", mfc="none", label="trial: unchanged")
-    ax.set_yscale("log")
-    ax.set_ylim(0.5, 20)
+    _fold_axis(ax, 0.5, 20.0)
     ax.axhline(1.0, color=QUANTITY_COLORS["threshold"], lw=0.8)
     ax.set_xlim(0, max(course.t_days[-1], course.weeks * 7.0 + 7.0))
     ax.set_xlabel("day from the first injection")
@@ -753,8 +766,7 @@ DOSE_GRID_MIU: tuple[float, ...] = (0.1, 0.3, 1.0, 3.0, 10.0)
 @styled
 def dose_response_figure() -> Figure:
     """Left: fold changes at the end of 12 weeks of daily injections against the dose. Right: the
-    hours per day that plasma IL-2 spends above the NK threshold (the side-effect measure) and the
-    daily peak."""
+    daily plasma peak against the one-hour thresholds of Tregs and both NK subsets."""
     dr = dose_response(DOSE_GRID_MIU)
     fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.8)
     ax, bx = axes
@@ -763,27 +775,22 @@ def dose_response_figure() -> Figure:
             ax.plot(dr.doses_miu_per_m2, dr.end_fold[p], marker="o", color=COLORS[p],
                     ls=_PD_STYLE.get(p, "-"), label=_LABEL[p])
     ax.set_xscale("log")
-    ax.set_yscale("log")
+    _fold_axis(ax, 0.8, 12.0)
     ax.axhline(1.0, color=QUANTITY_COLORS["threshold"], lw=0.8)
     ax.set_xlabel("dose per daily injection (million IU/m²)")
     ax.set_ylabel("cells after 12 weeks (fold)")
     ax.legend(loc="upper left", fontsize=7.5)
-    bx.plot(dr.doses_miu_per_m2, dr.hours_above_nk_per_day, "o-", color=COLORS["NK"],
-            label="hours a day above the NK threshold")
-    bx.set_xscale("log")
-    bx.set_ylim(0, 24)
-    bx.set_yticks([0, 6, 12, 18, 24])
-    bx.set_xlabel("dose per daily injection (million IU/m²)")
-    bx.set_ylabel("hours a day above the NK threshold")
-    cx = bx.twinx()
-    cx.plot(dr.doses_miu_per_m2, dr.plasma_peak_pM, marker="s", ls="--", color=QUANTITY_COLORS["plasma"],
+    bx.plot(dr.doses_miu_per_m2, dr.plasma_peak_pM, marker="s", color=QUANTITY_COLORS["plasma"],
             label="daily plasma peak")
-    cx.axhline(dr.nk_threshold_pM, color=COLORS["NK"], lw=0.8, ls=":")
-    cx.set_yscale("log")
-    cx.set_ylabel("daily plasma peak (pM)")
-    h1, l1 = bx.get_legend_handles_labels()
-    h2, l2 = cx.get_legend_handles_labels()
-    bx.legend(h1 + h2, l1 + l2, loc="upper left", fontsize=7.5)
+    for c in ("Treg", "CD56bright NK", "NK"):
+        bx.axhline(therapy.threshold_pM(c), color=COLORS[c], ls="--", lw=1.2,
+                   label=f"{_LABEL[c]} threshold (1 h)")
+    bx.set_xscale("log")
+    bx.set_yscale("log")
+    bx.set_ylim(1, 1e4)
+    bx.set_xlabel("dose per daily injection (million IU/m²)")
+    bx.set_ylabel("plasma IL-2 (pM)")
+    bx.legend(loc="upper left", fontsize=7.5)
     return fig
 
 
@@ -819,8 +826,7 @@ def _course_view(r: PDCourse, fig: Figure, **values: Any) -> Callable[..., bool]
     ax.axvspan(0, r.weeks * 7.0, color=QUANTITY_COLORS["plasma"], alpha=0.15, lw=0)
     lines = _pd_lines(ax, r)
     _koreth_marks(ax, r.weeks * 7.0 + 1.5, r)
-    ax.set_yscale("log")
-    ax.set_ylim(0.3, 30)
+    _fold_axis(ax, 0.5, 20.0)
     ax.axhline(1.0, color=QUANTITY_COLORS["threshold"], lw=0.8)
     ax.set_xlim(0, max(r.t_days[-1], r.weeks * 7.0 + 7.0))
     ax.set_xlabel("day from the first injection")
