@@ -121,15 +121,45 @@ def test_low_dose_plasma_range_sits_between_treg_and_nk():
     assert n.ld_trough_pM < n.ec50_eq_pM["Treg"] < n.ld_peak_pM < n.ec50_eq_pM["NK"]
 
 
-def test_pd_course_favours_tregs():
+def test_pd_course_meets_the_koreth2016_changes():
+    """12 weeks of 1 MIU/m^2 a day: Tregs above 5-fold, blood NK above 4-fold, conventional CD4 and CD8
+    T cells within the chapter's "unchanged" band (UNCHANGED_WITHIN), the Treg:Tcon ratio above 5-fold
+    (koreth2016)."""
     c = figs.pd_course()
-    assert c.end_fold("Treg") > 1.1
-    assert c.end_fold("Treg") > c.end_fold("NK")
-    assert np.all(np.isfinite(c.fold("Treg")))
+    assert c.source == "il2.low_dose_pd.low_dose_course"
+    a = low_dose.koreth2016_anchors()
+    u = figs.UNCHANGED_WITHIN
+    assert a["Treg"].consistent_with(c.end_fold("Treg"), unchanged_within=u)
+    assert a["NK"].consistent_with(c.end_fold(figs.nk_population(c)), unchanged_within=u)
+    assert a["CD4 Tcon"].consistent_with(c.end_fold("CD4"), unchanged_within=u)
+    assert a["CD8 T"].consistent_with(c.end_fold("CD8"), unchanged_within=u)
+    i = int(np.argmin(np.abs(c.t_days - 84.0)))
+    assert a["Treg:Tcon"].consistent_with(float(c.ratio_fold[i]), unchanged_within=u)
+    assert "disagrees" not in figs.comparison_table_markdown().split("12 weeks", 1)[1]
+
+
+def test_dose_response_window_closes_at_high_dose():
+    """Tregs respond at the lowest dose, CD8 T cells stay unchanged up to 1 MIU/m^2 and expand at 3."""
+    dr = figs.dose_response(figs.DOSE_GRID_MIU)
+    d = list(figs.DOSE_GRID_MIU)
+    treg, cd8, nk = dr.end_fold["Treg"], dr.end_fold["CD8"], dr.end_fold["all NK"]
+    assert treg[d.index(0.1)] > 1.5 * nk[d.index(0.1)]
+    assert cd8[d.index(1.0)] < figs.UNCHANGED_WITHIN
+    assert cd8[d.index(3.0)] > 2.0
+    assert np.all(np.diff(dr.plasma_peak_pM) > 0)
+
+
+def test_course_explorer_looks_up_the_precomputed_courses():
+    ex = figs.course_explorer()
+    r1 = ex.model(**ex.defaults())
+    r2 = ex.model(**ex.defaults())
+    assert r1 is r2
+    assert r1.end_fold("Treg") == pytest.approx(figs.pd_course().end_fold("Treg"))
 
 
 @pytest.mark.parametrize("kwargs", [dict(daily_dose_miu_per_m2=0.0), dict(daily_dose_miu_per_m2=50.0),
-                                    dict(interval_days=0.1), dict(weeks=100.0)])
+                                    dict(interval_days=0.1), dict(interval_days=3.0),
+                                    dict(weeks=100.0)])
 def test_pd_course_rejects_bad_input(kwargs):
     name = next(iter(kwargs))
     with pytest.raises(ValueError, match=name):

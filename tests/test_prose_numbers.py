@@ -77,6 +77,12 @@ def _tregs():
     return regulatory.chapter_numbers()
 
 
+def _tregs_pd():
+    from il2.figures import regulatory
+
+    return regulatory.pd_course()
+
+
 def _piscitelli():
     from il2 import pk
 
@@ -481,6 +487,8 @@ CHECKS: tuple[Check, ...] = (
     Check(RT, "fig-tregs-pd", r"arrows start at {} for regulatory", lambda: _koreth("Treg")),
     Check(RT, "fig-tregs-pd", r"and at {} for NK cells", lambda: _koreth("NK")),
     Check(RT, "fig-tregs-dose-response", r"end of {} weeks of daily", lambda: _regimen().ld_days / 7),
+    Check(RT, "fig-tregs-pd", r"plateaus near {} and", lambda: _tregs_pd().end_fold("all NK")),
+    Check(RT, "fig-tregs-pd", r"plateaus near \d+ and {}", lambda: _tregs_pd().end_fold("Treg")),
 )
 
 #: Numbers quoted from the literature, not computed by a model: (notebook, figure, phrase).
