@@ -567,7 +567,7 @@ def ec50_figure(model: ReceptorModel = DEFAULT_MODEL) -> Figure:
     """Model EC50 after 30 min of IL-2 and at equilibrium for each cell type, against the EC50s
     measured after 30 min on human blood cells (joint fit and replicate range)."""
     n = chapter_numbers(model)
-    fig, ax = new_figure(width_in=7.0, height_in=3.4)
+    fig, ax = new_figure(width_in=7.0, height_in=3.8)
     y = np.arange(len(CELLS))[::-1]
     for yi, c in zip(y, CELLS):
         ax.plot(n.ec50_eq_pM[c], yi + 0.15, "o", mfc="none", color=COLORS[c], ms=7,
@@ -587,7 +587,7 @@ def ec50_figure(model: ReceptorModel = DEFAULT_MODEL) -> Figure:
     ax.set_yticks(y, [_LABEL[c] for c in CELLS])
     ax.set_ylim(-0.6, len(CELLS) - 0.4)
     ax.set_xlabel("pSTAT5 EC50 (pM)")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=8)
     return fig
 
 
