@@ -10,12 +10,16 @@ Modules, from the bottom layer up (a module imports only from layers below it):
 - :mod:`il2.signaling`: from signalling complexes to pSTAT5 and a proliferation signal
 - :mod:`il2.receptors`: :class:`~il2.receptors.ReceptorModel`, the one description of the
   receptor system that every layer above takes
-- :mod:`il2.growth`: helper, cytotoxic, NK and regulatory cells coupled through IL-2
+- :mod:`il2.growth`: helper, cytotoxic, NK (CD56dim and CD56bright) and regulatory cells
+  coupled through IL-2: an antigen-triggered division program that IL-2 amplifies, and
+  resting IL-2 that keeps the regulatory T cells
 - :mod:`il2.pk`: aldesleukin regimens and two-compartment pharmacokinetics
 - :mod:`il2.outcomes`: published response data with exact confidence intervals
 - :mod:`il2.variants`: engineered IL-2 (muteins, a prodrug, a fusion) as cited records, each
   turned into a :class:`~il2.receptors.ReceptorModel`; the selectivity map over affinity changes
 - :mod:`il2.low_dose`: low-dose IL-2 trials and the deficiency experiments, as cited records
+- :mod:`il2.low_dose_pd`: a daily low-dose course through the growth model: fold changes of
+  Tregs, conventional T cells and both NK subsets, and the dose response
 - :mod:`il2.measurements`: measured data (raw pSTAT5 plates, receptor counts, mutein affinities)
   as records with their sources, and the fits made to them
 - :mod:`il2.therapy`: a treatment course: exposure and receptor engagement per cell type
@@ -48,6 +52,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "outcomes",
     "therapy",
     "toxicity",
+    "low_dose_pd",
 )
 _SUBMODULES = frozenset(MODEL_MODULES) | {
     "validation", "registry", "measurements", "low_dose", "variants", "plotting", "explore", "figures"}

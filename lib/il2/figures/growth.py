@@ -431,7 +431,7 @@ def nk_figure() -> Figure:
     band = dict(ls="-", lw=6.0, alpha=0.3, solid_capstyle="butt")
     for r, style, label in ((with_t, dict(ls="-"), "helpers making IL-2"),
                             (without, band, "no activated helpers"),
-                            (blocked, dict(ls="--"), "IL-2 neutralised (same as no helpers)")):
+                            (blocked, dict(ls="--"), "IL-2 neutralised")):
         ax_p.plot(_days(r), 100 * r.pstat5["NK"], color=CELL_COLORS["NK"], label=label, **style)
         ax_n.plot(_days(r), r.fold("NK"), color=CELL_COLORS["NK"], label=label, **style)
     for ax in (ax_p, ax_n):

@@ -2,10 +2,13 @@ r"""IL-2-driven growth of helper, cytotoxic and regulatory T cells and NK cells.
 
 The model
 ---------
-Four populations share one well-mixed volume :math:`V` of extracellular fluid (a niche in a
+Five populations share one well-mixed volume :math:`V` of extracellular fluid (a niche in a
 lymph node, or a culture well; :data:`COMPARTMENTS`): activated CD4+ helper T cells
 (``"CD4"``), which secrete IL-2 while they see antigen, CD8+ cytotoxic T cells (``"CD8"``),
-NK cells (``"NK"``) and regulatory T cells (``"Treg"``). Every population consumes IL-2 by
+CD56dim NK cells (``"NK"``), regulatory T cells (``"Treg"``) and CD56bright NK cells
+(``"CD56bright NK"``, high-affinity receptor: ``nagler1990``, ``fehniger2003``). Resting
+conventional CD4 T cells (:math:`R` per compartment) secrete a little IL-2 without antigen
+(``setoguchi2005``). Every population consumes IL-2 by
 receptor-mediated uptake (:func:`il2.binding.internalization_rate`) and divides at a rate set
 by its IL-2 signal :math:`S_i \in [0, 1]` (:func:`il2.signaling.proliferation_signal`). For
 population :math:`i` with :math:`N_i` cells and :math:`a_i` CD25 molecules per cell, and free
@@ -13,12 +16,13 @@ IL-2 concentration :math:`c` (pM):
 
 .. math::
 
-    \frac{dc}{dt} &= \kappa\Big[(1-\beta_{IL2})\,q\,A(t)\,N_{CD4}\,(1 - \nu S_{CD4})
+    \frac{dc}{dt} &= \kappa\Big[(1-\beta_{IL2})\,\big(q_r R + q\,A(t)\,N_{CD4}\,(1 - \nu S_{CD4})\big)
         - \sum_i N_i\,u_i(c, \tilde a_i)\Big] - k_{cl}\,\big(c - c_p(t)\big),
         \qquad \kappa = \frac{10^{12}}{N_A V}, \\
-    \frac{dN_i}{dt} &= r_i\,S_i\,N_i - d_i\,(1 - e_i S_i)\,N_i + h_i\,d_i\,N_i(0), \\
+    \frac{dN_i}{dt} &= \big(p_i \Pi(t)(1 - S_i) + r_i S_i\big)\Big(1 - \frac{N_i}{K_i}\Big) N_i
+        - d_i\,(1 - S_i)\,N_i + h_i\,d_i\,N_i(0), \\
     \frac{da_i}{dt} &= k_a\,(a_i^* - a_i), \qquad
-    a_i^* = a_i^{rest} + (a^{max}_i - a_i^{rest})\big[1 - (1 - g_i A(t))(1 - \varphi S_i)\big],
+    a_i^* = a_i^{rest} + (a^{max}_i - a_i^{rest})\big[1 - (1 - g_i A(t))(1 - \varphi (S_i - S_i^0))\big],
 
 with :math:`S_i = S_i(c, \tilde a_i)` and :math:`\tilde a_i = (1-\beta_{CD25})\,a_i` the CD25
 left free by a blocking antibody. :math:`q` is the secretion rate per helper (about 10
@@ -37,10 +41,15 @@ reaches a lymph node is not measured in the library's sources, so :math:`c_p` is
 bound on what the cells see.
 :math:`r_i = \ln 2 / t_{div}` is the division rate at full signal (:math:`t_{div}` about 8 h at
 the peak of the CD8 response to LCMV, ``murali1998``; slower for the resident NK and
-regulatory T cells). Activated helper and cytotoxic cells (``EFFECTORS``) die at
-:math:`d_i` unless IL-2 keeps them alive (:math:`e_i = 1`, :math:`h_i = 0`); resident NK and
-regulatory T cells (``RESIDENTS``) return to their resting size at rate :math:`d_i`
-(:math:`e_i = 0`, :math:`h_i = 1`). CD25 relaxes towards a target raised by antigen (share
+regulatory T cells). Antigen starts an IL-2-independent division program :math:`\Pi(t)` of
+rate :math:`p_i` in the helper and CD8 T cells (``EFFECTORS``) that runs for
+``program_duration_h`` whatever the end of antigen (``kaech2001``, ``vanstipdonk2001``); IL-2
+raises the division rate towards :math:`r_i` and keeps every population alive (death
+:math:`d_i(1 - S_i)`), so neutralising IL-2 lowers the CD8 peak a few-fold rather than
+abolishing it (``kundig1993``, ``bachmann1995``). :math:`K_i` is a carrying capacity.
+:math:`h_i` is derived (:func:`il2.growth.dynamics.resting_balance`) so that every population
+rests at its start at the resting IL-2 level :math:`c_0` with resting signal :math:`S_i^0`;
+withdrawing IL-2 then lowers, for instance, the regulatory T cells (``setoguchi2005``). CD25 relaxes towards a target raised by antigen (share
 :math:`g_i` of the range, effectors only) and by the IL-2 signal itself, with strength
 :math:`\varphi`: the autocrine positive feedback (``cantrell1984``, ``smith1988``,
 ``malek2008``, ``busse2010``). Regulatory T cells compete with effectors for IL-2
