@@ -27,7 +27,7 @@ EXPLORERS = [
 
 def test_every_chapter_module_offers_explorers():
     assert {m.__name__.rsplit(".", 1)[-1] for m in CHAPTER_MODULES} == {
-        "growth", "mechanism", "therapy", "risks", "engineered", "cohort"}
+        "growth", "mechanism", "therapy", "risks", "regulatory", "engineered", "cohort"}
     for module in CHAPTER_MODULES:
         assert module.EXPLORERS, f"{module.__name__} has no explorer"
 

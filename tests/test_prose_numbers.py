@@ -71,6 +71,31 @@ def _therapy():
 
 
 @functools.lru_cache(maxsize=None)
+def _tregs():
+    from il2.figures import regulatory
+
+    return regulatory.chapter_numbers()
+
+
+def _tregs_pd():
+    from il2.figures import regulatory
+
+    return regulatory.pd_course()
+
+
+def _piscitelli():
+    from il2 import pk
+
+    return pk.PISCITELLI_SC
+
+
+def _koreth(cell: str) -> float:
+    from il2 import low_dose
+
+    return low_dose.koreth2016_anchors()[cell].fold
+
+
+@functools.lru_cache(maxsize=None)
 def _pd():
     from il2.figures import therapy
 
@@ -176,6 +201,7 @@ M, G = "chapters/02_mechanism.ipynb", "chapters/01_growth_factor.ipynb"
 T, R = "chapters/03_therapy.ipynb", "chapters/04_risks.ipynb"
 E = "chapters/06_engineered_il2.ipynb"
 V = "chapters/07_virtual_cohort.ipynb"
+RT = "chapters/05_regulatory_t_cells.ipynb"
 TK = "takeaways"
 CHECKS: tuple[Check, ...] = (
     # --- mechanism -------------------------------------------------------------------------
@@ -459,6 +485,29 @@ CHECKS: tuple[Check, ...] = (
     # --- virtual cohort --------------------------------------------------------------------------
     Check(V, TK, r"match the {} to \d+ doses", lambda: _figmod("cohort").co.SCHWARTZENTRUBER_2001.doses_low),
     Check(V, TK, r"match the \d+ to {} doses", lambda: _figmod("cohort").co.SCHWARTZENTRUBER_2001.doses_high),
+    # --- regulatory T cells -------------------------------------------------------------------
+    Check(RT, "fig-tregs-ec50", r"after {} minutes of IL-2", lambda: 60 * _figmod("regulatory").MEASURED_TIME_H),
+    Check(RT, "fig-tregs-ec50", r"blood cells after {} minutes", lambda: 60 * _figmod("regulatory").MEASURED_TIME_H),
+    Check(RT, "fig-tregs-ec50", r"near {} pM at equilibrium", lambda: _tregs().ec50_eq_pM["Treg"]),
+    Check(RT, "fig-tregs-ec50", r"near {} pM after half an hour", lambda: _tregs().ec50_30min_pM["Treg"]),
+    Check(RT, "fig-tregs-ec50", r"measured value near {} pM", lambda: _tregs().measured_30min_pM["Treg"]),
+    Check(RT, "fig-tregs-blockade", r"{}% \(dashed\)", lambda: 100 * _figmod("regulatory").BLOCKED_FRACTIONS[1]),
+    Check(RT, "fig-tregs-trials", r"exact {}% confidence intervals", lambda: 100 * _figmod("regulatory").CI_LEVEL),
+    Check(RT, "fig-tregs-trials", r"with exact {}% intervals", lambda: 100 * _figmod("regulatory").CI_LEVEL),
+    Check(RT, "fig-tregs-sc-pk", r"course \({} million IU/m²", lambda: _regimen().ld_dose_iu_per_m2 / 1e6),
+    Check(RT, "fig-tregs-sc-pk", r"between about {} and \d+ IU per mL", lambda: _tregs().sc_model_peaks_iu_per_ml[0]),
+    Check(RT, "fig-tregs-sc-pk", r"between about \d+ and {} IU per mL", lambda: _tregs().sc_model_peaks_iu_per_ml[1]),
+    Check(RT, "fig-tregs-sc-pk", r"error bars at about {} hours", lambda: _piscitelli().tmax_h),
+    Check(RT, "fig-tregs-sc-pk", r"spans peaks from about {} to", lambda: _piscitelli().peak_range_iu_per_ml[0]),
+    Check(RT, "fig-tregs-sc-pk", r"spans peaks from about \d+ to {} IU", lambda: _piscitelli().peak_range_iu_per_ml[1]),
+    Check(RT, "fig-tregs-sc-pk", r"falls to about {} pM", lambda: _tregs().ld_trough_pM),
+    Check(RT, "fig-tregs-pd", r"over {} weeks of daily", lambda: _regimen().ld_days / 7),
+    Check(RT, "fig-tregs-pd", r"injections of {} million IU/m²", lambda: _regimen().ld_dose_iu_per_m2 / 1e6),
+    Check(RT, "fig-tregs-pd", r"arrows start at {} for regulatory", lambda: _koreth("Treg")),
+    Check(RT, "fig-tregs-pd", r"and at {} for NK cells", lambda: _koreth("NK")),
+    Check(RT, "fig-tregs-dose-response", r"end of {} weeks of daily", lambda: _regimen().ld_days / 7),
+    Check(RT, "fig-tregs-pd", r"plateaus near {} and", lambda: _tregs_pd().end_fold("all NK")),
+    Check(RT, "fig-tregs-pd", r"plateaus near \d+ and {}", lambda: _tregs_pd().end_fold("Treg")),
 )
 
 #: Numbers quoted from the literature, not computed by a model: (notebook, figure, phrase).
@@ -476,6 +525,8 @@ LITERATURE: tuple[tuple[str, str, str], ...] = (
     (V, "fig-cohort-hold", "grade 3–4 hypotension"),
     # the hold thresholds the figure marks (il2.figures.cohort.HOLDS grid; the label's 90 mmHg)
     (V, "fig-cohort-hold", "fell below 90 and below 80 mmHg"),
+    # the SmPC's window for the peak after a subcutaneous injection (proleukin_smpc)
+    (RT, "fig-tregs-sc-pk", "a shaded band marks 2 to 6 hours"),
 )
 
 

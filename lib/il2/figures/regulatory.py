@@ -1,0 +1,929 @@
+"""Figures and explorers of the chapter "IL-2 and regulatory T cells" (chapters/05_regulatory_t_cells.ipynb).
+
+Every function calls the library: the receptor model (:class:`il2.receptors.ReceptorModel`,
+:mod:`il2.signaling`, :mod:`il2.binding`) for the selectivity of IL-2 and of anti-CD25 blockade,
+the measured pSTAT5 EC50s (:mod:`il2.measurements`), subcutaneous pharmacokinetics
+(:mod:`il2.pk`, :data:`il2.pk.PISCITELLI_SC`), the trial and deficiency records
+(:mod:`il2.low_dose`) with exact confidence intervals (:mod:`il2.outcomes`), and the low-dose
+pharmacodynamics of a daily course (:func:`pd_course`). The notebook only narrates and calls these.
+:data:`EXPLORERS` lists the interactive figures.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from il2 import binding, low_dose, measurements, pk, signaling, therapy
+from il2.binding import CellType
+from il2.explore import Choice, Explorer, Slider, explore
+from il2.outcomes import BinomialCI, exact_ci
+from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure, styled
+from il2.receptors import DEFAULT_MODEL, ReceptorModel, check_model
+from il2.validation import check_array, check_choice, check_scalar
+
+__all__ = [
+    "CELLS",
+    "COLORS",
+    "EXPLORERS",
+    "RegulatoryNumbers",
+    "chapter_numbers",
+    "deficiency_table_markdown",
+    "trials_table_markdown",
+    "UNCHANGED_WITHIN",
+    "comparison_table_markdown",
+    "BlockadeResult",
+    "blockade_response",
+    "selectivity_figure",
+    "ec50_figure",
+    "blockade_figure",
+    "sc_pk_figure",
+    "trials_figure",
+    "PDCourse",
+    "DoseResponse",
+    "nk_population",
+    "pd_course",
+    "pd_figure",
+    "dose_response",
+    "dose_response_figure",
+    "course_explorer",
+    "blockade_explorer",
+]
+
+#: Cell types of the chapter, from most to least IL-2-sensitive at rest.
+CELLS: tuple[str, ...] = ("Treg", "CD56bright NK", "CD4", "NK", "CD8")
+#: The house colours, with a colour for CD56bright NK cells (a darker green than the NK cells as a
+#: whole, :data:`il2.plotting.CELL_COLORS`).
+COLORS: dict[str, str] = {**CELL_COLORS, "CD56bright NK": "#117733", "all NK": "#009E73"}
+_LABEL = {"Treg": "Treg", "CD56bright NK": "CD56bright NK", "CD4": "CD4 T (conv.)",
+          "NK": "NK (CD56dim)", "CD8": "CD8 T", "activated T": "activated T blasts",
+          "all NK": "NK (all, as in blood)"}
+#: Line styles of the pharmacodynamic curves (the two NK curves that are not drawn solid).
+_PD_STYLE = {"NK": ":", "all NK": "-", "CD56bright NK": "--"}
+#: Concentration grid (pM) of the dose-response curves.
+_CONC = np.geomspace(0.1, 1e5, 91)
+#: Concentration at which every cell's pSTAT5 is taken as its maximum (pM).
+_SATURATING_PM = 1e7
+#: The measured pSTAT5 EC50s compared with the model were read after this stimulation (h).
+MEASURED_TIME_H = 0.5
+#: The concentration at which uptake per cell is compared (pM): the physiological signalling level.
+_UPTAKE_PM = signaling.ReferenceLevels().physiological_il2_pM
+#: Fractions of CD25 blocked by an anti-CD25 antibody drawn in the blockade figure.
+BLOCKED_FRACTIONS: tuple[float, ...] = (0.0, 0.9, 1.0)
+#: A concentration that a high-dose infusion exceeds for hours (pM), where selectivity is gone.
+HIGH_PM = 1e4
+#: Confidence level of every interval in the chapter.
+CI_LEVEL = 0.95
+_HOURS_PER_DAY = 24.0
+
+
+# ---------------------------------------------------------------------------------------
+# Receptor model: selectivity and blockade
+# ---------------------------------------------------------------------------------------
+
+
+def _cell(model: ReceptorModel, name: str, cd25_blocked: float = 0.0) -> CellType:
+    c = model.cell(name)
+    return CellType(c.name, c.cd25 * (1.0 - cd25_blocked), c.cd122, c.cd132)
+
+
+def _relative_pstat5(model: ReceptorModel, cell: CellType, conc: np.ndarray) -> np.ndarray:
+    """pSTAT5 at equilibrium as a fraction of the *unblocked* cell's maximum."""
+    return signaling.pstat5_fraction(cell, conc, model.signaling, model.binding)
+
+
+@functools.lru_cache(maxsize=64)
+def _top(model: ReceptorModel, name: str) -> float:
+    """The unblocked cell's maximal pSTAT5 (at a saturating concentration), cached by model."""
+    return float(_relative_pstat5(model, _cell(model, name), np.array(_SATURATING_PM)))
+
+
+def _ec50_from_curve(conc: np.ndarray, y: np.ndarray, top: float) -> float:
+    """Concentration where ``y`` crosses half of ``top`` (log-linear interpolation; inf if never)."""
+    half = 0.5 * top
+    above = np.nonzero(y >= half)[0]
+    if above.size == 0:
+        return math.inf
+    i = int(above[0])
+    if i == 0:
+        return float(conc[0])
+    x0, x1 = math.log(conc[i - 1]), math.log(conc[i])
+    y0, y1 = float(y[i - 1]), float(y[i])
+    return float(math.exp(x0 + (half - y0) * (x1 - x0) / (y1 - y0)))
+
+
+@dataclass(frozen=True)
+class BlockadeResult:
+    """Equilibrium pSTAT5 of each cell type with part of its CD25 blocked.
+
+    Attributes
+    ----------
+    conc_pM
+        IL-2 concentrations (pM).
+    pstat5
+        ``pstat5[cell]``: pSTAT5 as a fraction of the same cell's maximum *without* blockade
+        (so a blocked cell that cannot reach its old maximum shows it).
+    ec50_pM
+        Concentration at half of the unblocked maximum (``inf`` if never reached).
+    cd25_blocked
+        Fraction of CD25 blocked.
+    kd_alpha_factor
+        Factor applied to the CD25 dissociation constant (1: IL-2 itself).
+    """
+
+    conc_pM: np.ndarray
+    pstat5: dict[str, np.ndarray]
+    ec50_pM: dict[str, float]
+    cd25_blocked: float
+    kd_alpha_factor: float
+
+
+def blockade_response(cd25_blocked: float = 0.0, kd_alpha_factor: float = 1.0,
+                      model: ReceptorModel = DEFAULT_MODEL,
+                      conc_pM: Any = None) -> BlockadeResult:
+    r"""pSTAT5 dose responses of :data:`CELLS` when an antibody blocks a fraction of CD25.
+
+    A blocking antibody such as daclizumab stops IL-2 binding to CD25 (reference
+    ``bielekova2006``); the model treats a blocked CD25 as absent, so each cell keeps
+    :math:`(1 - b)\,R_\alpha` usable CD25 chains. ``kd_alpha_factor`` multiplies the CD25
+    dissociation constant instead (a weaker, :math:`>1`, or stronger CD25 binding of the
+    ligand), as for an engineered IL-2. Each curve is the equilibrium pSTAT5 of
+    :func:`il2.signaling.pstat5_fraction` divided by the unblocked cell's maximum.
+
+    Raises
+    ------
+    ValueError
+        If ``cd25_blocked`` is outside [0, 1] or ``kd_alpha_factor`` outside [0.01, 1e4].
+    """
+    b = check_scalar("cd25_blocked", cd25_blocked, 0.0, 1.0)
+    f = check_scalar("kd_alpha_factor", kd_alpha_factor, 0.01, 1e4)
+    model = check_model(model)
+    conc = _CONC if conc_pM is None else check_array("conc_pM", conc_pM, 0.0, 1e9)
+    changed = model if f == 1.0 else model.with_binding(kd_alpha_pM=model.binding.kd_alpha_pM * f)
+    curves, ec50 = {}, {}
+    for name in CELLS:
+        top = _top(model, name)
+        blocked = _cell(changed, name, b)
+        on_grid = _relative_pstat5(changed, blocked, _CONC) / top
+        curves[name] = on_grid if conc_pM is None else _relative_pstat5(changed, blocked, conc) / top
+        ec50[name] = _ec50_from_curve(_CONC, on_grid, 1.0)
+    return BlockadeResult(conc_pM=conc, pstat5=curves, ec50_pM=ec50, cd25_blocked=b,
+                          kd_alpha_factor=f)
+
+
+# ---------------------------------------------------------------------------------------
+# Pharmacodynamics of a daily low-dose course
+# ---------------------------------------------------------------------------------------
+
+def _growth_pd() -> Any:
+    """The growth model's low-dose pharmacodynamics (:mod:`il2.low_dose_pd`), or ``None`` where the
+    library does not have it yet (the niche of :func:`il2.therapy.pharmacodynamics` stands in)."""
+    try:
+        from il2 import low_dose_pd
+    except ImportError:
+        return None
+    return low_dose_pd
+
+
+@dataclass(frozen=True)
+class PDCourse:
+    """A low-dose course through the growth model, as fold changes of each population.
+
+    Attributes
+    ----------
+    daily_dose_miu_per_m2
+        Dose per injection, million IU per m² of body surface.
+    interval_days
+        Days between injections.
+    weeks
+        Length of the dosing period.
+    t_days
+        Times from the first dose (days).
+    folds
+        ``folds[population]``: cells relative to the start of treatment (``"all NK"``: both NK
+        subsets weighted as in blood, when the growth model has them).
+    ratio_fold
+        Change of the Treg : conventional CD4 T cell ratio on ``t_days`` (``None`` if the model has
+        no conventional CD4 T cells).
+    source
+        Which library function produced it.
+    """
+
+    daily_dose_miu_per_m2: float
+    interval_days: float
+    weeks: float
+    t_days: np.ndarray
+    folds: dict[str, np.ndarray]
+    ratio_fold: np.ndarray | None
+    source: str
+    resting_il2_pM: float | None = None
+
+    @property
+    def populations(self) -> tuple[str, ...]:
+        return tuple(self.folds)
+
+    def fold(self, population: str) -> np.ndarray:
+        check_choice("population", population, list(self.folds))
+        return self.folds[population]
+
+    def end_fold(self, population: str) -> float:
+        """Fold change at the end of the dosing period."""
+        i = int(np.argmin(np.abs(self.t_days - self.weeks * 7.0)))
+        return float(self.fold(population)[i])
+
+    def peak_fold(self, population: str) -> float:
+        return float(np.max(self.fold(population)))
+
+
+#: The population whose fold is compared with the trial's NK count.
+def nk_population(course: PDCourse) -> str:
+    """``"all NK"`` (both subsets, blood-weighted) when the model has it, else ``"NK"``."""
+    return "all NK" if "all NK" in course.folds else "NK"
+
+
+@functools.lru_cache(maxsize=64)
+def pd_course(daily_dose_miu_per_m2: float = 1.0, interval_days: float = 1.0,
+              weeks: float = 12.0) -> PDCourse:
+    """A low-dose subcutaneous course through the growth model.
+
+    With :mod:`il2.low_dose_pd` (the growth model's Treg homeostasis on resting IL-2 and both NK
+    subsets) this is :func:`il2.low_dose_pd.low_dose_course`; without it, the lymph-node niche of
+    :func:`il2.therapy.pharmacodynamics` driven by the plasma curve, with two weeks of follow-up.
+
+    Raises
+    ------
+    ValueError
+        For a dose outside (0, 20] MIU/m², an interval other than 1 or 2 days (0.5 to 14 days for
+        the stand-in) or weeks outside [1, 26].
+    """
+    d = check_scalar("daily_dose_miu_per_m2", daily_dose_miu_per_m2, 0.0, 20.0, low_open=True)
+    k = check_scalar("interval_days", interval_days, 0.5, 14.0)
+    w = check_scalar("weeks", weeks, 1.0, 26.0)
+    gp = _growth_pd()
+    if gp is not None:
+        schedules = {v / _HOURS_PER_DAY: name for name, v in gp.SCHEDULES.items()}
+        if k not in schedules:
+            raise ValueError(f"interval_days must be one of {sorted(schedules)}; got {k!r}")
+        c = gp.low_dose_course(d, w, schedule=schedules[k], dose_unit="MIU/m^2")
+        folds = {p: np.asarray(c.fold(p), dtype=float) for p in gp.LD_POPULATIONS}
+        folds["all NK"] = np.asarray(c.fold("all NK"), dtype=float)
+        return PDCourse(daily_dose_miu_per_m2=d, interval_days=k, weeks=w,
+                        t_days=np.asarray(c.t_days, dtype=float), folds=folds,
+                        ratio_fold=np.asarray(c.treg_conv_ratio_fold, dtype=float),
+                        source="il2.low_dose_pd.low_dose_course",
+                        resting_il2_pM=float(c.resting_il2_pM))
+    n = max(1, int(math.floor(w * 7.0 / k + 1e-9)))
+    base = pk.low_dose_sc_regimen(d * 1e6, days=n)
+    reg = pk.Regimen(dose_iu_per_kg=base.dose_iu_per_kg, interval_h=k * _HOURS_PER_DAY,
+                     infusion_h=0.0, doses_per_cycle=n, cycles=1, rest_h=0.0, route="sc")
+    res = therapy.pharmacodynamics(reg, follow_up_h=14 * _HOURS_PER_DAY, rtol=1e-2,
+                                   output_step_h=6.0)
+    folds = {p: np.asarray(res.fold(p), dtype=float) for p in res.populations if p != "CD8"}
+    return PDCourse(daily_dose_miu_per_m2=d, interval_days=k, weeks=w,
+                    t_days=np.asarray(res.t_h) / _HOURS_PER_DAY, folds=folds, ratio_fold=None,
+                    source="il2.therapy.pharmacodynamics")
+
+
+@dataclass(frozen=True)
+class DoseResponse:
+    """Fold changes at the end of a course against the dose per injection.
+
+    ``hours_above_nk_per_day`` (the side-effect measure): hours per steady dosing day that plasma
+    IL-2 spends above the NK threshold of :func:`il2.therapy.threshold_pM`.
+    """
+
+    doses_miu_per_m2: np.ndarray
+    end_fold: dict[str, np.ndarray]
+    plasma_peak_pM: np.ndarray
+    hours_above_nk_per_day: np.ndarray
+    nk_threshold_pM: float
+
+
+def dose_response(doses_miu_per_m2: Any = (0.1, 0.3, 1.0, 3.0, 10.0), weeks: float = 12.0
+                  ) -> DoseResponse:
+    """Fold changes at the end of a daily course for each dose per injection (MIU/m²), the
+    plasma peak at steady state and the hours per day above the NK threshold.
+
+    Raises
+    ------
+    ValueError
+        If a dose is not in (0, 20] MIU/m².
+    """
+    doses = check_array("doses_miu_per_m2", doses_miu_per_m2, 0.0, 20.0)
+    if doses.ndim != 1 or np.any(doses <= 0):
+        raise ValueError(f"doses_miu_per_m2 must be a 1-D array of doses in (0, 20]; got {doses.tolist()}")
+    gp = _growth_pd()
+    if gp is not None:
+        dr = gp.dose_response(doses, weeks=weeks, dose_unit="MIU/m^2")
+        return DoseResponse(doses_miu_per_m2=doses,
+                            end_fold={k: np.asarray(v, dtype=float) for k, v in dr.final_fold.items()},
+                            plasma_peak_pM=np.asarray(dr.peak_plasma_pM, dtype=float),
+                            hours_above_nk_per_day=np.asarray(dr.hours_above_nk_per_day, dtype=float),
+                            nk_threshold_pM=float(dr.nk_threshold_pM))
+    runs = [pd_course(float(d), 1.0, weeks) for d in doses]
+    theta = therapy.threshold_pM("NK")
+    peaks, hours = [], []
+    for d in doses:
+        r = pk.simulate(pk.low_dose_sc_regimen(float(d) * 1e6, days=14), 70.0)
+        last = r.t_h >= r.dose_times_h[-1]
+        day = last & (r.t_h < r.dose_times_h[-1] + _HOURS_PER_DAY)
+        peaks.append(float(r.il2_pM[last].max()))
+        hours.append(float(np.count_nonzero(r.il2_pM[day] > theta)) * pk.DEFAULT_STEP_H)
+    return DoseResponse(doses_miu_per_m2=doses,
+                        end_fold={p: np.array([r.end_fold(p) for r in runs]) for p in runs[0].populations},
+                        plasma_peak_pM=np.array(peaks), hours_above_nk_per_day=np.array(hours),
+                        nk_threshold_pM=theta)
+
+
+# ---------------------------------------------------------------------------------------
+# Numbers quoted in the chapter
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegulatoryNumbers:
+    """Every number the chapter quotes, computed by the library (for ``glue``)."""
+
+    ec50_eq_pM: dict[str, float]
+    ec50_30min_pM: dict[str, float]
+    measured_30min_pM: dict[str, float]
+    measured_30min_range_pM: dict[str, tuple[float, float]]
+    cd25_per_cell: dict[str, float]
+    cd122_per_cell: dict[str, float]
+    uptake_per_h: dict[str, float]
+    uptake_pM: float
+    blocked_ec50_pM: dict[float, dict[str, float]]
+    ld_dose_miu: float
+    ld_peak_pM: float
+    ld_trough_pM: float
+    sc_model_tmax_h: float
+    sc_model_half_life_h: float
+    sc_model_peaks_iu_per_ml: tuple[float, float]
+    sc_bioavailability: float
+    pd_end_fold: dict[str, float]
+    pd_peak_fold: dict[str, float]
+    pstat5_at_ld_peak: dict[str, float]
+    high_pM: float
+    pstat5_at_high: dict[str, float]
+
+
+def _sc_single(dose_miu: float, weight_kg: float = 70.0, hours: float = 24.0) -> pk.PKResult:
+    reg = pk.Regimen(dose_iu_per_kg=dose_miu * 1e6 / weight_kg, interval_h=24.0, infusion_h=0.0,
+                     doses_per_cycle=1, cycles=1, rest_h=0.0, route="sc")
+    return pk.simulate(reg, weight_kg, np.linspace(0.0, hours, int(hours * 60) + 1))
+
+
+def _apparent_half_life_h(r: pk.PKResult) -> float:
+    """Half-life of the log-linear decline from 8 to 20 h after a single injection."""
+    keep = (r.t_h >= 8.0) & (r.t_h <= 20.0)
+    slope = np.polyfit(r.t_h[keep], np.log(r.iu_per_ml[keep]), 1)[0]
+    return float(math.log(2.0) / -slope)
+
+
+@functools.lru_cache(maxsize=2)
+def chapter_numbers(model: ReceptorModel = DEFAULT_MODEL) -> RegulatoryNumbers:
+    """Compute every number the chapter quotes."""
+    model = check_model(model)
+    eq = {c: model.ec50_pM(c) for c in CELLS}
+    t30 = {c: model.ec50_pM(c, MEASURED_TIME_H) for c in CELLS}
+    meas = {c: measurements.measured_ec50(c, MEASURED_TIME_H) for c in measurements.BLOOD_CELLS}
+    cells = model.cells
+    uptake = {c: float(model.internalization_rate(c, _UPTAKE_PM)) for c in CELLS}
+    blocked = {b: blockade_response(b, model=model).ec50_pM for b in BLOCKED_FRACTIONS}
+    ld = pk.simulate(pk.low_dose_sc_regimen(), 70.0)
+    last_day = ld.t_h >= ld.t_h[-1] - 2 * _HOURS_PER_DAY  # the last dose and the day after it
+    before_last = (ld.t_h >= ld.dose_times_h[-2]) & (ld.t_h < ld.dose_times_h[-1])
+    singles = [_sc_single(d) for d in pk.PISCITELLI_SC.daily_doses_miu]
+    one = singles[0]
+    course = pd_course()
+    ld_peak = float(ld.il2_pM[last_day].max())
+    at = blockade_response(model=model, conc_pM=[ld_peak, HIGH_PM]).pstat5
+    return RegulatoryNumbers(
+        ec50_eq_pM=eq,
+        ec50_30min_pM=t30,
+        measured_30min_pM={c: r.ec50_pM for c, r in meas.items()},
+        measured_30min_range_pM={c: r.ec50_range_pM for c, r in meas.items()},
+        cd25_per_cell={c: cells[c].cd25 for c in CELLS},
+        cd122_per_cell={c: cells[c].cd122 for c in CELLS},
+        uptake_per_h=uptake,
+        uptake_pM=_UPTAKE_PM,
+        blocked_ec50_pM=blocked,
+        ld_dose_miu=float(ld.doses_iu[0]) / 1e6,
+        ld_peak_pM=float(ld.il2_pM[last_day].max()),
+        ld_trough_pM=float(ld.il2_pM[before_last].min()),
+        sc_model_tmax_h=float(one.t_h[np.argmax(one.iu_per_ml)]),
+        sc_model_half_life_h=_apparent_half_life_h(one),
+        sc_model_peaks_iu_per_ml=(float(singles[0].iu_per_ml.max()), float(singles[-1].iu_per_ml.max())),
+        sc_bioavailability=pk.PKParameters().sc_bioavailability,
+        pd_end_fold={p: course.end_fold(p) for p in course.populations},
+        pd_peak_fold={p: course.peak_fold(p) for p in course.populations},
+        pstat5_at_ld_peak={c: float(at[c][0]) for c in CELLS},
+        high_pM=HIGH_PM,
+        pstat5_at_high={c: float(at[c][1]) for c in CELLS},
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Tables
+# ---------------------------------------------------------------------------------------
+
+
+def deficiency_table_markdown() -> str:
+    """The deficiency and neutralisation records (:data:`il2.low_dose.DEFICIENCIES`) as a MyST
+    table with their sources; a finding read from the title only is marked †."""
+    rows = ["| Study | Organism | What was removed | How | What happened |", "|---|---|---|---|---|"]
+    for d in low_dose.DEFICIENCIES:
+        mark = "" if d.confirmed else " †"
+        rows.append(f"| {{cite:t}}`{d.source}` | {d.organism} | {d.target} | {d.method} "
+                    f"| {d.finding}{mark} |")
+    return "\n".join(rows)
+
+
+def _ci_text(ci: BinomialCI) -> str:
+    return f"{ci.successes}/{ci.trials}: {100 * ci.estimate:.0f}% ({100 * ci.low:.0f}–{100 * ci.high:.0f}%)"
+
+
+def trials_table_markdown(level: float = CI_LEVEL) -> str:
+    """The low-dose trials (:data:`il2.low_dose.LOW_DOSE_TRIALS`): disease, dose, schedule and each
+    counted outcome with its exact confidence interval, computed here."""
+    rows = [f"| Trial | Disease | Dose | Schedule | Counted outcomes, exact {100 * level:g}% CI |",
+            "|---|---|---|---|---|"]
+    for t in low_dose.LOW_DOSE_TRIALS:
+        dose = "not read †" if not t.dose_miu else (
+            "–".join(f"{d:g}" for d in (t.dose_miu if len(t.dose_miu) < 3 else
+                                         (t.dose_miu[0], t.dose_miu[-1])))
+            + f" {t.dose_unit.replace('^2', '²')}")
+        outcomes = "; ".join(f"{c.label}: {_ci_text(c.ci(level))}" for c in t.counts) or "—"
+        schedule = t.schedule if t.schedule != "not read" else "not read †"
+        rows.append(f"| {{cite:t}}`{t.source}` | {t.disease.split(' (')[0]} | {dose} | {schedule} "
+                    f"| {outcomes} |")
+    return "\n".join(rows)
+
+
+#: A published "no significant change" is taken to agree with a model fold change within this
+#: factor of 1 (a stated tolerance of the chapter, not a published number).
+UNCHANGED_WITHIN = 1.25
+
+
+def _verdict(ok: bool) -> str:
+    return "agrees" if ok else "**disagrees**"
+
+
+def comparison_table_markdown() -> str:
+    """The model's numbers next to the published ones (the chapter's closing note): receptor
+    EC50s, subcutaneous pharmacokinetics and the 12-week low-dose course against Koreth 2016."""
+    n = chapter_numbers()
+    s = pk.PISCITELLI_SC
+    course = pd_course()
+    anchors = low_dose.koreth2016_anchors()
+    rows = ["| Quantity | Model | Published | Source | |", "|---|---|---|---|---|"]
+    lo, hi = n.measured_30min_range_pM["Treg"]
+    t30 = n.ec50_30min_pM["Treg"]
+    rows.append(f"| Treg EC50 after 30 min | {t30:.0f} pM | {n.measured_30min_pM['Treg']:.0f} pM "
+                f"(replicates {lo:.0f}–{hi:.0f}) | {{cite:t}}`farhat2021` "
+                f"| {_verdict(lo / 1.5 < t30 < hi * 1.5)} (tolerance: 1.5× beyond the replicates) |")
+    mr = n.ec50_30min_pM["NK"] / n.ec50_30min_pM["Treg"]
+    pr = n.measured_30min_pM["NK"] / n.measured_30min_pM["Treg"]
+    rows.append(f"| NK : Treg EC50 ratio, 30 min | {mr:.0f} | {pr:.0f} | {{cite:t}}`farhat2021` "
+                f"| {_verdict(0.5 < mr / pr < 2.0)} (tolerance 2×) |")
+    rows.append(f"| time of the SC peak | {n.sc_model_tmax_h:.1f} h | {s.tmax_h:g} ± {s.tmax_sd_h:g} h; "
+                f"2–6 h | {{cite:t}}`piscitelli1996`, {{cite:t}}`proleukin_smpc` "
+                f"| {_verdict(abs(n.sc_model_tmax_h - s.tmax_h) < s.tmax_sd_h)} |")
+    rows.append(f"| apparent SC half-life (8–20 h) | {n.sc_model_half_life_h:.1f} h "
+                f"| {s.half_life_h:g} ± {s.half_life_sd_h:g} h | {{cite:t}}`piscitelli1996` "
+                f"| {_verdict(abs(n.sc_model_half_life_h - s.half_life_h) < s.half_life_sd_h)} |")
+    p_lo, p_hi = n.sc_model_peaks_iu_per_ml
+    rows.append(f"| SC peak after {s.daily_doses_miu[0]:g}–{s.daily_doses_miu[-1]:g} MIU "
+                f"| {p_lo:.0f}–{p_hi:.0f} IU/mL | {s.peak_range_iu_per_ml[0]:g}–{s.peak_range_iu_per_ml[1]:g} IU/mL "
+                f"| {{cite:t}}`piscitelli1996` "
+                f"| {_verdict(s.peak_range_iu_per_ml[0] < p_lo and p_hi < s.peak_range_iu_per_ml[1])} |")
+    pairs = [("Treg", "Treg"), ("NK", nk_population(course)), ("CD4 Tcon", "CD4"), ("CD8 T", "CD8")]
+    for key, pop in pairs:
+        a = anchors[key]
+        if pop not in course.folds:
+            rows.append(f"| {key} after 12 weeks | not in the model | unchanged | {{cite:t}}`koreth2016` | — |")
+            continue
+        f = course.end_fold(pop)
+        pub = "unchanged" if a.relation == "unchanged" else f"more than {a.fold:g}-fold"
+        rows.append(f"| {key} after 12 weeks | {f:.2f}-fold | {pub} | {{cite:t}}`koreth2016` "
+                    f"| {_verdict(a.consistent_with(f, unchanged_within=UNCHANGED_WITHIN))} |")
+    a = anchors["Treg:Tcon"]
+    if course.ratio_fold is not None:
+        i = int(np.argmin(np.abs(course.t_days - course.weeks * 7.0)))
+        f = float(course.ratio_fold[i])
+        rows.append(f"| Treg : Tcon ratio after 12 weeks | {f:.2f}-fold | more than {a.fold:g}-fold "
+                    f"| {{cite:t}}`koreth2016` "
+                    f"| {_verdict(a.consistent_with(f, unchanged_within=UNCHANGED_WITHIN))} |")
+    return "\n".join(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# Figures
+# ---------------------------------------------------------------------------------------
+
+
+def _log_conc_axis(ax: Any) -> None:
+    ax.set_xscale("log")
+    ax.set_xlim(_CONC[0], _CONC[-1])
+    ax.set_xlabel("IL-2 (pM)")
+
+
+@styled
+def selectivity_figure(model: ReceptorModel = DEFAULT_MODEL) -> Figure:
+    """Left: equilibrium pSTAT5 of each cell type against IL-2, with the plasma range of the
+    low-dose course shaded. Right: IL-2 taken up per cell per hour at the same concentrations."""
+    model = check_model(model)
+    r = blockade_response(model=model)
+    n = chapter_numbers(model)
+    fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.8)
+    ax, bx = axes
+    for a in axes:
+        a.axvspan(n.ld_trough_pM, n.ld_peak_pM, color=QUANTITY_COLORS["plasma"], alpha=0.25, lw=0)
+    ax.text(math.sqrt(n.ld_trough_pM * n.ld_peak_pM), 1.03, "low dose", ha="center", va="bottom",
+            fontsize=8.5)
+    for c in CELLS:
+        ax.plot(r.conc_pM, r.pstat5[c], color=COLORS[c], label=_LABEL[c])
+        ax.plot([r.ec50_pM[c]], [0.5], "o", color=COLORS[c], ms=4.5)
+        bx.plot(r.conc_pM, model.internalization_rate(c, r.conc_pM), color=COLORS[c],
+                label=_LABEL[c])
+    _log_conc_axis(ax)
+    ax.set_ylim(0, 1.12)
+    ax.set_ylabel("pSTAT5 (fraction of the cell's maximum)")
+    ax.legend(loc="upper left", fontsize=8, bbox_to_anchor=(0.0, 0.95))
+    _log_conc_axis(bx)
+    bx.set_yscale("log")
+    bx.set_ylim(1, 1e5)
+    bx.set_ylabel("IL-2 taken up per cell (molecules/h)")
+    return fig
+
+
+@styled
+def ec50_figure(model: ReceptorModel = DEFAULT_MODEL) -> Figure:
+    """Model EC50 after 30 min of IL-2 and at equilibrium for each cell type, against the EC50s
+    measured after 30 min on human blood cells (joint fit and replicate range)."""
+    n = chapter_numbers(model)
+    fig, ax = new_figure(width_in=7.0, height_in=3.8)
+    y = np.arange(len(CELLS))[::-1]
+    for yi, c in zip(y, CELLS):
+        ax.plot(n.ec50_eq_pM[c], yi + 0.15, "o", mfc="none", color=COLORS[c], ms=7,
+                label="model, equilibrium" if c == CELLS[0] else None)
+        ax.plot(n.ec50_30min_pM[c], yi + 0.15, "o", color=COLORS[c], ms=7,
+                label="model, 30 min" if c == CELLS[0] else None)
+        if c in n.measured_30min_pM:
+            lo, hi = n.measured_30min_range_pM[c]
+            m = n.measured_30min_pM[c]
+            ax.errorbar(m, yi - 0.15, xerr=[[m - lo], [hi - m]], fmt="D", color="#333333",
+                        ms=5.5, capsize=3, label="measured, 30 min" if c == CELLS[0] else None)
+        else:
+            ax.text(n.ec50_30min_pM[c] * 1.6, yi - 0.15, "not measured here", va="center",
+                    fontsize=8.5, color="#555555")
+    ax.set_xscale("log")
+    ax.set_xlim(1, 1e4)
+    ax.set_yticks(y, [_LABEL[c] for c in CELLS])
+    ax.set_ylim(-0.6, len(CELLS) - 0.4)
+    ax.set_xlabel("pSTAT5 EC50 (pM)")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=8)
+    return fig
+
+
+@styled
+def blockade_figure(model: ReceptorModel = DEFAULT_MODEL) -> Figure:
+    """Equilibrium pSTAT5 of regulatory T cells and CD56bright NK cells (left) and of CD56dim NK
+    and CD8 T cells (right) with none, 90% and all of their CD25 blocked."""
+    fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.6)
+    styles = {0.0: "-", 0.9: "--", 1.0: ":"}
+    results = {b: blockade_response(b, model=model) for b in BLOCKED_FRACTIONS}
+    for ax, cells in zip(axes, (("Treg", "CD56bright NK"), ("NK", "CD8"))):
+        for c in cells:
+            for b, r in results.items():
+                ax.plot(r.conc_pM, r.pstat5[c], color=COLORS[c], ls=styles[b], lw=1.6,
+                        label=f"{_LABEL[c]}, {100 * b:.0f}% CD25 blocked")
+        _log_conc_axis(ax)
+        ax.set_ylim(0, 1.05)
+        ax.legend(loc="upper left", fontsize=7.5)
+    axes[0].set_ylabel("pSTAT5 (fraction of the\nunblocked cell's maximum)")
+    axes[1].tick_params(labelleft=False)
+    return fig
+
+
+@styled
+def sc_pk_figure(weight_kg: float = 70.0) -> Figure:
+    """Left: plasma IL-2 after single subcutaneous injections of the doses Piscitelli et al.
+    studied, against their measured peak range, time of peak and the SmPC's 2-6 h window.
+    Right: the first week of the low-dose course in picomolar, against the equilibrium EC50s."""
+    study = pk.PISCITELLI_SC
+    fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.8)
+    ax, bx = axes
+    ax.axvspan(2.0, 6.0, color=QUANTITY_COLORS["plasma"], alpha=0.2, lw=0,
+               label="peak window of the SmPC")
+    shades = ("#777777", "#444444", "#111111")
+    for d, col in zip(study.daily_doses_miu, shades):
+        r = _sc_single(d, weight_kg)
+        ax.plot(r.t_h, r.iu_per_ml, color=col, label=f"model, {d:g} MIU")
+    lo, hi = study.peak_range_iu_per_ml
+    ax.errorbar(study.tmax_h, math.sqrt(lo * hi), xerr=study.tmax_sd_h,
+                yerr=[[math.sqrt(lo * hi) - lo], [hi - math.sqrt(lo * hi)]], fmt="s",
+                color=QUANTITY_COLORS["pressure"], capsize=4,
+                label="measured: peaks and time of peak")
+    ax.set_xlim(0, 24)
+    ax.set_xticks(np.arange(0, 25, 4))
+    ax.set_ylim(0, 130)
+    ax.set_xlabel("hours after the injection")
+    ax.set_ylabel("plasma IL-2 (IU/mL)")
+    ax.legend(loc="upper right", fontsize=7.5)
+    ld = pk.simulate(pk.low_dose_sc_regimen(weight_kg=weight_kg), weight_kg)
+    keep = ld.t_h <= 7 * _HOURS_PER_DAY
+    bx.plot(ld.t_h[keep] / _HOURS_PER_DAY, ld.il2_pM[keep], color=QUANTITY_COLORS["plasma"],
+            label="plasma IL-2, low dose")
+    n = chapter_numbers()
+    for c in ("Treg", "CD56bright NK", "NK"):
+        bx.axhline(n.ec50_eq_pM[c], color=COLORS[c], ls="--", lw=1.2,
+                   label=f"{_LABEL[c]} EC50")
+    bx.set_yscale("log")
+    bx.set_ylim(0.5, 1000)
+    bx.set_xlim(0, 7)
+    bx.set_xlabel("day of the low-dose course")
+    bx.set_ylabel("plasma IL-2 (pM)")
+    bx.legend(loc="upper right", fontsize=7.5, ncol=2)
+    return fig
+
+
+def _trial_rows() -> list[tuple[str, BinomialCI, str]]:
+    """(label, CI, group) of the counted responses drawn in the trials figure."""
+    rows = []
+    picks = (
+        ("koreth2011", "major responses at multiple sites", "Koreth 2011, cGVHD, dose finding"),
+        ("koreth2016", "clinical response (partial) at week 12", "Koreth 2016, cGVHD, week 12"),
+        ("whangbo2019", "partial response at week 8, children", "Whangbo 2019, cGVHD, children"),
+        ("whangbo2019", "partial response at week 8, adults", "Whangbo 2019, cGVHD, adults"),
+        ("saadoun2011", "vasculitis improved", "Saadoun 2011, HCV vasculitis"),
+        ("he2020", "SRI-4 response at week 12, IL-2", "He 2020, lupus, IL-2, week 12"),
+        ("he2020", "SRI-4 response at week 12, placebo", "He 2020, lupus, placebo, week 12"),
+        ("he2020", "SRI-4 response at week 24, IL-2", "He 2020, lupus, IL-2, week 24"),
+        ("he2020", "SRI-4 response at week 24, placebo", "He 2020, lupus, placebo, week 24"),
+    )
+    for key, label, text in picks:
+        c = low_dose.trial(key).count(label)
+        rows.append((text, c.ci(CI_LEVEL), "placebo" if "placebo" in label else "IL-2"))
+    return rows
+
+
+@styled
+def trials_figure() -> Figure:
+    """Left: responses in the low-dose trials with exact 95% intervals. Right: patients with
+    non-serious adverse events in each arm of the type 1 diabetes dose-finding trial."""
+    fig, axes = new_figure(1, 2, width_in=9.0, height_in=4.2)
+    ax, bx = axes
+    rows = _trial_rows()
+    y = np.arange(len(rows))[::-1]
+    for yi, (text, ci, group) in zip(y, rows):
+        color = QUANTITY_COLORS["threshold"] if group == "placebo" else COLORS["Treg"]
+        ax.errorbar(100 * ci.estimate, yi, xerr=[[100 * (ci.estimate - ci.low)],
+                                                 [100 * (ci.high - ci.estimate)]],
+                    fmt="o" if group == "IL-2" else "s", color=color, capsize=3)
+    ax.set_yticks(y, [r[0] for r in rows], fontsize=8)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(f"patients responding (%), exact {100 * CI_LEVEL:g}% CI")
+    arms = low_dose.hartemann_dose_response()
+    x = np.arange(len(arms))
+    for xi, a in zip(x, arms):
+        ci = exact_ci(a.adverse_event_patients, a.patients, CI_LEVEL)
+        bx.errorbar(xi, 100 * ci.estimate, yerr=[[100 * (ci.estimate - ci.low)],
+                                                 [100 * (ci.high - ci.estimate)]],
+                    fmt="o", color=COLORS["NK"], capsize=4)
+    bx.set_xticks(x, ["placebo" if a.daily_dose_miu == 0 else f"{a.daily_dose_miu:g} MIU/day"
+                      for a in arms], fontsize=8.5)
+    bx.set_ylim(0, 105)
+    bx.set_ylabel("patients with adverse events (%)")
+    bx.set_xlabel("5 daily injections (type 1 diabetes)")
+    return fig
+
+
+def _koreth_marks(ax: Any, x_day: float, course: PDCourse) -> None:
+    """The Koreth 2016 changes at the end of the 12 weeks: bounds as upward arrows, "unchanged"
+    as open squares at 1, next to the model population each is compared with."""
+    anchors = low_dose.koreth2016_anchors()
+    spots = [("Treg", "Treg"), ("NK", nk_population(course)), ("CD4 Tcon", "CD4"), ("CD8 T", "CD8")]
+    for i, (key, pop) in enumerate(spots):
+        a = anchors[key]
+        xx = x_day + 1.5 * i
+        color = COLORS[pop]
+        if a.relation == ">":
+            ax.annotate("", xy=(xx, a.fold * 1.9), xytext=(xx, a.fold),
+                        arrowprops=dict(arrowstyle="-|>", color=color, lw=1.6))
+            ax.plot([xx], [a.fold], "_", color=color, ms=14, mew=2.5)
+        else:
+            ax.plot([xx], [1.0], "s", color=color, ms=6, mfc="none", mew=1.6)
+
+
+def _pd_lines(ax: Any, course: PDCourse) -> dict[str, Any]:
+    shown = [p for p in ("Treg", "all NK", "CD56bright NK", "NK", "CD4", "CD8") if p in course.folds]
+    return {p: ax.plot(course.t_days, course.fold(p), color=COLORS[p], ls=_PD_STYLE.get(p, "-"),
+                       label=_LABEL[p])[0] for p in shown}
+
+
+def _fold_axis(ax: Any, low: float, high: float) -> None:
+    """A logarithmic fold-change axis labelled 1, 2, 5, 10 ... in plain numbers."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+    ax.set_yscale("log")
+    ax.set_ylim(low, high)
+    ticks = [t for t in (0.3, 0.5, 1, 2, 5, 10, 20, 50) if low <= t <= high]
+    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+
+
+@styled
+def pd_figure() -> Figure:
+    """Fold changes of every population over a 12-week course of 1 million IU/m² a day (model),
+    with the changes Koreth et al. (2016) report at the end of the course."""
+    course = pd_course()
+    fig, ax = new_figure(width_in=7.0, height_in=4.0)
+    ax.axvspan(0, course.weeks * 7.0, color=QUANTITY_COLORS["plasma"], alpha=0.15, lw=0)
+    _pd_lines(ax, course)
+    _koreth_marks(ax, course.weeks * 7.0 + 1.5, course)
+    ax.plot([], [], "_", color="#333333", ms=12, mew=2.5, label="trial: more than this fold")
+    ax.plot([], [], "s", color="#333333", mfc="none", label="trial: unchanged")
+    _fold_axis(ax, 0.5, 20.0)
+    ax.axhline(1.0, color=QUANTITY_COLORS["threshold"], lw=0.8)
+    ax.set_xlim(0, max(course.t_days[-1], course.weeks * 7.0 + 7.0))
+    ax.set_xlabel("day from the first injection")
+    ax.set_ylabel("cells (fold of the start)")
+    ax.legend(loc="upper left", fontsize=7.5, ncol=3)
+    return fig
+
+
+#: Doses per injection of the dose-response figure (million IU/m²).
+DOSE_GRID_MIU: tuple[float, ...] = (0.1, 0.3, 1.0, 3.0, 10.0)
+
+
+@styled
+def dose_response_figure() -> Figure:
+    """Left: fold changes at the end of 12 weeks of daily injections against the dose. Right: the
+    daily plasma peak against the one-hour thresholds of Tregs and both NK subsets."""
+    dr = dose_response(DOSE_GRID_MIU)
+    fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.8)
+    ax, bx = axes
+    for p in ("Treg", "all NK", "CD56bright NK", "NK", "CD4", "CD8"):
+        if p in dr.end_fold:
+            ax.plot(dr.doses_miu_per_m2, dr.end_fold[p], marker="o", color=COLORS[p],
+                    ls=_PD_STYLE.get(p, "-"), label=_LABEL[p])
+    ax.set_xscale("log")
+    _fold_axis(ax, 0.8, 12.0)
+    ax.axhline(1.0, color=QUANTITY_COLORS["threshold"], lw=0.8)
+    ax.set_xlabel("dose per daily injection (million IU/m²)")
+    ax.set_ylabel("cells after 12 weeks (fold)")
+    ax.legend(loc="upper left", fontsize=7.5)
+    bx.plot(dr.doses_miu_per_m2, dr.plasma_peak_pM, marker="s", color=QUANTITY_COLORS["plasma"],
+            label="daily plasma peak")
+    for c in ("Treg", "CD56bright NK", "NK"):
+        bx.axhline(therapy.threshold_pM(c), color=COLORS[c], ls="--", lw=1.2,
+                   label=f"{_LABEL[c]} threshold (1 h)")
+    bx.set_xscale("log")
+    bx.set_yscale("log")
+    bx.set_ylim(1, 1e4)
+    bx.set_xlabel("dose per daily injection (million IU/m²)")
+    bx.set_ylabel("plasma IL-2 (pM)")
+    bx.legend(loc="upper left", fontsize=7.5)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------
+# Explorers
+# ---------------------------------------------------------------------------------------
+
+#: Slider values of the course explorer (million IU/m² per injection) and its schedules.
+COURSE_DOSES: tuple[float, ...] = (0.1, 0.3, 1.0, 3.0, 10.0)
+COURSE_INTERVALS: tuple[tuple[str, float], ...] = (("daily", 1.0), ("every other day", 2.0))
+
+
+@functools.lru_cache(maxsize=1)
+def _course_grid() -> dict[tuple[float, float], PDCourse]:
+    """Every course of the explorer's grid, computed once (a course takes about a second; the
+    explorer's call is then a look-up)."""
+    return {(d, k): pd_course(d, k) for d in COURSE_DOSES for _, k in COURSE_INTERVALS}
+
+
+def _course_model(dose_miu_per_m2: float, interval_days: float) -> PDCourse:
+    grid = _course_grid()
+    d = min(COURSE_DOSES, key=lambda x: abs(math.log(x / dose_miu_per_m2)))
+    return grid[(d, float(interval_days))]
+
+
+def _course_title(r: PDCourse) -> str:
+    return (f"end of the course: Treg {r.end_fold('Treg'):.2f}-fold, "
+            f"NK {r.end_fold(nk_population(r)):.2f}-fold")
+
+
+def _course_view(r: PDCourse, fig: Figure, **values: Any) -> Callable[..., bool]:
+    ax = fig.subplots()
+    ax.axvspan(0, r.weeks * 7.0, color=QUANTITY_COLORS["plasma"], alpha=0.15, lw=0)
+    lines = _pd_lines(ax, r)
+    _koreth_marks(ax, r.weeks * 7.0 + 1.5, r)
+    _fold_axis(ax, 0.5, 20.0)
+    ax.axhline(1.0, color=QUANTITY_COLORS["threshold"], lw=0.8)
+    ax.set_xlim(0, max(r.t_days[-1], r.weeks * 7.0 + 7.0))
+    ax.set_xlabel("day from the first injection")
+    ax.set_ylabel("cells (fold of the start)")
+    ax.legend(loc="upper left", fontsize=8, ncol=3)
+    ax.set_title(_course_title(r), fontsize=10)
+    for artist in (*lines.values(), ax.title):
+        artist.set_animated(True)
+
+    def update(r: PDCourse, **values: Any) -> bool:
+        for p, line in lines.items():
+            line.set_data(r.t_days, r.fold(p))
+        ax.set_title(_course_title(r), fontsize=10)
+        return True
+
+    return update
+
+
+def course_explorer() -> Explorer:
+    """Dose per injection and schedule: Tregs, NK and CD8 T cells over 12 weeks of low-dose IL-2,
+    with the Koreth 2016 changes."""
+    return explore(
+        _course_model,
+        _course_view,
+        [Slider("dose_miu_per_m2", "Dose per injection", COURSE_DOSES[0], COURSE_DOSES[-1], 1.0,
+                steps=len(COURSE_DOSES), log=True, unit="MIU/m²"),
+         Choice("interval_days", "Schedule", list(COURSE_INTERVALS), 1.0)],
+        alt=("Fold change of regulatory T cells, NK cells and conventional T cells on a log scale over "
+             "12 weeks of {dose_miu_per_m2} injected {interval_days}; markers at the end show the "
+             "changes of the low-dose trial in chronic graft-versus-host disease."),
+        title="Explorer 5.2: Dose and schedule of low-dose IL-2",
+        caption=("{dose_miu_per_m2} {interval_days} for 12 weeks: the model's cells as fold of "
+                 "their start (lines), and what the trial reported (arrows: more than this fold; "
+                 "squares: unchanged)."),
+        width_in=7.0,
+        height_in=4.0,
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _blockade_model(cd25_blocked_pct: float, kd_alpha_factor: float) -> BlockadeResult:
+    """Cached by the control values: each value of the static grid is computed once (about 20 ms
+    on a free core, five equilibrium solves over the concentration grid), then looked up."""
+    return blockade_response(cd25_blocked_pct / 100.0, kd_alpha_factor)
+
+
+def _blockade_title(r: BlockadeResult) -> str:
+    def f(x: float) -> str:
+        return "never" if not math.isfinite(x) else (f"{x:,.0f} pM" if x >= 10 else f"{x:.1f} pM")
+    return f"half-maximal pSTAT5: Treg {f(r.ec50_pM['Treg'])}, NK {f(r.ec50_pM['NK'])}"
+
+
+def _blockade_view(r: BlockadeResult, fig: Figure, **values: Any) -> Callable[..., bool]:
+    ax = fig.subplots()
+    ref = blockade_response()
+    for c in CELLS:
+        ax.plot(ref.conc_pM, ref.pstat5[c], color=COLORS[c], lw=0.9, ls=":", alpha=0.8)
+    lines = {c: ax.plot(r.conc_pM, r.pstat5[c], color=COLORS[c], lw=2, label=_LABEL[c])[0]
+             for c in CELLS}
+    _log_conc_axis(ax)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("pSTAT5 (fraction of the\nunblocked cell's maximum)")
+    ax.legend(loc="upper left", fontsize=8)
+    ax.set_title(_blockade_title(r), fontsize=10)
+    for artist in (*lines.values(), ax.title):
+        artist.set_animated(True)
+
+    def update(r: BlockadeResult, **values: Any) -> bool:
+        for c, line in lines.items():
+            line.set_ydata(r.pstat5[c])
+        ax.set_title(_blockade_title(r), fontsize=10)
+        return True
+
+    return update
+
+
+def blockade_explorer() -> Explorer:
+    """CD25 blocked by an antibody, and the CD25 affinity of the ligand: pSTAT5 dose responses of
+    every cell type of the chapter."""
+    return explore(
+        _blockade_model,
+        _blockade_view,
+        [Slider("cd25_blocked_pct", "CD25 blocked", 0.0, 100.0, 0.0, steps=11, unit="%"),
+         Choice("kd_alpha_factor", "CD25 binding of IL-2",
+                [("natural", 1.0), ("10 times weaker", 10.0), ("100 times weaker", 100.0)], 1.0)],
+        alt=("Equilibrium pSTAT5 against IL-2 on a log axis for regulatory T cells, CD56bright NK "
+             "cells, conventional CD4 T cells, CD56dim NK cells and CD8 T cells, with {cd25_blocked_pct} "
+             "of CD25 blocked and {kd_alpha_factor} CD25 binding; dotted: no blockade."),
+        title="Explorer 5.1: Blocking CD25",
+        caption=("With {cd25_blocked_pct} of CD25 blocked ({kd_alpha_factor} CD25 binding): solid "
+                 "curves against the unblocked cells (dotted). The cells with much CD25 lose their "
+                 "head start; the others hardly move."),
+        width_in=7.0,
+        height_in=4.0,
+    )
+
+
+#: Every explorer of the chapter (benchmarks and tests iterate over it).
+EXPLORERS: dict[str, Callable[[], Explorer]] = {"course": course_explorer,
+                                                 "blockade": blockade_explorer}
