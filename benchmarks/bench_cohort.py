@@ -21,5 +21,5 @@ def cases() -> list[tuple[str, Callable[[], object]]]:
         return out
     for name, factory in figs.EXPLORERS.items():
         explorer = factory()
-        out.append((f"explorer '{name}' model call at defaults", explorer.compute))
+        out.append((f"explorer '{name}' model call at defaults", explorer.call_model))
     return out

@@ -28,7 +28,7 @@ def cases() -> list[tuple[str, Callable[[], object]]]:
     def affinity_sweep() -> object:  # a different slider pair on every call (no cache helps)
         a, b = grid[state["i"] % len(grid)]
         state["i"] += 1
-        return affinity.compute(cd25_fold=a, cd122_fold=b)
+        return affinity.call_model(cd25_fold=a, cd122_fold=b)
 
     figs.precompute_courses()
     course = figs.course_explorer()
@@ -37,7 +37,7 @@ def cases() -> list[tuple[str, Callable[[], object]]]:
     def course_sweep() -> object:
         n, r = menu[state["i"] % len(menu)]
         state["i"] += 1
-        return course.compute(name=n, route=r)
+        return course.call_model(name=n, route=r)
 
     return [
         ("selectivity map 50 x 50 folds x 5 cell types (equilibrium)",

@@ -22,5 +22,5 @@ def cases() -> list[tuple[str, Callable[[], object]]]:
     ]
     for name, factory in figs.EXPLORERS.items():
         explorer = factory()
-        out.append((f"explorer '{name}' model call at defaults", explorer.compute))
+        out.append((f"explorer '{name}' model call at defaults", explorer.call_model))
     return out

@@ -110,8 +110,7 @@ def explorers() -> list[tuple[str, str, Callable[[], object]]]:
 
 def model_call(ex) -> Callable[[], object]:
     """The explorer's model at its defaults, bypassing the results the explorer keeps."""
-    args = {**ex.fixed, **ex.defaults()}
-    return lambda: ex.model(**args)
+    return ex.call_model
 
 
 def _forget(ex) -> None:
