@@ -125,6 +125,9 @@ class Slider:
     fmt
         Format spec for the readout (e.g. ``",.0f"`` for a count of cells); by default three
         significant digits with thousands separators (0.25, 42, 600,000, 1.5×10⁷).
+    grid_only
+        The live slider, too, steps through the static grid only (for a model computed once at
+        those values): every position then shows a result of its own, never the nearest one.
 
     A logarithmic grid is rounded to two significant digits (30, 53, 95, ... rather than 53.3),
     its ends and default kept exact, so the readouts are numbers a reader would type.
@@ -141,6 +144,7 @@ class Slider:
     integer: bool = False
     fmt: str = ""
     unit_one: str = ""
+    grid_only: bool = False
 
     def __post_init__(self) -> None:
         check_scalar(f"{self.name}.max", self.max, low=self.min, low_open=True)
@@ -187,6 +191,10 @@ class Slider:
             "layout": w.Layout(width="95%", min_width="200px"),
             "continuous_update": True,
         }
+        if self.grid_only:
+            # the readout carries the unit, so the description does not repeat it
+            return w.SelectionSlider(options=[(self.label_for(v), v) for v in self.values()],
+                                     value=self.default, **{**common, "description": self.label})
         if self.integer:
             return w.IntSlider(value=int(self.default), min=int(self.min), max=int(self.max), **common)
         if self.log:

@@ -51,9 +51,9 @@ SEED = 2026
 EXPLORER_PATIENTS = 200
 #: Values of the explorers' sliders (each simulated once, in one vectorised call per scan).
 SPREADS = Slider("sensitivity_log_sd", "Spread of endothelial sensitivity (SD of log)", 0.0, 0.9,
-                 co.CohortParameters().sensitivity_log_sd, steps=7)
+                 co.CohortParameters().sensitivity_log_sd, steps=7, grid_only=True)
 HOLDS = Slider("hold_systolic_mmHg", "Hold a dose below systolic", 80.0, 100.0,
-               ManagementParameters().hold_systolic_mmHg, steps=9, unit="mmHg")
+               ManagementParameters().hold_systolic_mmHg, steps=9, unit="mmHg", grid_only=True)
 _HOLD = ManagementParameters().hold_systolic_mmHg
 _C = {
     "doses": QUANTITY_COLORS["IL-2"],

@@ -852,7 +852,7 @@ def course_explorer() -> Explorer:
         _course_model,
         _course_view,
         [Slider("dose_miu_per_m2", "Dose per injection", COURSE_DOSES[0], COURSE_DOSES[-1], 1.0,
-                steps=len(COURSE_DOSES), log=True, unit="MIU/m²"),
+                steps=len(COURSE_DOSES), log=True, unit="MIU/m²", grid_only=True),
          Choice("interval_days", "Schedule", list(COURSE_INTERVALS), 1.0)],
         alt=("Fold change of regulatory T cells, NK cells and conventional T cells on a log scale over "
              "12 weeks of {dose_miu_per_m2} injected {interval_days}; markers at the end show the "
