@@ -447,20 +447,22 @@ def _bracketed_root(
     hi: Any,
     start: Any,
     tol: Any,
+    previous: tuple[Any, Any],
 ) -> Any:
     """Root of an increasing ``residual`` inside ``[lo, hi]``, elementwise (the one steady-state solver).
 
-    Safeguarded Newton iteration: a Newton step with a finite-difference slope, replaced by
-    bisection whenever it would leave the bracket, so every element converges; each element
-    stops once ``|residual| <= tol`` or its bracket has shrunk to round-off. Works on NumPy
-    arrays and, without NumPy overhead, on Python floats.
+    Safeguarded secant iteration: a step along the chord through the last two iterates (the
+    first chord runs from ``previous = (x, residual(x))``), replaced by bisection whenever it
+    would leave the bracket, so every element converges; each element stops once
+    ``|residual| <= tol`` or its bracket has shrunk to round-off. One residual evaluation per
+    iteration. Works on NumPy arrays and, without NumPy overhead, on Python floats.
     """
     lo, hi = lo + 0.0, hi + 0.0  # copies
     scale = _pick(hi > 1e-300, hi, 1e-300)
     x = _pick(start < lo, lo, _pick(start > hi, hi, start))
+    x_old, g_old = previous
     vector = isinstance(x, np.ndarray)
     done = np.zeros(x.shape, dtype=bool) if vector else False
-    floor = scale * 1e-9
     for _ in range(_MAX_IT):
         g = residual(x)
         done = done | (abs(g) <= tol) | (hi - lo <= 1e-14 * scale)
@@ -468,12 +470,14 @@ def _bracketed_root(
             break
         lo = _pick(g < 0, x, lo)
         hi = _pick(g >= 0, x, hi)
-        h = _pick(x > floor, x, floor) * 1e-7
-        dg = (residual(x + h) - g) / h
-        safe = dg > 0
+        dx = x - x_old
+        moved = dx != 0
+        slope = _pick(moved, (g - g_old) / _pick(moved, dx, 1.0), 0.0)
+        safe = slope > 0
         mid = 0.5 * (lo + hi)
-        step = _pick(safe, x - g / _pick(safe, dg, 1.0), mid)
+        step = _pick(safe, x - g / _pick(safe, slope, 1.0), mid)
         step = _pick((lo < step) & (step < hi), step, mid)
+        x_old, g_old = x, g
         x = _pick(done, x, step)
     if not (np.isfinite(x).all() if vector else math.isfinite(x)):  # pragma: no cover - the bracket keeps x finite
         raise SolverError("the receptor equilibrium could not be solved for these inputs")
@@ -487,37 +491,58 @@ def _free_cd132(L, at, bt, gt, k) -> Any:
     residual in CD132 remains: :math:`u + C_{\\beta\\gamma} + C_{\\alpha\\beta\\gamma} - G_T`,
     increasing in :math:`u` on :math:`[0, G_T]`.
     """
-    # scalars stay Python floats (pure-Python solve); arrays are broadcast only where one is given
-    vals = [float(v) if getattr(v, "ndim", 0) == 0 else np.asarray(v, float) for v in (L, at, bt, gt)]
-    arrays = [v for v in vals if isinstance(v, np.ndarray)]
-    if arrays:
-        shape = np.broadcast_shapes(*(v.shape for v in arrays))
-        vals[0] = np.broadcast_to(vals[0], shape)  # the unknown (free CD132) takes L's shape
-    L, at, bt, gt = vals
+    if not (type(L) is float and type(at) is float and type(bt) is float and type(gt) is float):
+        # scalars stay Python floats (pure-Python solve); arrays are broadcast only where one is given
+        vals = [float(v) if getattr(v, "ndim", 0) == 0 else np.asarray(v, float) for v in (L, at, bt, gt)]
+        arrays = [v for v in vals if isinstance(v, np.ndarray)]
+        if arrays:
+            shape = np.broadcast_shapes(*(v.shape for v in arrays))
+            vals[0] = np.broadcast_to(vals[0], shape)  # the unknown (free CD132) takes L's shape
+        L, at, bt, gt = vals
     trivial = (gt <= 0.0) | (L <= 0.0) | (bt <= 0.0)
+    if trivial is True:
+        return gt
     gts = _pick(trivial, 1.0, gt)
 
     def residual(u):
         sp = _species(L, u, at, bt, k)
         return u + sp[5] + sp[6] - gts
 
-    # Newton's first step from u = 0: the residual is increasing and concave in u
-    h0 = gts * 1e-7
-    slope = (residual(h0) + gts) / h0
-    first = gts / _pick(slope > 0, slope, 1.0)
-    start = _pick(slope > 0, _pick(first < gts, first, gts), 0.5 * gts)
-    u = _bracketed_root(residual, 0.0 * gts, gts + 0.0, start, _TOL * gts)
+    # The complexes S(u) hold at most all the CD122, and more free CD132 means more complexes, so
+    # the root lies in [G_T - S(G_T), G_T]. Where that bracket is tight (CD132 in excess, as on
+    # T cells) the secant iteration starts at its low end with the chord to G_T; where it reaches
+    # 0 (CD132 can run out, as on NK cells at high IL-2) it starts from Newton's first step from
+    # u = 0 (the residual is increasing and concave in u, so the step stays below the root).
+    top = residual(gts)  # = S(G_T) >= 0
+    low = _pick(gts - top > 0.0, gts - top, 0.0)
+    tight = low > 0.0
+    if tight is True:
+        start, previous = low, (gts, top)
+    else:
+        h0 = gts * 1e-7
+        r0 = residual(h0)
+        slope = (r0 + gts) / h0
+        first = gts / _pick(slope > 0, slope, 1.0)
+        newton = _pick(slope > 0, _pick(first < gts, first, gts), 0.5 * gts)
+        start = _pick(tight, low, newton)
+        previous = (_pick(tight, gts, h0), _pick(tight, top, r0))
+    u = _bracketed_root(residual, low, gts + 0.0, start, _TOL * gts, previous)
     return _pick(trivial, gt, u)
 
 
 def _constants(params: BindingParameters) -> tuple[float, float, float, float, float]:
-    return (
-        params.kd_alpha_pM,
-        params.kd_beta_pM,
-        params.kd2d_alpha_beta,
-        params.kd2d_beta_gamma,
-        params.kd2d_alphabeta_gamma,
-    )
+    """The five dissociation constants the solver uses, computed once per (immutable) parameter set."""
+    cached = params.__dict__.get("_solver_constants")
+    if cached is None:
+        cached = (
+            params.kd_alpha_pM,
+            params.kd_beta_pM,
+            params.kd2d_alpha_beta,
+            params.kd2d_beta_gamma,
+            params.kd2d_alphabeta_gamma,
+        )
+        params.__dict__["_solver_constants"] = cached  # a frozen dataclass: fields never change
+    return cached
 
 
 def _check_params(params: object, cls: type, name: str = "params") -> None:
@@ -613,8 +638,12 @@ def _solve_depletion(cell: CellType, total, kappa: float, k) -> NDArray[np.float
     tt = np.where(pos, total, 1.0)
     start = tt / (1.0 + kappa * np.maximum(bound(tt * 1e-6) / (tt * 1e-6), 0.0))  # linear start
     start = np.clip(start, 1e-300, tt)
-    L = _bracketed_root(lambda x: x + kappa * bound(x) - tt, np.zeros_like(tt), tt.copy(), start,
-                        1e-10 * tt)
+
+    def excess(x):
+        return x + kappa * bound(x) - tt
+
+    # the first chord runs from L = 0, where nothing is bound and the excess is -total
+    L = _bracketed_root(excess, np.zeros_like(tt), tt.copy(), start, 1e-10 * tt, (np.zeros_like(tt), -tt))
     return np.where(pos, L, 0.0)
 
 

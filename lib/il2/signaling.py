@@ -108,7 +108,15 @@ def hill(x: ArrayLike, half: float, n: float) -> NDArray[np.float64]:
         Half-saturation :math:`K > 0`.
     n
         Hill coefficient :math:`n > 0`.
+
+    Returns
+    -------
+    ndarray or float
+        The response, in the shape of ``x`` (a Python float for a Python float).
     """
+    if type(x) is float:  # one level (a growth right-hand side, a root search): plain Python
+        xn = x**n
+        return xn / (xn + half**n)  # type: ignore[return-value]
     xn = np.asarray(x, dtype=float) ** n
     return xn / (xn + half**n)
 
@@ -139,7 +147,7 @@ def proliferation_from_pstat5(
 def _fast_pstat5(cell: CellType, il2_pM: ArrayLike, binding_params: BindingParameters,
                  params: SignalingParameters):
     s = signaling_complexes(cell, il2_pM, binding_params)
-    return hill(s, params.half_pstat5_complexes, params.hill_pstat5)
+    return hill(float(s) if s.ndim == 0 else s, params.half_pstat5_complexes, params.hill_pstat5)
 
 
 def pstat5_fraction(
@@ -234,14 +242,14 @@ def ec50_pM(
 
     if t_h is None:
         def response(L: float) -> float:
-            return float(hill(signaling_complexes(cell, L, binding_params), half_s, n))
+            return hill(float(signaling_complexes(cell, L, binding_params)), half_s, n)
 
     else:
         t = check_scalar("t_h", t_h, 1e-4, 168.0)
 
         def response(L: float) -> float:
             kin = kinetics(cell, L, [0.0, t], "association", binding_params)
-            return float(hill(kin.signaling_complexes[-1], half_s, n))
+            return hill(float(kin.signaling_complexes[-1]), half_s, n)
 
     half = 0.5 * response(_EC50_HIGH_PM)
     return float(np.exp(brentq(lambda x: response(min(float(np.exp(x)), _EC50_HIGH_PM)) - half, lo, hi,

@@ -82,9 +82,12 @@ def check_scalar(
     ValueError
         If the value is not a finite real number inside the range.
     """
-    allowed = _range_text(low, high, low_open, high_open)
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{name} must be a finite number in {allowed}; got {_describe(value)}")
+    # the common case (a Python float) skips the type checks; the message is built only on error
+    if type(value) is not float and (
+        isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating))
+    ):
+        raise ValueError(f"{name} must be a finite number in {_range_text(low, high, low_open, high_open)}; "
+                         f"got {_describe(value)}")
     x = float(value)
     bad = (
         not math.isfinite(x)
@@ -94,7 +97,8 @@ def check_scalar(
         or (high_open and x == high)
     )
     if bad:
-        raise ValueError(f"{name} must be a finite number in {allowed}; got {_describe(value)}")
+        raise ValueError(f"{name} must be a finite number in {_range_text(low, high, low_open, high_open)}; "
+                         f"got {_describe(value)}")
     return x
 
 
@@ -118,12 +122,12 @@ def check_array(
         If the input is empty (unless ``allow_empty``), not numeric, contains NaN or
         infinity, or has an element outside ``[low, high]``.
     """
-    allowed = _range_text(low, high, low_open, high_open)
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         raise ValueError(
-            f"{name} must be finite numbers in {allowed}; got {_describe(value)}"
+            f"{name} must be finite numbers in {_range_text(low, high, low_open, high_open)}; "
+            f"got {_describe(value)}"
         ) from None
     if arr.size == 0:
         if allow_empty:
@@ -137,7 +141,8 @@ def check_array(
     if np.any(bad):
         first = float(arr.flat[int(np.flatnonzero(bad)[0])])
         raise ValueError(
-            f"{name} must be finite numbers in {allowed}; got {_describe(value)} "
+            f"{name} must be finite numbers in {_range_text(low, high, low_open, high_open)}; "
+            f"got {_describe(value)} "
             f"(first bad element {first!r})"
         )
     return arr

@@ -374,7 +374,8 @@ def _make_rhs(pt: _Patient, t0: float, dt: float, e_vals: list[float]) -> Callab
 
     def rhs(t: float, y: NDArray) -> list[float]:
         # volumes stay positive in any solution; the floor only guards trial steps of the solver
-        vp, vi = max(float(y[0]), _FLOOR_L), max(float(y[1]), _FLOOR_L)
+        vp, vi, mp, mi, _ = y.tolist()
+        vp, vi = max(vp, _FLOOR_L), max(vi, _FLOOR_L)
         if last > 0:
             x = (t - t0) / dt
             i = min(max(int(x), 0), last - 1)
@@ -382,7 +383,7 @@ def _make_rhs(pt: _Patient, t0: float, dt: float, e_vals: list[float]) -> Callab
             e = e_vals[i] + f * (e_vals[i + 1] - e_vals[i])
         else:
             e = e_vals[0]
-        return _derivatives(inflow, other, _flows(pt, vp, vi, float(y[2]), float(y[3]), e, math))
+        return _derivatives(inflow, other, _flows(pt, vp, vi, mp, mi, e, math))
 
     return rhs
 

@@ -197,13 +197,14 @@ def _flow_and_rate(volume_ratio: Any, tone: Any, mean_mmHg: Any,
     return q, q / volume_ratio ** p.preload_exponent
 
 
+def _smooth_min(x: Any) -> Any:
+    """:math:`x/(1 + x^6)^{1/6}`: close to ``x`` below 1, close to 1 above."""
+    return x / (1.0 + x**6) ** (1.0 / 6.0)
+
+
 def _autoregulation(mean_mmHg: Any, p: HemodynamicParameters) -> Any:
     """Capillary pressure relative to baseline: 1 above the autoregulation limit, falling below."""
-
-    def smooth_min(x: Any) -> Any:
-        return x / (1.0 + x**6) ** (1.0 / 6.0)
-
-    return smooth_min(mean_mmHg / p.autoregulation_limit_mmHg) / smooth_min(
+    return _smooth_min(mean_mmHg / p.autoregulation_limit_mmHg) / _smooth_min(
         p.mean_pressure_mmHg / p.autoregulation_limit_mmHg
     )
 
