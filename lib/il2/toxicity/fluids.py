@@ -204,6 +204,7 @@ class FluidConstants:
     compliance_high_l_per_mmHg: float
     knee_volume_l: float  # interstitial volume above baseline where compliance switches
     knee_width_l: float
+    knee_softplus: float  # softplus(knee volume / knee width): the same for every body weight
     vi0_l: float
     lymph0_l_per_h: float
     lymph_max_l_per_h: float
@@ -243,6 +244,8 @@ def _constants(w: Any, params: FluidParameters) -> FluidConstants:
         compliance_high_l_per_mmHg=c_high,
         knee_volume_l=(p.compliance_knee_pressure_mmHg - p.interstitial_pressure_mmHg) * c_low,
         knee_width_l=p.compliance_knee_width_mmHg * c_low,
+        knee_softplus=_softplus((p.compliance_knee_pressure_mmHg - p.interstitial_pressure_mmHg)
+                                / p.compliance_knee_width_mmHg, math),
         vi0_l=p.interstitial_volume_l_per_kg * w,
         lymph0_l_per_h=l0,
         lymph_max_l_per_h=l0 * fold,
@@ -269,7 +272,7 @@ def _softplus(x: Any, ops: ModuleType) -> Any:
 def _interstitial_pressure(vi_l: Any, k: FluidConstants, ops: ModuleType) -> Any:
     dv = vi_l - k.vi0_l
     w = k.knee_width_l
-    excess = w * (_softplus((k.knee_volume_l - dv) / w, ops) - _softplus(k.knee_volume_l / w, ops))
+    excess = w * (_softplus((k.knee_volume_l - dv) / w, ops) - k.knee_softplus)
     inv_low = 1.0 / k.compliance_low_l_per_mmHg
     inv_high = 1.0 / k.compliance_high_l_per_mmHg
     return k.pi0_mmHg + dv * inv_high - (inv_low - inv_high) * excess
