@@ -223,13 +223,13 @@ class ReceptorCounts(CitedParameters):
         float(round(_CD4_CD25_LOW_BIN.mean)), "receptors/cell", "CD25 on conventional CD4 T cells",
         "orcuttjahns2021,farhat2021", low=0,
         note=(
-            "mean of the CD25-low third (log-spaced bin 1 of 3) of single helper cells in the"
-            " Meyer-lab data (gc-valent, BinnedReceptorData.csv; il2.measurements.cd25_low_bin)."
-            " The replicate means of Farhat et al. (about 330) are pulled up by the CD25-high"
-            " minority (bin 3: about 960); the measured pSTAT5 response is the median cell's, and"
-            " with 330 the model's helpers responded at 2- to 6-fold lower IL-2 than measured"
-            " (30-min EC50 0.31 nM against 1.8 nM). With the low-bin value the model's EC50 is"
-            " within a factor of 2 of the data at 30 min and 1 h"
+            "chosen among measured counts: the mean CD25 of the lowest of three CD25 bins (evenly"
+            " spaced in log CD25) of single helper cells in the Meyer-lab data (gc-valent,"
+            " BinnedReceptorData.csv; il2.measurements.cd25_low_bin). The replicate means of"
+            " Farhat et al. (about 330) are pulled up by CD25-high cells (highest bin: about 960);"
+            " with 330 the model's helpers responded at 2- to 6-fold lower IL-2 than the raw"
+            " pSTAT5 data (30-min EC50 0.31 nM against 1.8 nM), with the low-bin value the model's"
+            " EC50 lies within a factor of 2 of the data at 30 min and 1 h"
         ),
     )
     cd4_cd122: float = cited(158.0, "receptors/cell", "CD122 on conventional CD4 T cells", "farhat2021", low=0)

@@ -1050,11 +1050,13 @@ def cd25_low_bin(cell: str = "CD4") -> ReceptorBinRecord:
 
     For conventional CD4 T cells this is the library's CD25 count
     (``il2.binding.ReceptorCounts.cd4_cd25``), about 67 per cell. The per-replicate count of
-    :cite:`farhat2021` (about 330) is a mean over all helpers and is pulled up by the minority
-    of CD25-high cells, whose bin mean is about 960. The pSTAT5 dose response of
-    the population is read as the median cell's fluorescence, which follows the CD25-low
-    majority; with the mean count the model's helpers respond at several-fold lower IL-2 than
-    measured.
+    :cite:`farhat2021` (about 330) is a mean over all helpers, pulled up by CD25-high cells
+    (highest bin: about 960). Of the measured counts, the low bin is the one with which the
+    model's helper EC50 lies within a factor of two of the raw pSTAT5 data at 30 min and 1 h;
+    with the mean the model's helpers respond at 2- to 6-fold lower IL-2 than measured. The
+    choice reads the plates' response (a median over the cells) as that of helpers with little
+    CD25; the binned table does not say how many cells each bin holds, so it suggests this
+    rather than proves it.
     """
     return cd25_bins(cell, "cd25")[0]
 
