@@ -23,10 +23,12 @@ def _chain_totals(eq):
 
 
 def test_built_in_counts_are_farhat_2021():
-    """Resting human blood cells, receptors per cell (Farhat et al. 2021, facts file A)."""
+    """Resting human blood cells, receptors per cell (Farhat et al. 2021, facts file A), except
+    the CD25 of conventional CD4 T cells: the CD25-low bin of single helpers (Orcutt-Jahns et
+    al. 2021, gc-valent), 67 instead of the population mean 329 (issue 12)."""
     expected = {
         "Treg": (3476, 657, 14017),
-        "CD4": (329, 158, 13326),
+        "CD4": (67, 158, 13326),
         "CD8": (22, 511, 12407),
         "NK": (22, 8503, 7643),
     }
@@ -290,3 +292,11 @@ def test_trafficking_rejects_bad_input():
         trafficking.simulate([1.0, 2.0])
     with pytest.raises(ValueError, match="endosome_off_factor"):
         trafficking.TraffickingParameters(endosome_off_factor=0.0)
+
+
+def test_il2_held_by_cd25_alone_is_not_internalised():
+    """IL-2 bound to CD25 alone stays on the surface (Weissman et al. 1986, Robb 1987): a cell
+    with CD25 but no CD122 binds IL-2 and takes none of it up."""
+    alpha_only = CellType("alpha only", 5000, 0, 10000)
+    assert float(binding.equilibrium(alpha_only, 1e4).il2_cd25) > 1000
+    assert np.all(binding.internalization_rate(alpha_only, CONC) == 0)

@@ -166,30 +166,7 @@ def test_gc_valent_il2_ec50s_agree_with_our_fits():
         assert min(ours) / 1.5 <= pub[cell].ec50_pM <= max(ours) * 1.5, cell
 
 
-# ----------------------------------------------------------------------------------------------
-# The model against the data
-# ----------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def model_ec50():
-    from il2 import signaling
-
-    return {(c, t): signaling.ec50_pM(c, t_h=t) for c in ("Treg", "CD4", "CD8", "NK") for t in (0.5, 1.0)}
-
-
-@pytest.mark.parametrize("cell", ["Treg", "CD8", "NK"])
-@pytest.mark.parametrize("time_h", [0.5, 1.0])
-def test_model_ec50_within_a_factor_of_two_of_the_data(model_ec50, cell, time_h):
-    ratio = model_ec50[(cell, time_h)] / m.measured_ec50(cell, time_h).ec50_pM
-    assert 0.5 <= ratio <= 2.0, f"{cell} at {time_h} h: model/data = {ratio:.2f}"
-
-
-def test_cd4_model_data_ratio_is_finite(model_ec50):
-    """Issue 12: the model's CD4 EC50 is several-fold below the data; reported, not asserted."""
-    for t in (0.5, 1.0):
-        ratio = model_ec50[("CD4", t)] / m.measured_ec50("CD4", t).ec50_pM
-        assert math.isfinite(ratio) and ratio > 0
+# The model against the data: tests/test_ec50_validation.py
 
 
 # ----------------------------------------------------------------------------------------------
@@ -204,7 +181,31 @@ def test_receptor_count_defaults_equal_the_data():
     for cell, prefix in (("Treg", "treg"), ("CD4", "cd4"), ("CD8", "cd8"), ("NK", "nk")):
         rec = m.receptor_counts(cell)
         for chain in ("cd25", "cd122", "cd132"):
+            if (cell, chain) == ("CD4", "cd25"):
+                # the CD25-low bin of single helpers (gc-valent), not the population mean
+                assert rc.cd4_cd25 == round(m.cd25_low_bin("CD4").mean)
+                continue
             assert round(getattr(rec, chain)) == getattr(rc, f"{prefix}_{chain}"), (cell, chain)
+
+
+def test_binned_receptor_records():
+    """gc-valent's BinnedReceptorData.csv: three CD25 bins of Tregs and helpers, as typed."""
+    assert len(m.RECEPTOR_BIN_RECORDS) == 12
+    cd4 = m.cd25_bins("CD4")
+    assert [b.bin for b in cd4] == [1, 2, 3]
+    assert cd4[0].mean == 67.31259012350377 and cd4[2].mean == 961.2216773467678
+    assert m.cd25_low_bin("CD4") is cd4[0]
+    assert [b.mean for b in m.cd25_bins("Treg")] == sorted(b.mean for b in m.cd25_bins("Treg"))
+    # the CD25-low helpers carry a fifth of the population mean of Farhat et al.
+    assert 4.0 < m.receptor_counts("CD4").cd25 / cd4[0].mean < 6.0
+    assert m.cd25_bins("CD4", "cd122")[0].mean == 2877.9108461865576
+    src = cd4[0].dataset
+    assert (src.repository, src.path, src.key) == (
+        "meyer-lab/gc-valent", "ckine/data/BinnedReceptorData.csv", "orcuttjahns2021")
+    with pytest.raises(ValueError, match="cell"):
+        m.cd25_bins("NK")
+    with pytest.raises(ValueError, match="receptor"):
+        m.cd25_bins("CD4", "cd132")
 
 
 def test_receptor_counts_are_geometric_means_of_four_replicates():

@@ -5,6 +5,9 @@ Modules, from the bottom layer up (a module imports only from layers below it):
 - :mod:`il2.validation`: input checks raising ``ValueError`` with the argument, value and range
 - :mod:`il2.registry`: cited parameter dataclasses and the table the book renders
 - :mod:`il2.units`: the unit convention and conversions (IU, mg, mol, pM, molecules per cell)
+- :mod:`il2.measurements`: measured data (raw pSTAT5 plates, receptor counts, mutein affinities)
+  as records with their sources, and the fits made to them (imports only :mod:`il2.validation`;
+  :mod:`il2.binding` takes measured receptor counts from it)
 - :mod:`il2.trafficking`: receptor trafficking and IL-2 depletion over days (Fallon and Lauffenburger)
 - :mod:`il2.binding`: receptor chains, assembly, equilibrium and kinetics; built-in cell types
 - :mod:`il2.signaling`: from signalling complexes to pSTAT5 and a proliferation signal
@@ -20,8 +23,6 @@ Modules, from the bottom layer up (a module imports only from layers below it):
 - :mod:`il2.low_dose`: low-dose IL-2 trials and the deficiency experiments, as cited records
 - :mod:`il2.low_dose_pd`: a daily low-dose course through the growth model: fold changes of
   Tregs, conventional T cells and both NK subsets, and the dose response
-- :mod:`il2.measurements`: measured data (raw pSTAT5 plates, receptor counts, mutein affinities)
-  as records with their sources, and the fits made to them
 - :mod:`il2.therapy`: a treatment course: exposure and receptor engagement per cell type
 - :mod:`il2.toxicity`: capillary leak, blood pressure, weight, albumin, fever; dose holds
 - :mod:`il2.plotting`, :mod:`il2.explore`: house style and the helper behind every explorer

@@ -18,6 +18,13 @@ Four public datasets from the Meyer lab enter the library here, and nowhere else
 4. **Affinities of the Fc-fused muteins** for CD25 and for CD122/γc, from
    ``meyer-lab/type-I-ckine-model`` (``ckine/data/WTmutAffData.csv``) :cite:`orcuttjahns2021`
    (no licence file either; :data:`MUTEIN_AFFINITIES`).
+5. **Receptor counts of single cells binned by their CD25**, from ``meyer-lab/gc-valent``
+   (``ckine/data/BinnedReceptorData.csv``) :cite:`orcuttjahns2021`: the CD25 counts of single
+   Treg and conventional CD4 (helper) cells, split into three bins spaced evenly in log CD25
+   between the 5th and 95th percentiles, with the mean CD25 and CD122 of the cells in each bin
+   (typed as records, :data:`RECEPTOR_BIN_RECORDS`; no licence file). The CD25-low bin of the
+   helpers sets the library's CD25 count of a resting conventional CD4 T cell
+   (:func:`cd25_low_bin`, ``il2.binding.ReceptorCounts.cd4_cd25``).
 
 Hill fit
 --------
@@ -76,6 +83,7 @@ __all__ = [
     "RECEPTOR_SOURCE",
     "GC_VALENT_SOURCE",
     "MUTEIN_AFFINITY_SOURCE",
+    "RECEPTOR_BIN_SOURCE",
     "PStatData",
     "HillFit",
     "EC50Record",
@@ -84,6 +92,10 @@ __all__ = [
     "MuteinAffinity",
     "LIGAND_EC50_RECORDS",
     "MUTEIN_AFFINITIES",
+    "ReceptorBinRecord",
+    "RECEPTOR_BIN_RECORDS",
+    "cd25_bins",
+    "cd25_low_bin",
     "pstat_data",
     "fit_hill",
     "measured_ec50",
@@ -145,6 +157,11 @@ GC_VALENT_SOURCE = DataSource(
 MUTEIN_AFFINITY_SOURCE = DataSource(
     key="orcuttjahns2021", repository="meyer-lab/type-I-ckine-model",
     path="ckine/data/WTmutAffData.csv", commit="3cf885ff0fddef9bc7f5daf2ca728d4544dae9aa",
+)
+
+RECEPTOR_BIN_SOURCE = DataSource(
+    key="orcuttjahns2021", repository="meyer-lab/gc-valent",
+    path="ckine/data/BinnedReceptorData.csv", commit="8e02fc7d0018040d8159bea93772b9774e07f04b",
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -961,3 +978,85 @@ def mutein_affinity(construct: str) -> MuteinAffinity:
     """The affinity record of ``construct`` (a label of :data:`MUTEIN_AFFINITIES`)."""
     c = check_choice("construct", construct, _CONSTRUCTS)
     return MUTEIN_AFFINITIES[_CONSTRUCTS.index(c)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Receptor counts of single cells binned by CD25 (gc-valent): cited records, not a file
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReceptorBinRecord:
+    """Mean receptor count of the cells in one CD25 bin of one population (``gc-valent``).
+
+    The authors converted the flow-cytometry signal of each single cell to receptors per cell
+    with calibration beads, split the cells of a population into ``n_bins`` bins spaced evenly
+    in log CD25 between the 5th and the 95th percentile of its CD25 counts, and averaged each
+    receptor over the cells of a bin.
+
+    Attributes
+    ----------
+    cell
+        Library name: ``"Treg"`` or ``"CD4"`` (the file's ``Treg`` and ``Thelper``).
+    receptor
+        ``"cd25"`` or ``"cd122"`` (the file's ``IL2Ra`` and ``IL2Rb``).
+    bin
+        1 (lowest CD25) to ``n_bins`` (highest).
+    mean
+        Mean receptors per cell in the bin, as published.
+    n_bins
+        Number of bins (3).
+    source, dataset
+        ``orcuttjahns2021`` and :data:`RECEPTOR_BIN_SOURCE`.
+    """
+
+    cell: str
+    receptor: str
+    bin: int
+    mean: float
+    n_bins: int = 3
+    source: str = RECEPTOR_BIN_SOURCE.key
+    dataset: DataSource = RECEPTOR_BIN_SOURCE
+
+
+# BinnedReceptorData.csv as published: (file cell label, library name, receptor, bin means 1-3).
+_RECEPTOR_BIN_TABLE: tuple[tuple[str, str, str, tuple[float, float, float]], ...] = (
+    ("Treg", "Treg", "cd25", (714.6364885135068, 2160.6703630295947, 5745.72246052029)),
+    ("Treg", "Treg", "cd122", (2271.715589643082, 2288.9267876546296, 2459.494878679102)),
+    ("Thelper", "CD4", "cd25", (67.31259012350377, 266.8469944062562, 961.2216773467678)),
+    ("Thelper", "CD4", "cd122", (2877.9108461865576, 2604.618024190643, 2554.454180350525)),
+)
+
+#: Every number of ``gc-valent``'s binned receptor table (:cite:`orcuttjahns2021`) as a record.
+RECEPTOR_BIN_RECORDS: tuple[ReceptorBinRecord, ...] = tuple(
+    ReceptorBinRecord(cell=cell, receptor=rec, bin=i + 1, mean=v)
+    for _, cell, rec, means in _RECEPTOR_BIN_TABLE
+    for i, v in enumerate(means)
+)
+_BIN_CELLS: tuple[str, ...] = ("Treg", "CD4")
+
+
+def cd25_bins(cell: str, receptor: str = "cd25") -> tuple[ReceptorBinRecord, ...]:
+    """The bin records of ``receptor`` (``"cd25"`` or ``"cd122"``) on ``cell`` (``"Treg"`` or
+    ``"CD4"``), from the lowest CD25 bin to the highest (:cite:`orcuttjahns2021`)."""
+    c = check_choice("cell", cell, _BIN_CELLS)
+    r = check_choice("receptor", receptor, ("cd25", "cd122"))
+    return tuple(sorted((b for b in RECEPTOR_BIN_RECORDS if b.cell == c and b.receptor == r),
+                        key=lambda b: b.bin))
+
+
+def cd25_low_bin(cell: str = "CD4") -> ReceptorBinRecord:
+    r"""The CD25 record of the lowest CD25 bin of ``cell``: the typical resting cell.
+
+    For conventional CD4 T cells this is the library's CD25 count
+    (``il2.binding.ReceptorCounts.cd4_cd25``), about 67 per cell. The per-replicate count of
+    :cite:`farhat2021` (about 330) is a mean over all helpers, pulled up by CD25-high cells
+    (highest bin: about 960). Of the measured counts, the low bin is the one with which the
+    model's helper EC50 lies within a factor of two of the raw pSTAT5 data at 30 min and 1 h;
+    with the mean the model's helpers respond at 2- to 6-fold lower IL-2 than measured. The
+    choice reads the plates' response (a median over the cells) as that of helpers with little
+    CD25; the binned table does not say how many cells each bin holds, so it suggests this
+    rather than proves it.
+    """
+    return cd25_bins(cell, "cd25")[0]
+

@@ -165,8 +165,10 @@ def expansion_threshold(
     relative_to
         ``"program"`` or ``"start"`` (see above).
     low, high
-        Bracket of the search (defaults: 1 to 1e6 helpers; 0.1 to 1000 molecules/cell/s;
-        0.01 to 1 for the feedback strength).
+        Bracket of the search (defaults: 1 to 1e5 helpers; 0.1 to 1000 molecules/cell/s;
+        0.01 to 1 for the feedback strength). The helper bracket stops at 1e5, the size of a
+        whole lymph-node niche: beyond it IL-2 climbs to micromolar and the populations to
+        1e10 cells, outside the model's range, and the solver can fail there.
     params, **simulate_kwargs
         As for :func:`expansion_scan`.
 
@@ -180,7 +182,7 @@ def expansion_threshold(
     f = check_scalar("fold", fold, 1.0, 1e12, low_open=True)
     check_choice("population", population, list(POPULATIONS))
     check_choice("relative_to", relative_to, ["program", "start"])
-    brackets = {"helpers": (1.0, 1e6), "secretion": (0.1, 1000.0), "cd25_feedback": (0.01, 1.0)}
+    brackets = {"helpers": (1.0, 1e5), "secretion": (0.1, 1000.0), "cd25_feedback": (0.01, 1.0)}
     lo_default, hi_default = brackets[quantity]
     lo = check_scalar("low", lo_default if low is None else low, 0.0, low_open=True)
     hi = check_scalar("high", hi_default if high is None else high, lo, low_open=True)
