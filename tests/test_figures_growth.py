@@ -62,3 +62,18 @@ def test_bad_input():
         figs.secretion_explorer().compute(compartment="spleen")
     with pytest.raises(ValueError, match="cd25_feedback"):
         figs.feedback_explorer().compute(feedback=2.0)
+
+
+def test_draw_functions_take_a_changed_model_call():
+    """A reader's own call (fewer helpers, a shorter run) draws with the same functions."""
+    r = growth.simulate(helpers=400, t_end_h=240.0, n_points=81)
+    fig = figs.draw_expansion(r)
+    assert isinstance(fig, Figure)
+    assert fig.axes[0].get_xlim()[1] == pytest.approx(10.0)
+    runs = [growth.simulate(params=growth.GrowthParameters(cd25_feedback=f), n_points=81) for f in (0.2, 0.8)]
+    labels = [t.get_text() for t in figs.draw_feedback(runs).axes[0].get_legend().get_texts()]
+    assert labels == ["feedback 0.2", "feedback 0.8"]
+    with pytest.raises(ValueError, match="results"):
+        figs.draw_feedback([])
+    with pytest.raises(ValueError, match="blockades"):
+        figs.draw_brakes({}, {}, {})

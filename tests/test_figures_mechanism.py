@@ -25,3 +25,20 @@ def test_bad_input():
         figs.trafficking_figure(days=-1)
     with pytest.raises(ValueError, match="il2_pM"):
         figs.cell_types_explorer().compute(il2_pM=-3.0)
+
+
+def test_draw_functions_take_a_changed_model_call():
+    """Other cells and washes than the chapter's draw with the same functions."""
+    import numpy as np
+
+    from il2 import binding, trafficking
+
+    conc = np.geomspace(1.0, 1e4, 9)
+    fig = figs.draw_receptor_forms({"NK": binding.equilibrium("NK", conc)})
+    assert isinstance(fig, Figure) and len(fig.axes[0].get_lines()) == 2  # curve and half-point
+    t = np.concatenate([[0.0], np.geomspace(1e-4, 2.0, 40)])
+    fig = figs.draw_binding_kinetics({"Treg": binding.kinetics("Treg", 100.0, t, "dissociation")})
+    assert "half-time" in fig.axes[0].get_legend().get_texts()[0].get_text()
+    t_h = np.linspace(0.0, 48.0, 25)
+    fig = figs.draw_trafficking({"wild type": trafficking.simulate(t_h)})
+    assert fig.axes[0].get_xlim()[1] <= 2.2

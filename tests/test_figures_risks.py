@@ -56,3 +56,14 @@ def test_adverse_event_table_lists_every_label_event():
     for a in toxicity.ADVERSE_EVENTS:
         name = f"{a.name} ({a.note})" if a.note else a.name
         assert f"| {name} | {a.percent:.0f}" in md
+
+
+def test_draw_functions_take_a_changed_model_call():
+    """A smaller dose without the hold rule draws with the same functions."""
+    course = toxicity.simulate_course(toxicity.five_day_regimen(300_000.0), hold_doses=False)
+    assert isinstance(figs.draw_course(course), Figure)
+    k = int(course.t_h.size // 2)
+    fig = figs.draw_starling(course, toxicity.starling_forces(course), toxicity.starling_forces(course, k), k)
+    assert f"day {course.t_h[k] / 24:.1f}" in [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    fig = figs.draw_management({"no hold": course})
+    assert len(fig.axes[0].get_lines()) == 2  # the course and the hold line

@@ -38,3 +38,20 @@ def test_chapter_numbers_consistent():
     assert 0.3 < n.hd_peak_fraction_of_upper < 1.0
     assert n.peak_over_natural > 1000
     assert n.hd_hours_above_per_day["Treg"] >= n.hd_hours_above_per_day["NK"]
+
+
+def test_draw_functions_take_a_changed_model_call():
+    """A lighter patient and a smaller dose draw with the same functions; bad input is named."""
+    import numpy as np
+
+    from il2 import pk, therapy
+
+    one = pk.high_dose_regimen(300_000.0, doses_per_cycle=1, cycles=1)
+    assert isinstance(figs.draw_single_dose(pk.simulate(one, 50.0, np.linspace(0.0, 8.0, 481))), Figure)
+    high = therapy.treatment_course(pk.high_dose_regimen(300_000.0), 50.0)
+    low = therapy.treatment_course(pk.low_dose_sc_regimen(weight_kg=50.0), 50.0)
+    assert isinstance(figs.draw_time_above(high, low, day=3), Figure)
+    with pytest.raises(ValueError, match="day"):
+        figs.draw_time_above(high, low, day=0)
+    with pytest.raises(ValueError, match="level"):
+        figs.draw_outcomes(outcomes.cohorts(), level=1.5)

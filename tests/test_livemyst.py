@@ -6,7 +6,8 @@
 - the book's ``eval`` role (``book/_ext/il2_book.py``) reads exactly that form;
 - every chapter is in live form and uses only roles that JupyterLab renders (the browser test
   ``tests/browser/test_lab.py`` checks the rendered result);
-- every figure cell keeps its code in the book (folded with ``hide-input``, never removed).
+- every figure cell keeps its code in the book (open, or folded with ``hide-input`` when long;
+  never removed; ``tests/test_notebook_hygiene.py`` checks that it shows the model call).
 """
 
 from __future__ import annotations
@@ -148,7 +149,7 @@ def test_chapter_is_live(chapter):
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_figure_cells_show_their_code(chapter):
-    """A figure's code is folded in the book (hide-input) and shown in JupyterLab, never removed."""
+    """A figure's code stays in the book (open, or folded with hide-input) and in JupyterLab, never removed."""
     nb = json.loads((ROOT / f"{chapter}.ipynb").read_text())
     for i, cell in enumerate(nb["cells"]):
         meta = cell.get("metadata", {})

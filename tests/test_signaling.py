@@ -111,3 +111,24 @@ def test_bad_input_raises():
         signaling.ec50_pM("NK", t_h=-1.0)
     with pytest.raises(ValueError, match="pstat5"):
         signaling.proliferation_from_pstat5(1.5)
+
+
+@pytest.mark.parametrize("t_h", [None, 0.5])
+def test_relative_pstat5_is_half_at_the_ec50_and_one_at_saturation(t_h):
+    """relative_pstat5 is the quantity whose half-point ec50_pM finds (same time, same maximum)."""
+    ec50 = signaling.ec50_pM("Treg", t_h=t_h)
+    r = signaling.relative_pstat5("Treg", [ec50, 1e8], t_h)
+    assert r[0] == pytest.approx(0.5, abs=1e-4)
+    assert r[1] == pytest.approx(1.0)
+    eq = signaling.relative_pstat5("NK", np.geomspace(1.0, 1e5, 7), saturating_pM=1e6)
+    top = float(signaling.pstat5_fraction("NK", 1e6))
+    np.testing.assert_allclose(eq, signaling.pstat5_fraction("NK", np.geomspace(1.0, 1e5, 7)) / top)
+
+
+def test_relative_pstat5_rejects_bad_input():
+    with pytest.raises(ValueError, match="il2_pM"):
+        signaling.relative_pstat5("Treg", [-1.0])
+    with pytest.raises(ValueError, match="t_h"):
+        signaling.relative_pstat5("Treg", [1.0], 0.0)
+    with pytest.raises(ValueError, match="saturating_pM"):
+        signaling.relative_pstat5("Treg", [1.0], saturating_pM=0.0)

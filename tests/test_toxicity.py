@@ -515,3 +515,21 @@ def test_other_functions_reject_bad_input():
         dataclasses.replace(EP, reflection_drop=1.0)
     with pytest.raises(ValueError, match="lymph_plateau_pressure_mmHg"):
         dataclasses.replace(FP, lymph_plateau_pressure_mmHg=-5.0)
+
+
+def test_starling_forces_start_at_baseline_and_leak_later():
+    """Before treatment the four pressures are the baseline's; at the worst of the leak the
+    reflection coefficient has fallen, so the oncotic pressure that holds fluid in is smaller."""
+    course = tox.simulate_course(tox.five_day_regimen())
+    before = tox.starling_forces(course)
+    b = tox.baseline(course.weight_at_start_kg)
+    assert before.capillary_mmHg == pytest.approx(b.capillary_pressure_mmHg)
+    assert before.plasma_oncotic_mmHg == pytest.approx(b.reflection_coefficient * b.plasma_cop_mmHg)
+    start = tox.starling_forces(course, 0)
+    assert tuple(start) == pytest.approx(tuple(before), rel=1e-3)
+    worst = tox.starling_forces(course, int(np.argmax(course.interstitial_volume_l)))
+    assert worst.plasma_oncotic_mmHg < before.plasma_oncotic_mmHg
+    assert tox.starling_forces(course, -1) == tox.starling_forces(course, course.t_h.size - 1)
+    for bad in (course.t_h.size, 1.5, True):
+        with pytest.raises(ValueError, match="index"):
+            tox.starling_forces(course, bad)

@@ -49,6 +49,7 @@ __all__ = [
     "proliferation_from_pstat5",
     "dose_response",
     "ec50_pM",
+    "relative_pstat5",
 ]
 
 
@@ -254,3 +255,55 @@ def ec50_pM(
     half = 0.5 * response(_EC50_HIGH_PM)
     return float(np.exp(brentq(lambda x: response(min(float(np.exp(x)), _EC50_HIGH_PM)) - half, lo, hi,
                                xtol=1e-6)))
+
+
+def relative_pstat5(
+    cell: CellType | str,
+    il2_pM: ArrayLike,
+    t_h: float | None = None,
+    *,
+    saturating_pM: float = _EC50_HIGH_PM,
+    params: SignalingParameters = SignalingParameters(),
+    binding_params: BindingParameters = BindingParameters(),
+) -> NDArray[np.float64]:
+    r"""pSTAT5 of ``cell`` at each IL-2 concentration as a fraction of its own maximum.
+
+    .. math:: r(c) = p_\mathrm{STAT5}(c, t) \,/\, p_\mathrm{STAT5}(c_\mathrm{sat}, t)
+
+    With ``t_h=None`` binding is at equilibrium (:func:`pstat5_fraction`); with a time (h) the
+    receptors have bound IL-2 for only that long, starting from none
+    (:func:`il2.binding.kinetics`, ``"association"``; :func:`pstat5_from_complexes` of the
+    complexes at ``t_h``), as in a stimulation experiment read after ``t_h`` hours
+    (:cite:`farhat2021`). :func:`ec50_pM` is the concentration where this fraction is 1/2 with
+    the default ``saturating_pM``.
+
+    Parameters
+    ----------
+    cell
+        A :class:`il2.binding.CellType` or built-in name.
+    il2_pM
+        IL-2 concentrations (pM), each in [0, :data:`il2.binding.MAX_IL2_PM`].
+    t_h
+        Stimulation time (h) in [1e-4, 168], or ``None`` for equilibrium.
+    saturating_pM
+        The concentration whose response counts as the cell's maximum (pM).
+
+    Returns
+    -------
+    numpy.ndarray
+        One fraction per concentration (a cell without signalling receptors gives ``nan``).
+    """
+    cell = cell_type(cell)
+    _check_params(params)
+    conc = check_array("il2_pM", il2_pM, 0.0, MAX_IL2_PM)
+    top_c = check_scalar("saturating_pM", saturating_pM, 0.0, MAX_IL2_PM, low_open=True)
+    if t_h is None:
+        out = np.asarray(_fast_pstat5(cell, conc, binding_params, params))
+        return out / float(_fast_pstat5(cell, top_c, binding_params, params))
+    t = check_scalar("t_h", t_h, 1e-4, 168.0)
+
+    def at(c: float) -> float:
+        kin = kinetics(cell, float(c), [0.0, t], "association", binding_params)
+        return float(pstat5_from_complexes(kin.signaling_complexes[-1], params))
+
+    return np.asarray([at(c) for c in np.ravel(conc)]).reshape(np.shape(conc)) / at(top_c)

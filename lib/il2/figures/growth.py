@@ -1,8 +1,9 @@
 """Figures and explorers of the chapter "The primary T cell growth factor" (chapters/01_growth_factor.ipynb).
 
-Every function calls the library (:mod:`il2.growth`, which uses :mod:`il2.binding` and
-:mod:`il2.signaling`) and draws with the house style (:func:`il2.plotting.new_figure`); the
-notebook only narrates and calls these. :data:`EXPLORERS` lists the interactive figures (the
+Each ``draw_*`` function draws results of the library (:mod:`il2.growth`, which uses
+:mod:`il2.binding` and :mod:`il2.signaling`) in the house style (:func:`il2.plotting.new_figure`);
+the notebook shows the model call and passes its result to ``draw_*``; each ``*_figure`` does
+both with the chapter's defaults (for tests). :data:`EXPLORERS` lists the interactive figures (the
 benchmarks and tests iterate over it).
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -26,6 +27,11 @@ __all__ = [
     "LABELS",
     "ChapterNumbers",
     "chapter_numbers",
+    "draw_expansion",
+    "draw_feedback",
+    "draw_threshold",
+    "draw_nk",
+    "draw_brakes",
     "expansion_figure",
     "feedback_figure",
     "threshold_figure",
@@ -325,14 +331,24 @@ def _update_course(ax_n: Any, ax_c: Any, shape: tuple, r: growth.GrowthResult, t
 
 
 # ---------------------------------------------------------------------------------------
-# Static figures
+# Static figures: ``draw_*`` draws model results; ``*_figure`` runs the chapter's model call
+# and draws it (the notebook shows the model call itself, then calls ``draw_*``)
 # ---------------------------------------------------------------------------------------
+
+#: Line styles of successive runs in the multi-run panels.
+_RUN_STYLES = (":", "--", "-", "-.")
 
 
 @styled
-def expansion_figure() -> Figure:
-    """The lymph-node scenario at its defaults: cells, free IL-2 and CD25 per cell over two weeks."""
-    r = growth.simulate()
+def draw_expansion(result: growth.GrowthResult) -> Figure:
+    """Cells, free IL-2 and CD25 per cell over time, from one :func:`il2.growth.simulate` run.
+
+    Parameters
+    ----------
+    result
+        The run to draw (any compartment, start or parameters).
+    """
+    r = result
     fig, (ax_n, ax_c, ax_a) = new_figure(1, 3, width_in=10.5, height_in=3.6)
     _cells_panel(ax_n, r)
     ax_n.set_title("Cells in the niche")
@@ -352,16 +368,21 @@ def expansion_figure() -> Figure:
     return fig
 
 
+def expansion_figure() -> Figure:
+    """The lymph-node scenario at its defaults: cells, free IL-2 and CD25 per cell over two weeks."""
+    return draw_expansion(growth.simulate())
+
+
 @styled
-def feedback_figure() -> Figure:
-    """CD8 expansion, free IL-2 and CD8 CD25 for three strengths of the CD25 feedback."""
-    p = growth.GrowthParameters()
-    strengths = (0.0, 0.5, 1.0)
-    styles = (":", "--", "-")
+def draw_feedback(results: Sequence[growth.GrowthResult]) -> Figure:
+    """CD8 expansion, free IL-2 and CD8 CD25 for runs that differ in the strength of the CD25
+    feedback (each labelled with its ``params.cd25_feedback``; styles in the order given)."""
+    if len(results) == 0:
+        raise ValueError("results: got an empty sequence; give at least one growth.simulate run")
     fig, (ax_n, ax_c, ax_a) = new_figure(1, 3, width_in=10.5, height_in=3.5)
-    for phi, ls in zip(strengths, styles):
-        r = growth.simulate(params=dataclasses.replace(p, cd25_feedback=phi))
-        label = f"feedback {phi:g}"
+    for i, r in enumerate(results):
+        ls = _RUN_STYLES[i % len(_RUN_STYLES)]
+        label = f"feedback {r.params.cd25_feedback:g}"
         ax_n.plot(_days(r), r.fold("CD8"), color=CELL_COLORS["CD8"], ls=ls, label=label)
         _il2_panel(ax_c, r, label=label, ls=ls)
         ax_a.plot(_days(r), r.cd25["CD8"], color=CELL_COLORS["CD8"], ls=ls, label=label)
@@ -385,57 +406,90 @@ def feedback_figure() -> Figure:
     return fig
 
 
+def feedback_figure() -> Figure:
+    """CD8 expansion, free IL-2 and CD8 CD25 for three strengths of the CD25 feedback."""
+    return draw_feedback([growth.simulate(params=growth.GrowthParameters(cd25_feedback=phi))
+                          for phi in (0.0, 0.5, 1.0)])
+
+
 @styled
-def threshold_figure() -> Figure:
-    """IL-2's amplification of the CD8 peak against the helpers at the start and their secretion rate."""
-    n = chapter_numbers()
-    p = growth.GrowthParameters()
-    helpers = np.geomspace(1.0, 1e4, 25)
-    secretion = np.geomspace(0.03, 100.0, 19)
-    on = growth.expansion_scan("helpers", helpers)
-    off = growth.expansion_scan("helpers", helpers, params=dataclasses.replace(p, cd25_feedback=0.0))
-    sec = growth.expansion_scan("secretion", secretion)
+def draw_threshold(with_feedback: growth.ExpansionScan, without_feedback: growth.ExpansionScan,
+                   secretion: growth.ExpansionScan, threshold: growth.Threshold,
+                   threshold_without_feedback: growth.Threshold,
+                   secretion_threshold: growth.Threshold) -> Figure:
+    """IL-2's amplification of the CD8 peak against the helpers at the start (with and without
+    the CD25 feedback) and against the helpers' secretion rate, with the thresholds marked.
+
+    Parameters
+    ----------
+    with_feedback, without_feedback
+        :func:`il2.growth.expansion_scan` over ``"helpers"``, with and without the feedback.
+    secretion
+        :func:`il2.growth.expansion_scan` over ``"secretion"``.
+    threshold, threshold_without_feedback, secretion_threshold
+        :func:`il2.growth.expansion_threshold` results drawn as vertical lines.
+    """
+    on, off, sec = with_feedback, without_feedback, secretion
     fig, (ax_h, ax_s) = new_figure(1, 2, width_in=9.0, height_in=3.6)
-    ax_h.plot(helpers, on.amplification("CD8"), color=CELL_COLORS["CD8"], marker="o", ms=3,
+    ax_h.plot(on.values, on.amplification("CD8"), color=CELL_COLORS["CD8"], marker="o", ms=3,
               label="with CD25 feedback")
-    ax_h.plot(helpers, off.amplification("CD8"), color=CELL_COLORS["CD8"], ls=":", marker="o", ms=3,
+    ax_h.plot(off.values, off.amplification("CD8"), color=CELL_COLORS["CD8"], ls=":", marker="o", ms=3,
               mfc="white", label="without")
-    ax_h.axvline(n.helper_threshold, color=QUANTITY_COLORS["threshold"], ls="--", lw=1)
-    ax_h.axvline(n.helper_threshold_feedback_off, color=QUANTITY_COLORS["threshold"], ls=":", lw=1)
+    ax_h.axvline(threshold.value, color=QUANTITY_COLORS["threshold"], ls="--", lw=1)
+    ax_h.axvline(threshold_without_feedback.value, color=QUANTITY_COLORS["threshold"], ls=":", lw=1)
     ax_h.set_xscale("log")
     ax_h.set_xlabel("Activated helpers at the start")
     ax_h.set_ylabel("CD8 peak over the program alone")
-    ax_h.set_title(f"Threshold: {n.helper_threshold:.0f} helpers")
+    ax_h.set_title(f"Threshold: {threshold.value:.0f} helpers")
     ax_h.legend(fontsize=8, loc="upper left")
-    ax_s.plot(secretion, sec.amplification("CD8"), color=CELL_COLORS["CD4"], marker="o", ms=3)
-    ax_s.axvline(n.secretion_threshold, color=QUANTITY_COLORS["threshold"], ls="--", lw=1)
+    ax_s.plot(sec.values, sec.amplification("CD8"), color=CELL_COLORS["CD4"], marker="o", ms=3)
+    ax_s.axvline(secretion_threshold.value, color=QUANTITY_COLORS["threshold"], ls="--", lw=1)
     ax_s.axvspan(10.0, 100.0, color="#F2F2F2", zorder=0, lw=0)
     ax_s.set_xscale("log")
     ax_s.set_xlabel("IL-2 secretion per helper (molecules/s)")
     ax_s.set_ylabel("CD8 peak over the program alone")
-    ax_s.set_title(f"Threshold: {n.secretion_threshold:.2g} molecules/s")
+    ax_s.set_title(f"Threshold: {secretion_threshold.value:.2g} molecules/s")
     for ax in (ax_h, ax_s):
         ax.set_ylim(0.9, None)
     return fig
 
 
+def threshold_figure() -> Figure:
+    """IL-2's amplification of the CD8 peak against the helpers at the start and their secretion rate."""
+    helpers = np.geomspace(1.0, 1e4, 25)
+    no_loop = growth.GrowthParameters(cd25_feedback=0.0)
+    return draw_threshold(
+        growth.expansion_scan("helpers", helpers),
+        growth.expansion_scan("helpers", helpers, params=no_loop),
+        growth.expansion_scan("secretion", np.geomspace(0.03, 100.0, 19)),
+        growth.expansion_threshold("helpers"),
+        growth.expansion_threshold("helpers", params=no_loop),
+        growth.expansion_threshold("secretion"),
+    )
+
+
 @styled
-def nk_figure() -> Figure:
-    """NK cells with and without IL-2 from T cells: pSTAT5 and numbers."""
-    with_t = growth.simulate()
-    without = growth.simulate(helpers=0.0)
-    blocked = growth.simulate(il2_block=1.0)
+def draw_nk(with_helpers: growth.GrowthResult, no_helpers: growth.GrowthResult,
+            neutralised: growth.GrowthResult) -> Figure:
+    """NK cells with and without IL-2 from T cells: pSTAT5 and numbers.
+
+    Parameters
+    ----------
+    with_helpers, no_helpers, neutralised
+        :func:`il2.growth.simulate` runs: helpers making IL-2, no activated helpers, and IL-2
+        neutralised (the antigen window is shaded from ``with_helpers``).
+    """
     fig, (ax_p, ax_n) = new_figure(1, 2, width_in=9.0, height_in=3.5)
     # Without helpers and with IL-2 neutralised the NK curves nearly coincide: the first is drawn
     # as a wide pale band under the dashed line so that both stay visible.
     band = dict(ls="-", lw=6.0, alpha=0.3, solid_capstyle="butt")
-    for r, style, label in ((with_t, dict(ls="-"), "helpers making IL-2"),
-                            (without, band, "no activated helpers"),
-                            (blocked, dict(ls="--"), "IL-2 neutralised (close to no helpers)")):
+    for r, style, label in ((with_helpers, dict(ls="-"), "helpers making IL-2"),
+                            (no_helpers, band, "no activated helpers"),
+                            (neutralised, dict(ls="--"), "IL-2 neutralised (close to no helpers)")):
         ax_p.plot(_days(r), 100 * r.pstat5["NK"], color=CELL_COLORS["NK"], label=label, **style)
         ax_n.plot(_days(r), r.fold("NK"), color=CELL_COLORS["NK"], label=label, **style)
     for ax in (ax_p, ax_n):
-        _shade_antigen(ax, with_t)
+        _shade_antigen(ax, with_helpers)
         ax.set_xlabel("Day")
         ax.set_xlim(0, 14)
     ax_p.set_ylabel("NK cell STAT5 phosphorylated (%)")
@@ -448,20 +502,40 @@ def nk_figure() -> Figure:
     return fig
 
 
+def nk_figure() -> Figure:
+    """NK cells with and without IL-2 from T cells: pSTAT5 and numbers."""
+    return draw_nk(growth.simulate(), growth.simulate(helpers=0.0), growth.simulate(il2_block=1.0))
+
+
+#: Line styles of the blockade panel and of the resting-Treg panel, in the order given.
+_BLOCK_STYLES = ("-", "--", ":", "-.")
+
+
 @styled
-def brakes_figure() -> Figure:
+def draw_brakes(blockades: Mapping[str, growth.GrowthResult], treg_runs: Mapping[float, growth.GrowthResult],
+                resting: Mapping[str, growth.GrowthResult]) -> Figure:
     """CD8 expansion when IL-2 or CD25 is blocked and when regulatory T cells are more or fewer, and
-    regulatory T cells at rest when IL-2 is neutralised or CD25 blocked."""
-    treg0 = growth.COMPARTMENTS["lymph node"].treg
+    regulatory T cells at rest when IL-2 is neutralised or CD25 blocked.
+
+    Parameters
+    ----------
+    blockades
+        Legend label -> :func:`il2.growth.simulate` run (the first, unblocked, sets the shading).
+    treg_runs
+        Multiple of the niche's regulatory T cells -> run (1 is drawn in the CD8 colour).
+    resting
+        Legend label -> run without antigen (``antigen_end_h=0``).
+    """
+    if not blockades:
+        raise ValueError("blockades: got an empty mapping; give at least one growth.simulate run")
     fig, (ax_b, ax_t, ax_r) = new_figure(1, 3, width_in=11.0, height_in=3.6)
-    base = growth.simulate()
-    for kw, ls, label in (({}, "-", "no blockade"), ({"il2_block": 1.0}, "--", "IL-2 neutralised"),
-                          ({"cd25_block": 1.0}, ":", "CD25 blocked"),
-                          ({"cd25_block": 0.5}, "-.", "half of CD25 blocked")):
-        r = growth.simulate(**kw) if kw else base
-        ax_b.plot(_days(r), r.fold("CD8"), color=CELL_COLORS["CD8"], ls=ls, label=label)
-    for factor, ls in ((0.0, ":"), (1.0, "-"), (3.0, "--"), (10.0, "-.")):
-        r = growth.simulate(treg=factor * treg0)
+    base = next(iter(blockades.values()))
+    for i, (label, r) in enumerate(blockades.items()):
+        ax_b.plot(_days(r), r.fold("CD8"), color=CELL_COLORS["CD8"],
+                  ls=_BLOCK_STYLES[i % len(_BLOCK_STYLES)], label=label)
+    treg_styles = {0.0: ":", 1.0: "-", 3.0: "--", 10.0: "-."}
+    for i, (factor, r) in enumerate(treg_runs.items()):
+        ls = treg_styles.get(float(factor), _BLOCK_STYLES[i % len(_BLOCK_STYLES)])
         ax_t.plot(_days(r), r.fold("CD8"), color=CELL_COLORS["Treg"] if factor != 1.0 else CELL_COLORS["CD8"],
                   ls=ls, label=f"{factor:g} x the Treg")
     for ax in (ax_b, ax_t):
@@ -474,10 +548,9 @@ def brakes_figure() -> Figure:
         ax.legend(fontsize=8, loc="lower left")
     ax_b.set_title("Blocking IL-2 or CD25")
     ax_t.set_title("Competition from regulatory T cells")
-    for kw, ls, label in (({}, "-", "resting IL-2"), ({"il2_block": 1.0}, "--", "IL-2 neutralised"),
-                          ({"cd25_block": 1.0}, ":", "CD25 blocked")):
-        r = growth.simulate(antigen_end_h=0.0, **kw)
-        ax_r.plot(_days(r), r.fold("Treg"), color=CELL_COLORS["Treg"], ls=ls, label=label)
+    for i, (label, r) in enumerate(resting.items()):
+        ax_r.plot(_days(r), r.fold("Treg"), color=CELL_COLORS["Treg"],
+                  ls=_BLOCK_STYLES[i % len(_BLOCK_STYLES)], label=label)
     ax_r.set_xlabel("Day")
     ax_r.set_ylabel("Tregs, fold of resting size")
     ax_r.set_xlim(0, 14)
@@ -485,6 +558,20 @@ def brakes_figure() -> Figure:
     ax_r.legend(fontsize=8, loc="lower left")
     ax_r.set_title("Tregs need IL-2 (no antigen)")
     return fig
+
+
+def brakes_figure() -> Figure:
+    """CD8 expansion when IL-2 or CD25 is blocked and when regulatory T cells are more or fewer, and
+    regulatory T cells at rest when IL-2 is neutralised or CD25 blocked."""
+    sim = growth.simulate
+    treg0 = growth.COMPARTMENTS["lymph node"].treg
+    return draw_brakes(
+        {"no blockade": sim(), "IL-2 neutralised": sim(il2_block=1.0), "CD25 blocked": sim(cd25_block=1.0),
+         "half of CD25 blocked": sim(cd25_block=0.5)},
+        {k: sim(treg=k * treg0) for k in (0.0, 1.0, 3.0, 10.0)},
+        {"resting IL-2": sim(antigen_end_h=0.0), "IL-2 neutralised": sim(antigen_end_h=0.0, il2_block=1.0),
+         "CD25 blocked": sim(antigen_end_h=0.0, cd25_block=1.0)},
+    )
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """Figures and explorers of the chapter "Mechanism of action" (chapters/02_mechanism.ipynb).
 
-Every function calls the library (:mod:`il2.binding`, :mod:`il2.signaling`) and draws with the
-house style (:func:`il2.plotting.new_figure`); the notebook only narrates and calls these.
+Each ``draw_*`` function draws results of the library (:mod:`il2.binding`, :mod:`il2.signaling`,
+:mod:`il2.trafficking`) in the house style (:func:`il2.plotting.new_figure`); the notebook shows
+the model call and passes its result to ``draw_*``; each ``*_figure`` does both with the
+chapter's defaults (for tests).
 :data:`EXPLORERS` lists the interactive figures (the benchmarks and tests iterate over it).
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -26,6 +28,10 @@ __all__ = [
     "ChapterNumbers",
     "chapter_numbers",
     "ec50_table_markdown",
+    "draw_receptor_forms",
+    "draw_cell_dose_response",
+    "draw_binding_kinetics",
+    "draw_trafficking",
     "receptor_forms_figure",
     "cell_dose_response_figure",
     "binding_kinetics_figure",
@@ -151,30 +157,44 @@ def ec50_table_markdown(numbers: ChapterNumbers | None = None) -> str:
 
 
 # ---------------------------------------------------------------------------------------
-# Static figures
+# Static figures: ``draw_*`` draws model results; ``*_figure`` runs the chapter's model call
+# and draws it (the notebook shows the model call itself, then calls ``draw_*``)
 # ---------------------------------------------------------------------------------------
+
+#: Colours of successive runs in the receptor-form and wash figures (low, high, intermediate).
+_FORM_COLORS = (QUANTITY_COLORS["threshold"], CELL_COLORS["CD8"], CELL_COLORS["activated T"])
+
+
+def _receptor_forms() -> dict[str, binding.CellType]:
+    cells = binding.CELL_TYPES
+    return {
+        "CD25 alone (low affinity)": binding.CellType("CD25 only", 20_000.0, 0.0, 0.0),
+        "CD122 + CD132 (intermediate)": cells["CD8"].with_cd25(0.0),
+        "CD25 + CD122 + CD132 (high)": cells["activated T"],
+    }
 
 
 @styled
-def receptor_forms_figure() -> Figure:
-    """Occupancy of the three receptor forms against IL-2: CD25 alone, βγ, αβγ."""
-    cells = binding.CELL_TYPES
-    forms = [
-        ("CD25 alone (low affinity)", binding.CellType("CD25 only", 20_000.0, 0.0, 0.0), "NK"),
-        ("CD122 + CD132 (intermediate)", cells["CD8"].with_cd25(0.0), "CD8"),
-        ("CD25 + CD122 + CD132 (high)", cells["activated T"], "activated T"),
-    ]
+def draw_receptor_forms(results: Mapping[str, binding.BindingEquilibrium]) -> Figure:
+    """Occupancy of receptor forms against IL-2, each with a dotted line at its half-occupancy.
+
+    Parameters
+    ----------
+    results
+        Legend label -> :func:`il2.binding.equilibrium` over a range of IL-2. A cell with CD122
+        is drawn as the fraction of its CD122 holding IL-2 (half at
+        :func:`il2.binding.apparent_kd_pM`), one without as the fraction of its CD25.
+    """
     fig, ax = new_figure(width_in=7.0, height_in=3.8)
-    colors = [QUANTITY_COLORS["threshold"], CELL_COLORS["CD8"], CELL_COLORS["activated T"]]
-    for (label, cell, _), color in zip(forms, colors):
-        eq = binding.equilibrium(cell, _CONC)
+    for i, (label, eq) in enumerate(results.items()):
+        cell, color = eq.cell, _FORM_COLORS[i % len(_FORM_COLORS)]
         if cell.cd122 > 0:
             frac = (eq.il2_cd122 + eq.il2_cd25_cd122 + eq.signaling_complexes) / cell.cd122
-            kd = binding.apparent_kd_pM(cell)
+            kd = binding.apparent_kd_pM(cell, eq.params)
         else:
             frac = eq.il2_cd25 / cell.cd25
-            kd = binding.BindingParameters().kd_alpha_pM
-        ax.plot(_CONC, frac, color=color, label=f"{label}: half at {_fmt_pM(kd)}")
+            kd = eq.params.kd_alpha_pM
+        ax.plot(eq.il2_pM, frac, color=color, label=f"{label}: half at {_fmt_pM(kd)}")
         ax.axvline(kd, color=color, lw=1, ls=":")
     _log_x(ax)
     ax.set_ylabel("Fraction of receptors holding IL-2")
@@ -185,30 +205,36 @@ def receptor_forms_figure() -> Figure:
     return fig
 
 
-def _normalised_30min(cell: str, conc: Any) -> np.ndarray:
-    out = []
-    for c in conc:
-        kin = binding.kinetics(cell, float(c), [0.0, _STIM_H])
-        out.append(float(signaling.pstat5_from_complexes(kin.signaling_complexes[-1])))
-    return np.asarray(out)
+def receptor_forms_figure() -> Figure:
+    """Occupancy of the three receptor forms against IL-2: CD25 alone, βγ, αβγ."""
+    return draw_receptor_forms({k: binding.equilibrium(c, _CONC) for k, c in _receptor_forms().items()})
 
 
 @styled
-def cell_dose_response_figure() -> Figure:
-    """pSTAT5 dose responses of the four blood cell types, at 30 min and at equilibrium."""
+def draw_cell_dose_response(conc_stimulated: Any, stimulated: Mapping[str, Any], conc: Any,
+                            equilibrium: Mapping[str, Any], t_h: float = _STIM_H) -> Figure:
+    """pSTAT5 dose responses of cell types after a stimulation and at equilibrium, each scaled to
+    its own maximum, with the measured EC50s (:func:`il2.measurements.measured_ec50`).
+
+    Parameters
+    ----------
+    conc_stimulated, stimulated
+        IL-2 (pM) and cell type -> :func:`il2.signaling.relative_pstat5` after ``t_h`` hours.
+    conc, equilibrium
+        IL-2 (pM) and cell type -> :func:`il2.signaling.relative_pstat5` at equilibrium.
+    t_h
+        The stimulation time (h) of ``stimulated``, which picks the measured EC50s drawn.
+    """
     fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.8)
-    conc30 = np.geomspace(0.1, 1e5, 31)
-    for c in BLOOD_CELLS:
+    for c in stimulated:
         color = CELL_COLORS[c]
-        eq = signaling.pstat5_fraction(c, _CONC)
-        top = float(signaling.pstat5_fraction(c, 1e6))
-        axes[1].plot(_CONC, eq / top, color=color, label=_LABEL[c])
-        r30 = _normalised_30min(c, conc30)
-        top30 = float(_normalised_30min(c, [1e6])[0])
-        axes[0].plot(conc30, r30 / top30, color=color, label=_LABEL[c])
-        axes[0].plot([measurements.measured_ec50(c, _STIM_H).ec50_pM], [0.5], marker="o", mfc="white", mec=color, ms=8, ls="none")
+        if c in equilibrium:
+            axes[1].plot(conc, equilibrium[c], color=color, label=_LABEL[c])
+        axes[0].plot(conc_stimulated, stimulated[c], color=color, label=_LABEL[c])
+        axes[0].plot([measurements.measured_ec50(c, t_h).ec50_pM], [0.5], marker="o", mfc="white", mec=color,
+                     ms=8, ls="none")
     axes[0].plot([], [], marker="o", mfc="white", mec="#333333", ls="none", label="measured EC50")
-    for ax, title in zip(axes, ["After 30 min of IL-2", "At equilibrium"]):
+    for ax, title in zip(axes, [f"After {60 * t_h:g} min of IL-2", "At equilibrium"]):
         _log_x(ax)
         ax.set_ylim(0, 1.05)
         ax.set_title(title)
@@ -217,21 +243,28 @@ def cell_dose_response_figure() -> Figure:
     return fig
 
 
+def cell_dose_response_figure() -> Figure:
+    """pSTAT5 dose responses of the four blood cell types, at 30 min and at equilibrium."""
+    conc30 = np.geomspace(0.1, 1e5, 31)
+    rel = functools.partial(signaling.relative_pstat5, saturating_pM=1e6)
+    return draw_cell_dose_response(conc30, {c: rel(c, conc30, t_h=_STIM_H) for c in BLOOD_CELLS},
+                                   _CONC, {c: rel(c, _CONC) for c in BLOOD_CELLS})
+
+
 @styled
-def binding_kinetics_figure() -> Figure:
-    """Release of bound IL-2 after a wash: seconds for CD25 alone, minutes to hours otherwise."""
-    t = np.concatenate([[0.0], np.geomspace(1e-5, 24.0, 300)])
-    cells = binding.CELL_TYPES
-    runs = [
-        ("CD25 alone", binding.CellType("CD25 only", 20_000.0, 0.0, 0.0), 1000.0,
-         QUANTITY_COLORS["threshold"]),
-        ("high affinity (activated T)", cells["activated T"], 10.0, CELL_COLORS["activated T"]),
-        ("intermediate (CD8 T cell)", cells["CD8"], 1000.0, CELL_COLORS["CD8"]),
-    ]
+def draw_binding_kinetics(results: Mapping[str, binding.BindingKinetics]) -> Figure:
+    """Release of bound IL-2 after a wash, each run labelled with its half-time.
+
+    Parameters
+    ----------
+    results
+        Legend label -> :func:`il2.binding.kinetics` with ``phase="dissociation"`` (a built-in
+        cell type is drawn in its colour, any other cell in grey).
+    """
     fig, ax = new_figure(width_in=7.0, height_in=3.6)
-    for label, cell, conc, color in runs:
-        k = binding.kinetics(cell, conc, t, "dissociation")
-        ax.plot(t[1:] * 3600, k.bound_il2[1:] / k.bound_il2[0], color=color,
+    for label, k in results.items():
+        color = CELL_COLORS.get(k.cell.name, QUANTITY_COLORS["threshold"])
+        ax.plot(k.t_h[1:] * 3600, k.bound_il2[1:] / k.bound_il2[0], color=color,
                 label=f"{label}: half-time {_fmt_time_h(k.half_time_h())}")
     ax.set_xscale("log")
     for sec, lab in [(60, "1 min"), (3600, "1 h")]:
@@ -245,16 +278,30 @@ def binding_kinetics_figure() -> Figure:
     return fig
 
 
+def binding_kinetics_figure() -> Figure:
+    """Release of bound IL-2 after a wash: seconds for CD25 alone, minutes to hours otherwise."""
+    t = np.concatenate([[0.0], np.geomspace(1e-5, 24.0, 300)])
+    starts = {"CD25 alone": (binding.CellType("CD25 only", 20_000.0, 0.0, 0.0), 1000.0),
+              "high affinity (activated T)": ("activated T", 10.0),
+              "intermediate (CD8 T cell)": ("CD8", 1000.0)}
+    return draw_binding_kinetics({k: binding.kinetics(c, conc, t, "dissociation")
+                                  for k, (c, conc) in starts.items()})
+
+
 @styled
-def trafficking_figure(days: float = 4.0) -> Figure:
-    """Wild-type IL-2 against the 2D1 analogue over days (Fallon and Lauffenburger model)."""
-    check_scalar("days", days, 0.5, 14.0)
-    t = np.linspace(0.0, days * 24.0, 193)
-    res = {v: trafficking.simulate(t, variant=v) for v in trafficking.VARIANTS}
+def draw_trafficking(results: Mapping[str, trafficking.TraffickingResult]) -> Figure:
+    """IL-2 left in the medium, recycled and destroyed, and the cells, for each IL-2 variant.
+
+    Parameters
+    ----------
+    results
+        Legend label -> :func:`il2.trafficking.simulate` (wild type solid, others dashed).
+    """
     fig, axes = new_figure(1, 3, width_in=10.0, height_in=3.4)
     styles = {"wild type": ("-", QUANTITY_COLORS["IL-2"]), "2D1": ("--", CELL_COLORS["activated T"])}
-    for v, r in res.items():
-        ls, color = styles[v]
+    for v, r in results.items():
+        ls, color = styles.get(v, ("--", CELL_COLORS["CD8"]))
+        t = r.t_h
         axes[0].plot(t / 24, r.il2_pM, ls=ls, color=color, label=v)
         axes[1].plot(t / 24, r.recycled_il2_pM, ls=ls, color=color, label=f"{v}, recycled")
         axes[1].plot(t / 24, r.degraded_il2_pM, ls=ls, color=color, alpha=0.45, label=f"{v}, degraded")
@@ -267,6 +314,13 @@ def trafficking_figure(days: float = 4.0) -> Figure:
         ax.set_title(title)
         ax.legend(fontsize=8)
     return fig
+
+
+def trafficking_figure(days: float = 4.0) -> Figure:
+    """Wild-type IL-2 against the 2D1 analogue over days (Fallon and Lauffenburger model)."""
+    check_scalar("days", days, 0.5, 14.0)
+    t = np.linspace(0.0, days * 24.0, 193)
+    return draw_trafficking({v: trafficking.simulate(t, variant=v) for v in trafficking.VARIANTS})
 
 
 # ---------------------------------------------------------------------------------------

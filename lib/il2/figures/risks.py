@@ -1,15 +1,16 @@
 """Figures and explorers of the chapter "Risks and side effects" (chapters/04_risks.ipynb).
 
-Every function calls the library (:mod:`il2.toxicity`, :mod:`il2.pk`, :mod:`il2.therapy`) and
-draws with the house style (:func:`il2.plotting.new_figure`); the notebook only narrates and
-calls these. :data:`EXPLORERS` lists the interactive figures.
+Each ``draw_*`` function draws results of the library (:mod:`il2.toxicity`, :mod:`il2.pk`,
+:mod:`il2.therapy`) in the house style (:func:`il2.plotting.new_figure`); the notebook shows the
+model call and passes its result to ``draw_*``; each ``*_figure`` does both with the chapter's
+defaults. :data:`EXPLORERS` lists the interactive figures.
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -24,6 +25,12 @@ __all__ = [
     "RisksNumbers",
     "chapter_numbers",
     "adverse_event_table_markdown",
+    "draw_course",
+    "draw_starling",
+    "draw_circulation",
+    "draw_fever",
+    "draw_management",
+    "draw_window",
     "starling_figure",
     "course_figure",
     "fever_figure",
@@ -176,7 +183,7 @@ def chapter_numbers() -> RisksNumbers:
     label = int(np.argmin(np.abs(w.daily_doses_iu_per_kg - 1.8e6)))
     nadir = int(np.argmin(c.systolic_pressure_mmHg))
     k = int(np.argmax(c.interstitial_volume_l))
-    starling_before, starling_at_k = _starling(c, k)
+    starling_before, starling_at_k = toxicity.starling_forces(c), toxicity.starling_forces(c, k)
     hp = toxicity.HemodynamicParameters()
     first_day = c.t_h <= _DAY_H
     fever = single_dose_fever()
@@ -274,17 +281,26 @@ def adverse_event_table_markdown() -> str:
 
 
 @styled
-def starling_figure() -> Figure:
-    """The Starling forces before treatment and at the worst of the leak, and the flows they drive."""
-    c = _course()
-    k = int(np.argmax(c.interstitial_volume_l))
-    before, during = _starling(c, k)
+def draw_starling(course: toxicity.CourseResult, before: toxicity.StarlingForces,
+                  during: toxicity.StarlingForces, index: int) -> Figure:
+    """The Starling forces before treatment and at one time of a course, and the flows they drive.
+
+    Parameters
+    ----------
+    course
+        :func:`il2.toxicity.simulate_course` result (its filtration and lymph flow are drawn).
+    before, during
+        :func:`il2.toxicity.starling_forces` before treatment and at output ``index``.
+    index
+        The output of ``course`` that ``during`` belongs to (its day names the bars).
+    """
+    c, k = course, index
     fig, (ax1, ax2) = new_figure(1, 2, width_in=8.0, height_in=3.5)
     labels = ["$P_c$\ncapillary", "$P_i$\ninterstitial", "$\\sigma\\pi_p$\nplasma oncotic",
               "$\\sigma\\pi_i$\ntissue oncotic"]
     x = np.arange(4)
-    ax1.bar(x - 0.2, before, 0.4, color=_C["grey"], label="before treatment")
-    ax1.bar(x + 0.2, during, 0.4, color=_C["pressure"], label=f"day {c.t_h[k] / _DAY_H:.1f}")
+    ax1.bar(x - 0.2, list(before), 0.4, color=_C["grey"], label="before treatment")
+    ax1.bar(x + 0.2, list(during), 0.4, color=_C["pressure"], label=f"day {c.t_h[k] / _DAY_H:.1f}")
     ax1.axhline(0, color="black", lw=0.8)
     ax1.set_xticks(x, labels, fontsize=8.5)
     ax1.set_ylabel("pressure (mmHg)")
@@ -301,21 +317,11 @@ def starling_figure() -> Figure:
     return fig
 
 
-def _starling(c: toxicity.CourseResult, k: int) -> tuple[list[float], list[float]]:
-    """The four Starling terms (capillary, interstitial, sigma times plasma and tissue oncotic
-    pressure; mmHg) before treatment and at output ``k`` of the course ``c``."""
-    b = toxicity.baseline(70.0)
-    e = float(c.activation[k])
-    ep = toxicity.EndotheliumParameters()
-    cop_p = float(fluids.colloid_osmotic_pressure_mmHg(c.albumin_g_per_dl[k]))
-    cop_i = float(fluids.colloid_osmotic_pressure_mmHg(c.interstitial_albumin_g_per_dl[k]))
-    sigma = float(toxicity.endothelium.reflection_coefficient(e, b.reflection_coefficient, ep))
-    pc = float(toxicity.hemodynamics.capillary_pressure_mmHg(c.mean_pressure_mmHg[k],
-                                                              b.capillary_pressure_mmHg))
-    before = [b.capillary_pressure_mmHg, b.interstitial_pressure_mmHg,
-              b.reflection_coefficient * b.plasma_cop_mmHg, b.reflection_coefficient * b.interstitial_cop_mmHg]
-    during = [pc, float(c.interstitial_pressure_mmHg[k]), sigma * cop_p, sigma * cop_i]
-    return before, during
+def starling_figure() -> Figure:
+    """The Starling forces before treatment and at the worst of the leak, and the flows they drive."""
+    c = _course()
+    k = int(np.argmax(c.interstitial_volume_l))
+    return draw_starling(c, toxicity.starling_forces(c), toxicity.starling_forces(c, k), k)
 
 
 def _mark_doses(ax: Any, result: toxicity.CourseResult, y: float, *, text: bool = False) -> None:
@@ -329,9 +335,11 @@ def _mark_doses(ax: Any, result: toxicity.CourseResult, y: float, *, text: bool 
 
 
 @styled
-def course_figure() -> Figure:
-    """The label's five-day course with Textor's fluid support: leak, pressure, weight, albumin."""
-    c = _course()
+def draw_course(course: toxicity.CourseResult) -> Figure:
+    """A course of :func:`il2.toxicity.simulate_course`: plasma IL-2 and endothelial activation,
+    blood pressure and doses held, where the fluid goes, albumin; with Textor et al.'s
+    measurements (:data:`il2.toxicity.TEXTOR_COURSE`)."""
+    c = course
     days = c.t_h / _DAY_H
     fig, axes = new_figure(2, 2, width_in=8.0, height_in=5.6)
     ax = axes[0, 0]
@@ -381,6 +389,11 @@ def course_figure() -> Figure:
     return fig
 
 
+def course_figure() -> Figure:
+    """The label's five-day course with Textor's fluid support: leak, pressure, weight, albumin."""
+    return draw_course(_course())
+
+
 @functools.lru_cache(maxsize=2)
 def single_dose_fever(dose_iu_per_kg: float = 600_000.0) -> toxicity.fever.FeverResult:
     """Fever after one label infusion (70 kg), on a 2-min grid over 12 h."""
@@ -390,13 +403,20 @@ def single_dose_fever(dose_iu_per_kg: float = 600_000.0) -> toxicity.fever.Fever
 
 
 @styled
-def fever_figure() -> Figure:
-    """The first day: each infusion is followed hours later by a chill, then fever; the onset
-    after the first dose set against the latency Michie et al. measured after a bolus."""
-    c = _course()
-    keep = c.t_h <= FEVER_SPAN_H
-    t = c.t_h[keep]
-    f = toxicity.fever_response(t, c.iu_per_ml[keep])
+def draw_fever(course: toxicity.CourseResult, fever: toxicity.fever.FeverResult) -> Figure:
+    """Temperature, set point and chills after the first doses, with the doses of ``course``
+    (dotted) and the fever latency Michie et al. measured after a bolus
+    (:data:`il2.toxicity.MICHIE_FEVER`); drawn over :data:`FEVER_SPAN_H` hours.
+
+    Parameters
+    ----------
+    course
+        :func:`il2.toxicity.simulate_course` result (its dose times).
+    fever
+        :func:`il2.toxicity.fever_response` to the course's plasma IL-2.
+    """
+    c, f = course, fever
+    t = f.t_h
     m = toxicity.MICHIE_FEVER
     fig, ax = new_figure(width_in=7.0, height_in=3.4)
     ymin, ymax = FEVER_AXIS_C
@@ -421,14 +441,23 @@ def fever_figure() -> Figure:
     return fig
 
 
-@styled
-def circulation_figure() -> Figure:
-    """The hyperdynamic circulation of the course: heart rate, cardiac output and vascular
-    resistance, with the heart rates Fragasso et al. measured before and after five days."""
+def fever_figure() -> Figure:
+    """The first day: each infusion is followed hours later by a chill, then fever; the onset
+    after the first dose set against the latency Michie et al. measured after a bolus."""
     c = _course()
+    keep = c.t_h <= FEVER_SPAN_H
+    return draw_fever(c, toxicity.fever_response(c.t_h[keep], c.iu_per_ml[keep]))
+
+
+@styled
+def draw_circulation(course: toxicity.CourseResult) -> Figure:
+    """The hyperdynamic circulation of a course: heart rate, and cardiac output, vascular
+    resistance and mean pressure relative to the baseline of the course's parameters, with the
+    heart rates Fragasso et al. measured before and after five days."""
+    c = course
     days = c.t_h / _DAY_H
     fr = toxicity.measured.FRAGASSO_1994
-    hp = toxicity.HemodynamicParameters()
+    hp = c.params.hemodynamics
     fig, (ax1, ax2) = new_figure(1, 2, width_in=8.0, height_in=3.3)
     ax1.plot(days, c.heart_rate_bpm, color=_C["pressure"], lw=1.5, label="model")
     ax1.plot([0.0, 5.0], [fr.heart_rate_before_bpm, fr.heart_rate_during_bpm], "D", color="black", ms=5,
@@ -451,16 +480,28 @@ def circulation_figure() -> Figure:
     return fig
 
 
+def circulation_figure() -> Figure:
+    """The hyperdynamic circulation of the course: heart rate, cardiac output and vascular
+    resistance, with the heart rates Fragasso et al. measured before and after five days."""
+    return draw_circulation(_course())
+
+
+#: Colour and line style of successive cases of the management figure.
+_CASE_STYLES = ((_C["grey"], ":"), (_C["tissue"], "-"), (_C["pressure"], "--"), (_C["il2"], "-."))
+
+
 @styled
-def management_figure() -> Figure:
-    """Fluids and vasopressors: what each does to pressure, weight and the doses given."""
-    cases = [
-        ("no extra fluid", _course(fluid_ml_per_h=0.0), _C["grey"], ":"),
-        ("Textor's fluid", _course(), _C["tissue"], "-"),
-        ("fluid + vasopressor", _course(vasopressor=1.0), _C["pressure"], "--"),
-    ]
+def draw_management(cases: Mapping[str, toxicity.CourseResult]) -> Figure:
+    """Systolic pressure (with the doses held) and weight gain for several managed courses.
+
+    Parameters
+    ----------
+    cases
+        Legend label -> :func:`il2.toxicity.simulate_course` result.
+    """
     fig, (ax1, ax2) = new_figure(1, 2, width_in=8.0, height_in=3.4)
-    for label, r, color, ls in cases:
+    for i, (label, r) in enumerate(cases.items()):
+        color, ls = _CASE_STYLES[i % len(_CASE_STYLES)]
         days = r.t_h / _DAY_H
         ax1.plot(days, r.systolic_pressure_mmHg, color=color, ls=ls, lw=1.4,
                  label=f"{label} ({r.doses_held} held)")
@@ -478,11 +519,23 @@ def management_figure() -> Figure:
     return fig
 
 
+def management_figure() -> Figure:
+    """Fluids and vasopressors: what each does to pressure, weight and the doses given."""
+    return draw_management({"no extra fluid": _course(fluid_ml_per_h=0.0), "Textor's fluid": _course(),
+                            "fluid + vasopressor": _course(vasopressor=1.0)})
+
+
 @styled
-def window_figure() -> Figure:
+def draw_window(window: toxicity.WindowResult) -> Figure:
     """The therapeutic window: hours above the NK threshold against two toxicities (hours of
-    hypotension, weight gain), by daily dose and schedule (the label's dose marked)."""
-    w = window_result()
+    hypotension, weight gain), by daily dose and schedule (the label's dose marked).
+
+    Parameters
+    ----------
+    window
+        :func:`il2.toxicity.therapeutic_window` result.
+    """
+    w = window
     doses = w.daily_doses_iu_per_kg
     fig, (ax1, ax2, ax3) = new_figure(1, 3, width_in=9.6, height_in=3.6)
     for i, s in enumerate(w.schedules):
@@ -514,6 +567,12 @@ def window_figure() -> Figure:
                              ha="center" if above else "right", va="bottom", color="black",
                              bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
     return fig
+
+
+def window_figure() -> Figure:
+    """The therapeutic window: hours above the NK threshold against two toxicities (hours of
+    hypotension, weight gain), by daily dose and schedule (the label's dose marked)."""
+    return draw_window(window_result())
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Figures and explorers of the chapter "Therapeutic applications" (chapters/03_therapy.ipynb).
 
-Every function calls the library (:mod:`il2.pk`, :mod:`il2.therapy`, :mod:`il2.outcomes`,
-:mod:`il2.signaling`; :func:`il2.therapy.pharmacodynamics` for the cells) and draws with the
-house style (:func:`il2.plotting.new_figure`); the notebook only narrates and calls these.
+Each ``draw_*`` function draws results of the library (:mod:`il2.pk`, :mod:`il2.therapy`,
+:mod:`il2.outcomes`, :mod:`il2.signaling`; :func:`il2.therapy.pharmacodynamics` for the cells)
+in the house style (:func:`il2.plotting.new_figure`); the notebook shows the model call and
+passes its result to ``draw_*``; each ``*_figure`` does both with the chapter's defaults.
 :data:`EXPLORERS` lists the interactive figures.
 """
 
@@ -10,23 +11,29 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from il2 import binding, outcomes, pk, signaling, therapy, units
+from il2 import outcomes, pk, signaling, therapy, units
 from il2.explore import Choice, Explorer, Slider, explore
 from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure, styled
+from il2.validation import check_integer, check_scalar
 
 __all__ = [
     "EXPLORERS",
     "ChapterNumbers",
     "chapter_numbers",
+    "draw_single_dose",
+    "draw_course_comparison",
+    "draw_receptor_window",
+    "draw_time_above",
+    "draw_expansion",
+    "draw_outcomes",
     "single_dose_figure",
     "course_comparison_figure",
     "receptor_window_figure",
-    "receptor_response_after",
     "time_above_figure",
     "PDNumbers",
     "pd_numbers",
@@ -183,13 +190,19 @@ def _window_range(result: pk.PKResult) -> tuple[float, float]:
 
 
 @styled
-def single_dose_figure(weight_kg: float = 70.0) -> Figure:
-    """One 600,000 IU/kg dose as a 15-min infusion: the two phases on a log scale."""
-    reg = pk.high_dose_regimen(doses_per_cycle=1, cycles=1)
-    span_h = reg.interval_h  # one dosing interval
-    t = np.linspace(0.0, span_h, int(span_h * 120) + 1)
-    res = pk.simulate(reg, weight_kg, t)
-    disp = pk.disposition(weight_kg)
+def draw_single_dose(result: pk.PKResult) -> Figure:
+    """Plasma aldesleukin after one dose on a log scale, with the slow phase alone (a straight
+    line fitted to the curve after 3 h) and the levels the whole dose, and
+    :data:`REFERENCE_FRACTION` of it, would give in the plasma volume
+    (:func:`il2.pk.disposition` of the result's weight and parameters).
+
+    Parameters
+    ----------
+    result
+        :func:`il2.pk.simulate` of a one-dose regimen over one dosing interval (8 h drawn).
+    """
+    t, res, reg = result.t_h, result, result.regimen
+    disp = pk.disposition(result.weight_kg, result.params)
     fig, ax = new_figure(width_in=7.0, height_in=3.6)
     ax.semilogy(t * 60.0, res.iu_per_ml, color=QUANTITY_COLORS["plasma"], label="model plasma level")
     # the slow (beta) phase alone, extrapolated back: the part left once distribution is over
@@ -197,7 +210,7 @@ def single_dose_figure(weight_kg: float = 70.0) -> Figure:
     slope, intercept = np.polyfit(t[late], np.log(res.iu_per_ml[late]), 1)
     ax.semilogy(t * 60.0, np.exp(intercept + slope * t), color=QUANTITY_COLORS["threshold"], ls=":",
                 label=f"elimination phase alone (half-life {np.log(2) / -slope * 60:.0f} min)")
-    upper = reg.dose_iu_per_kg * weight_kg / (disp.v1_l * 1000.0)
+    upper = reg.dose_iu_per_kg * result.weight_kg / (disp.v1_l * 1000.0)
     ax.axhline(upper, color=QUANTITY_COLORS["IL-2"], lw=1, ls="--")
     ax.text(470, upper * 1.1, "whole dose in plasma", ha="right", va="bottom", fontsize=8.5)
     ax.axhline(REFERENCE_FRACTION * upper, color=QUANTITY_COLORS["IL-2"], lw=1, ls="-.")
@@ -212,6 +225,14 @@ def single_dose_figure(weight_kg: float = 70.0) -> Figure:
     sec.set_ylabel("IL-2 (pM)")
     ax.legend(loc="lower left")
     return fig
+
+
+def single_dose_figure(weight_kg: float = 70.0) -> Figure:
+    """One 600,000 IU/kg dose as a 15-min infusion: the two phases on a log scale."""
+    reg = pk.high_dose_regimen(doses_per_cycle=1, cycles=1)
+    span_h = reg.interval_h  # one dosing interval
+    t = np.linspace(0.0, span_h, int(span_h * 120) + 1)
+    return draw_single_dose(pk.simulate(reg, weight_kg, t))
 
 
 def _course_panel(ax, result: pk.PKResult, title: str, days: float) -> None:
@@ -229,18 +250,35 @@ def _course_panel(ax, result: pk.PKResult, title: str, days: float) -> None:
 
 
 @styled
+def draw_course_comparison(high: pk.PKResult, low: pk.PKResult, days: float = 6.0,
+                           titles: tuple[str, str] = (_HD_TITLE, _LD_TITLE)) -> Figure:
+    """Plasma IL-2 over the first ``days`` of two courses, side by side on the same scale,
+    against the thresholds of regulatory T cells, NK cells and CD8 T cells.
+
+    Parameters
+    ----------
+    high, low
+        :func:`il2.pk.simulate` results (left and right panel).
+    days
+        Days drawn.
+    titles
+        Panel titles (by default those of the label's high-dose and the low-dose regimen).
+    """
+    fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.8)
+    _course_panel(axes[0], high, titles[0], days)
+    _course_panel(axes[1], low, titles[1], days)
+    axes[0].set_ylabel("plasma IL-2 (pM)")
+    axes[1].tick_params(labelleft=False)
+    _label_levels_right(axes[1])
+    return fig
+
+
 def course_comparison_figure(weight_kg: float = 70.0) -> Figure:
     """Plasma IL-2 in the first days of a high-dose IV course and of a low-dose SC course,
     against the thresholds of regulatory T cells, NK cells and CD8 T cells."""
     hd = pk.simulate(pk.high_dose_regimen(), weight_kg)
     ld = pk.simulate(pk.low_dose_sc_regimen(weight_kg=weight_kg), weight_kg)
-    fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.8)
-    _course_panel(axes[0], hd, _HD_TITLE, 6.0)
-    _course_panel(axes[1], ld, _LD_TITLE, 6.0)
-    axes[0].set_ylabel("plasma IL-2 (pM)")
-    axes[1].tick_params(labelleft=False)
-    _label_levels_right(axes[1])
-    return fig
+    return draw_course_comparison(hd, ld)
 
 
 def _label_levels_right(ax) -> None:
@@ -263,36 +301,34 @@ def _label_levels_right(ax) -> None:
                     annotation_clip=False)
 
 
-def receptor_response_after(cell: str, il2_pM: np.ndarray, exposure_h: float) -> np.ndarray:
-    """pSTAT5 of ``cell`` after ``exposure_h`` hours at each concentration, as a fraction of its
-    value at a saturating concentration (:func:`il2.binding.kinetics`,
-    :func:`il2.signaling.pstat5_from_complexes`): the quantity whose half-point is the cell's
-    threshold (:func:`il2.therapy.threshold_pM`)."""
-    def at(c: float) -> float:
-        kin = binding.kinetics(cell, float(c), [0.0, exposure_h], "association")
-        return float(signaling.pstat5_from_complexes(kin.signaling_complexes[-1]))
-
-    top = at(1e8)
-    return np.array([at(c) for c in il2_pM]) / top
-
-
 @styled
-def receptor_window_figure(weight_kg: float = 70.0, points: int = 36) -> Figure:
-    """Each cell type's response after one hour of exposure against IL-2, with the concentration
-    ranges each regimen covers from day 2 to day 4."""
-    exposure_h = therapy.TherapyReference().threshold_exposure_h
-    c = np.geomspace(*WINDOW_AXIS_PM, points)
-    hd = pk.simulate(pk.high_dose_regimen(), weight_kg)
-    ld = pk.simulate(pk.low_dose_sc_regimen(weight_kg=weight_kg), weight_kg)
+def draw_receptor_window(conc: np.ndarray, responses: Mapping[str, np.ndarray],
+                         thresholds: Mapping[str, float], exposure_h: float,
+                         high: pk.PKResult, low: pk.PKResult) -> Figure:
+    """Each cell type's response after ``exposure_h`` of exposure against IL-2, its threshold
+    marked, with the plasma ranges of two courses over :data:`WINDOW_DAYS` shaded.
+
+    Parameters
+    ----------
+    conc, responses
+        IL-2 (pM) and cell type -> :func:`il2.signaling.relative_pstat5` after ``exposure_h``.
+    thresholds
+        Cell type -> :func:`il2.therapy.threshold_pM` (a dot at half response).
+    exposure_h
+        The exposure time (h), for the axis label.
+    high, low
+        :func:`il2.pk.simulate` of the high-dose and low-dose courses.
+    """
+    c = conc
     fig, ax = new_figure(width_in=7.0, height_in=3.8)
-    for res, name, alpha in ((ld, "low dose", 0.22), (hd, "high dose", 0.12)):
+    for res, name, alpha in ((low, "low dose", 0.22), (high, "high dose", 0.12)):
         lo, hi = _window_range(res)
         ax.axvspan(lo, hi, color=QUANTITY_COLORS["plasma"], alpha=alpha, lw=0)
         ax.text(np.sqrt(lo * hi), 1.04, name, ha="center", va="bottom", fontsize=8.5)
-    for cell in ("activated T", "Treg", "CD4", "NK", "CD8"):
-        ax.semilogx(c, receptor_response_after(cell, c, exposure_h), color=CELL_COLORS[cell],
-                    label=_LABEL[cell])
-        ax.plot([therapy.threshold_pM(cell)], [0.5], "o", color=CELL_COLORS[cell], ms=5)
+    for cell, r in responses.items():
+        ax.semilogx(c, r, color=CELL_COLORS[cell], label=_LABEL.get(cell, cell))
+        if cell in thresholds:
+            ax.plot([thresholds[cell]], [0.5], "o", color=CELL_COLORS[cell], ms=5)
     ax.axhline(0.5, color=QUANTITY_COLORS["threshold"], lw=0.8, ls=":")
     ax.set_xlabel("IL-2 (pM)")
     ax.set_ylabel(f"pSTAT5 after {exposure_h:g} h\n(fraction of the cell's maximum)")
@@ -302,25 +338,54 @@ def receptor_window_figure(weight_kg: float = 70.0, points: int = 36) -> Figure:
     return fig
 
 
+def receptor_window_figure(weight_kg: float = 70.0, points: int = 36) -> Figure:
+    """Each cell type's response after one hour of exposure against IL-2, with the concentration
+    ranges each regimen covers from day 2 to day 4."""
+    exposure_h = therapy.TherapyReference().threshold_exposure_h
+    c = np.geomspace(*WINDOW_AXIS_PM, points)
+    hd = pk.simulate(pk.high_dose_regimen(), weight_kg)
+    ld = pk.simulate(pk.low_dose_sc_regimen(weight_kg=weight_kg), weight_kg)
+    cells = ("activated T", "Treg", "CD4", "NK", "CD8")
+    return draw_receptor_window(c, {cell: signaling.relative_pstat5(cell, c, exposure_h) for cell in cells},
+                                {cell: therapy.threshold_pM(cell) for cell in cells}, exposure_h, hd, ld)
+
+
 @styled
-def time_above_figure(weight_kg: float = 70.0) -> Figure:
-    """Hours per day above each cell type's threshold on day 2 of each regimen."""
-    n = chapter_numbers(weight_kg)
-    cells = therapy.CELL_ORDER
+def draw_time_above(high: therapy.TreatmentCourse, low: therapy.TreatmentCourse, day: int = 2) -> Figure:
+    """Hours of day ``day`` (counted from 1) above each cell type's threshold, for two courses.
+
+    Parameters
+    ----------
+    high, low
+        :func:`il2.therapy.treatment_course` results (solid and hatched bars).
+    day
+        The day of treatment drawn, from 1.
+    """
+    cells = [c for c in therapy.CELL_ORDER if c in high.engagement.daily_hours_above_threshold]
+    n_days = min(len(high.engagement.daily_hours_above_threshold[cells[0]]),
+                 len(low.engagement.daily_hours_above_threshold[cells[0]]))
+    check_integer("day", day, 1, n_days)
     x = np.arange(len(cells))
     fig, ax = new_figure(width_in=7.0, height_in=3.4)
-    hd = [n.hd_hours_above_per_day[c] for c in cells]
-    ld = [n.ld_hours_above_per_day[c] for c in cells]
+    hd = [float(high.engagement.daily_hours_above_threshold[c][day - 1]) for c in cells]
+    ld = [float(low.engagement.daily_hours_above_threshold[c][day - 1]) for c in cells]
     colors = [CELL_COLORS[c] for c in cells]
     ax.bar(x - 0.2, hd, width=0.38, color=colors, edgecolor="#333333", label="high dose (IV)")
     ax.bar(x + 0.2, ld, width=0.38, color=colors, alpha=0.35, edgecolor="#333333", hatch="//",
            label="low dose (SC)")
     ax.set_xticks(x, [_LABEL[c] for c in cells])
-    ax.set_ylabel(f"hours above threshold on day {n.hours_above_day}")
+    ax.set_ylabel(f"hours above threshold on day {day}")
     ax.set_ylim(0, 24.5)
     ax.set_yticks([0, 6, 12, 18, 24])
     ax.legend(loc="upper right")
     return fig
+
+
+def time_above_figure(weight_kg: float = 70.0) -> Figure:
+    """Hours per day above each cell type's threshold on day 2 of each regimen."""
+    hd = therapy.treatment_course(pk.high_dose_regimen(), weight_kg)
+    ld = therapy.treatment_course(pk.low_dose_sc_regimen(weight_kg=weight_kg), weight_kg)
+    return draw_time_above(hd, ld, day=2)
 
 
 # ---------------------------------------------------------------------------------------
@@ -424,28 +489,50 @@ def _fold_panel(ax, res: therapy.PDResult, *, legend: bool = True, control: bool
 
 
 @styled
-def expansion_figure(weight_kg: float = 70.0) -> Figure:
-    """Regulatory T cells, NK cells and CD8 T cells of the lymph-node niche over the high-dose
-    course and the low-dose course, each with four weeks of follow-up (growth model driven by the
-    plasma curve, :func:`il2.therapy.pharmacodynamics`); shaded: dosing."""
-    hd, ld = _pd_runs(float(weight_kg))
+def draw_expansion(high: therapy.PDResult, low: therapy.PDResult,
+                   titles: tuple[str, str] = (_HD_TITLE, _LD_TITLE)) -> Figure:
+    """Cells of the lymph-node niche over two courses, as fold of their numbers at the first
+    dose, with the drug-free CD8 course dotted; shaded: dosing.
+
+    Parameters
+    ----------
+    high, low
+        :func:`il2.therapy.pharmacodynamics` results (left and right panel).
+    titles
+        Panel titles (by default those of the label's high-dose and the low-dose regimen).
+    """
     fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.8)
-    _fold_panel(axes[0], hd, legend=False)
-    axes[0].set_title(_HD_TITLE)
-    _fold_panel(axes[1], ld)
-    axes[1].set_title(_LD_TITLE)
+    _fold_panel(axes[0], high, legend=False)
+    axes[0].set_title(titles[0])
+    _fold_panel(axes[1], low)
+    axes[1].set_title(titles[1])
     axes[1].set_ylabel("")
     for ax in axes:
         ax.set_xlabel("day from the first dose")
     return fig
 
 
+def expansion_figure(weight_kg: float = 70.0) -> Figure:
+    """Regulatory T cells, NK cells and CD8 T cells of the lymph-node niche over the high-dose
+    course and the low-dose course, each with four weeks of follow-up (growth model driven by the
+    plasma curve, :func:`il2.therapy.pharmacodynamics`); shaded: dosing."""
+    return draw_expansion(*_pd_runs(float(weight_kg)))
+
+
 @styled
-def outcomes_figure() -> Figure:
-    """Objective and complete response rates with exact 95% confidence intervals, one row per
-    cohort: a cohort reported again with longer follow-up (Fyfe 1995, then Fisher 1997 and 2000)
-    is drawn at its latest counts, with its first report as hollow markers."""
-    groups = outcomes.cohorts()
+def draw_outcomes(groups: Sequence[Sequence[outcomes.ResponseRecord]], level: float = CI_LEVEL) -> Figure:
+    """Objective and complete response rates with exact confidence intervals, one row per
+    cohort: a cohort reported again with longer follow-up is drawn at its latest counts, with its
+    first report as hollow markers.
+
+    Parameters
+    ----------
+    groups
+        :func:`il2.outcomes.cohorts`: records of one cohort each, first report first.
+    level
+        Confidence level of the intervals (:meth:`il2.outcomes.ResponseRecord.orr_ci`).
+    """
+    level = check_scalar("level", level, 0.0, 1.0, low_open=True, high_open=True)
     fig, ax = new_figure(width_in=7.0, height_in=3.0)
     y = np.arange(len(groups))[::-1]
 
@@ -456,13 +543,13 @@ def outcomes_figure() -> Figure:
     for yi, group in zip(y, groups):
         last, first = group[-1], group[0]
         first_row = yi == y[0]
-        bar(last.orr_ci(CI_LEVEL), yi + 0.12, fmt="o", color=QUANTITY_COLORS["IL-2"],
+        bar(last.orr_ci(level), yi + 0.12, fmt="o", color=QUANTITY_COLORS["IL-2"],
             label="objective response" if first_row else None)
-        bar(last.cr_ci(CI_LEVEL), yi - 0.12, fmt="s", color=CELL_COLORS["CD8"],
+        bar(last.cr_ci(level), yi - 0.12, fmt="s", color=CELL_COLORS["CD8"],
             label="complete response" if first_row else None)
         if len(group) > 1:
-            ax.plot(100 * first.orr_ci(CI_LEVEL).estimate, yi + 0.12, "o", mfc="none", color=QUANTITY_COLORS["IL-2"])
-            ax.plot(100 * first.cr_ci(CI_LEVEL).estimate, yi - 0.12, "s", mfc="none", color=CELL_COLORS["CD8"],
+            ax.plot(100 * first.orr_ci(level).estimate, yi + 0.12, "o", mfc="none", color=QUANTITY_COLORS["IL-2"])
+            ax.plot(100 * first.cr_ci(level).estimate, yi - 0.12, "s", mfc="none", color=CELL_COLORS["CD8"],
                     label=f"first report ({first.key[-4:]})")
     labels = []
     for group in groups:
@@ -472,10 +559,17 @@ def outcomes_figure() -> Figure:
             name += f" (update {last.key[-4:]})"
         labels.append(f"{name}\n{_short(first.disease)}, n={first.patients}")
     ax.set_yticks(y, labels, fontsize=8.5)
-    ax.set_xlabel(f"patients responding (%), exact {100 * CI_LEVEL:g}% CI")
+    ax.set_xlabel(f"patients responding (%), exact {100 * level:g}% CI")
     ax.set_xlim(0, 35)
     ax.legend(loc="lower right", fontsize=8)
     return fig
+
+
+def outcomes_figure() -> Figure:
+    """Objective and complete response rates with exact 95% confidence intervals, one row per
+    cohort: a cohort reported again with longer follow-up (Fyfe 1995, then Fisher 1997 and 2000)
+    is drawn at its latest counts, with its first report as hollow markers."""
+    return draw_outcomes(outcomes.cohorts(), CI_LEVEL)
 
 
 def _short(disease: str) -> str:

@@ -21,11 +21,13 @@ from il2.toxicity.adverse_events import ADVERSE_EVENTS, AdverseEvent, adverse_ev
 from il2.toxicity.course import (  # noqa: F401
     CourseResult,
     ManagementParameters,
+    StarlingForces,
     ToxicityParameters,
     five_day_regimen,
     maintenance_intake_ml_per_h,
     simulate_course,
     simulate_exposure,
+    starling_forces,
 )
 from il2.toxicity.endothelium import EndotheliumParameters  # noqa: F401
 from il2.toxicity.fever import FeverParameters, fever_response  # noqa: F401

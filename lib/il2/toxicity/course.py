@@ -58,6 +58,8 @@ __all__ = [
     "simulate_exposure",
     "simulate_course",
     "five_day_regimen",
+    "StarlingForces",
+    "starling_forces",
     "DEFAULT_STEP_H",
     "DEFAULT_TAIL_H",
 ]
@@ -618,3 +620,54 @@ def simulate_course(
     )
     return _assemble(pt, np.concatenate(ts), np.concatenate(cs), np.concatenate(ms),
                      np.concatenate(ys, axis=1), params, scheduled, given, sbp_at, actual)
+
+
+class StarlingForces(NamedTuple):
+    r"""The four pressures of the Starling equation (mmHg), oncotic ones as they act:
+
+    .. math:: J_v = K_f\,[(P_c - P_i) - \sigma(\pi_p - \pi_i)]
+
+    (:mod:`il2.toxicity.fluids`; reference ``levick2010``).
+    """
+
+    capillary_mmHg: float
+    interstitial_mmHg: float
+    plasma_oncotic_mmHg: float
+    tissue_oncotic_mmHg: float
+
+
+def starling_forces(result: CourseResult, index: int | None = None) -> StarlingForces:
+    r"""The Starling pressures :math:`P_c`, :math:`P_i`, :math:`\sigma\pi_p`, :math:`\sigma\pi_i`
+    of a course, before treatment (``index=None``) or at output ``index`` of ``result``.
+
+    At an output the capillary pressure follows the mean arterial pressure
+    (:func:`il2.toxicity.hemodynamics.capillary_pressure_mmHg`), the reflection coefficient
+    :math:`\sigma` falls with the endothelial activation
+    (:func:`il2.toxicity.endothelium.reflection_coefficient`) and each oncotic pressure follows
+    its albumin (:func:`il2.toxicity.fluids.colloid_osmotic_pressure_mmHg`); the baseline is
+    :func:`il2.toxicity.fluids.baseline` for the result's weight and parameters.
+
+    Parameters
+    ----------
+    result
+        A :func:`simulate_course` (or :func:`simulate_exposure`) result.
+    index
+        Output index into ``result.t_h`` (negative counts from the end), or ``None``.
+    """
+    p = result.params
+    b = _fluids.baseline(result.weight_at_start_kg, p.fluids)
+    if index is None:
+        return StarlingForces(b.capillary_pressure_mmHg, b.interstitial_pressure_mmHg,
+                              b.reflection_coefficient * b.plasma_cop_mmHg,
+                              b.reflection_coefficient * b.interstitial_cop_mmHg)
+    n = result.t_h.size
+    if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not -n <= index < n:
+        raise ValueError(f"index must be an integer in [{-n}, {n - 1}] (an output of the course); got {index!r}")
+    k = int(index)
+    cop_p = float(_fluids.colloid_osmotic_pressure_mmHg(result.albumin_g_per_dl[k]))
+    cop_i = float(_fluids.colloid_osmotic_pressure_mmHg(result.interstitial_albumin_g_per_dl[k]))
+    sigma = float(_endo.reflection_coefficient(float(result.activation[k]), b.reflection_coefficient,
+                                               p.endothelium))
+    pc = float(_hemo.capillary_pressure_mmHg(result.mean_pressure_mmHg[k], b.capillary_pressure_mmHg,
+                                             p.hemodynamics))
+    return StarlingForces(pc, float(result.interstitial_pressure_mmHg[k]), sigma * cop_p, sigma * cop_i)
