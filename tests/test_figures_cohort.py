@@ -13,14 +13,29 @@ from il2.figures import cohort as figs
 
 
 @pytest.mark.parametrize(
-    "make",
-    [figs.traits_figure, figs.outcomes_figure, figs.sensitivity_figure, figs.exposure_figure,
-     figs.hold_rule_figure],
-)
-def test_static_figures_draw(make):
-    fig = make()
+    "draw", [figs.draw_traits, figs.draw_outcomes, figs.draw_sensitivity, figs.draw_exposure])
+def test_static_figures_draw(draw):
+    fig = draw(co.virtual_cohort(60, seed=4))
     assert isinstance(fig, Figure)
     assert fig.axes
+
+
+def test_hold_rule_figure_draws_a_scan():
+    fig = figs.draw_hold_rule(co.hold_scan([80.0, 100.0], n_patients=20, seed=4))
+    assert isinstance(fig, Figure) and fig.axes
+
+
+def test_cohort_runs_are_cached_and_checked():
+    assert co.virtual_cohort(60, seed=4) is co.virtual_cohort(60, seed=4)
+    assert figs.chapter_cohort() is co.virtual_cohort(figs.N_PATIENTS, seed=figs.SEED)
+    assert co.hold_scan([80, 100], n_patients=20, seed=4) is co.hold_scan([80.0, 100.0], n_patients=20, seed=4)
+    with pytest.raises(ValueError, match="holds_mmHg"):
+        co.hold_scan([-5.0])
+    with pytest.raises(ValueError, match="spreads"):
+        co.spread_scan([])
+    lo, hi = co.SMPC_CLEARANCE_ML_PER_MIN
+    cl = co.virtual_cohort(60, seed=4).clearance_ml_per_min
+    assert cl.shape == (60,) and lo / 2 < np.median(cl) < 2 * hi
 
 
 def test_explorers_cover_spread_and_hold_threshold():

@@ -19,9 +19,19 @@ def numbers():
 
 
 def test_static_figures_draw(numbers):
-    for fn in (figs.selectivity_map_figure, figs.comparison_figure, figs.course_figure):
-        fig = fn()
+    sm = variants.selectivity_map(np.geomspace(0.1, 1000, 7), np.geomspace(0.01, 100, 7),
+                                  cells=("Treg", "CD8", "NK"))
+    runs = [variants.variant_course(n, route="CD25") for n in (None, "F42Q")]
+    killer = variants.variant_course(None, route="killer cells")
+    for fig in (figs.draw_selectivity_map(sm), figs.draw_comparison(variants.mutein_comparison()),
+                figs.draw_course(runs, killer), figs.draw_course(runs[1:])):
         assert isinstance(fig, Figure) and fig.axes
+
+
+def test_variant_course_is_cached_by_its_arguments():
+    a = variants.variant_course("F42Q", route="CD25")
+    assert variants.variant_course("F42Q", route="CD25") is a
+    assert variants.variant_course("F42Q", route="killer cells") is not a
 
 
 def test_tables_list_every_record_and_mark_the_unconfirmed():
@@ -82,5 +92,5 @@ def test_bad_input():
         figs.course("H9")
     with pytest.raises(ValueError, match="route"):
         figs.course("F42Q", "lymph")
-    with pytest.raises(ValueError, match="names"):
-        figs.course_figure(names=("super-2",))
+    with pytest.raises(ValueError, match="runs"):
+        figs.draw_course([])

@@ -12,15 +12,76 @@ from il2 import low_dose, measurements, pk
 from il2.figures import regulatory as figs
 
 
-@pytest.mark.parametrize(
-    "make",
-    [figs.selectivity_figure, figs.ec50_figure, figs.blockade_figure, figs.sc_pk_figure,
-     figs.trials_figure],
-)
-def test_static_figures_draw(make):
-    fig = make()
+def _drawings():
+    """Each figure as the chapter's cell draws it: the model call, then the drawing."""
+    from il2 import low_dose_pd, regulatory, therapy
+
+    curves = regulatory.blockade_response(cd25_blocked=0.0)
+    plasma = pk.simulate(pk.low_dose_sc_regimen(), weight_kg=70.0)
+    ec50 = regulatory.ec50_comparison(time_h=0.5)
+    singles = [pk.single_sc_injection(d) for d in pk.PISCITELLI_SC.daily_doses_miu]
+    dr = low_dose_pd.dose_response([0.1, 1.0], weeks=2, dose_unit="MIU/m^2")
+    return {
+        "ec50": lambda: figs.draw_ec50(ec50),
+        "selectivity": lambda: figs.draw_selectivity(curves, regulatory.uptake_per_h(curves.conc_pM), plasma),
+        "blockade": lambda: figs.draw_blockade([regulatory.blockade_response(cd25_blocked=b) for b in (0.0, 1.0)]),
+        "trials": lambda: figs.draw_trials(low_dose.response_intervals(), low_dose.adverse_event_intervals()),
+        "sc_pk": lambda: figs.draw_sc_pk(singles, plasma, ec50),
+        "pd": lambda: figs.draw_pd(low_dose_pd.low_dose_course(1.0, weeks=2)),
+        "dose_response": lambda: figs.draw_dose_response(dr, {"NK": therapy.threshold_pM("NK")}),
+    }
+
+
+@pytest.mark.parametrize("name", ["ec50", "selectivity", "blockade", "trials", "sc_pk", "pd", "dose_response"])
+def test_static_figures_draw(name):
+    fig = _drawings()[name]()
     assert isinstance(fig, Figure)
     assert fig.axes
+
+
+def test_drawings_reject_too_many_series():
+    from il2 import regulatory
+
+    r = regulatory.blockade_response()
+    with pytest.raises(ValueError, match="results"):
+        figs.draw_blockade([r] * 5)
+    one = pk.single_sc_injection(12.0)
+    with pytest.raises(ValueError, match="singles"):
+        figs.draw_sc_pk([one] * 4, one, regulatory.ec50_comparison())
+
+
+def test_regulatory_model_functions_match_the_receptor_model():
+    from il2 import regulatory
+    from il2.receptors import DEFAULT_MODEL
+
+    up = regulatory.uptake_per_h([1.0, 100.0])
+    for c in regulatory.CELLS:
+        assert np.allclose(up[c], DEFAULT_MODEL.internalization_rate(c, [1.0, 100.0]))
+    e = regulatory.ec50_comparison(0.5)
+    assert e.equilibrium_pM["Treg"] == pytest.approx(DEFAULT_MODEL.ec50_pM("Treg"))
+    assert set(e.measured_pM) == set(measurements.BLOOD_CELLS)
+    with pytest.raises(ValueError, match="conc_pM"):
+        regulatory.uptake_per_h([-1.0])
+
+
+def test_single_sc_injection_and_its_checks():
+    r = pk.single_sc_injection(12.0)
+    assert r.t_h[-1] == 24.0 and r.doses_iu[0] == pytest.approx(12e6)
+    for kwargs in (dict(dose_miu=0.0), dict(dose_miu=12.0, hours=-1.0), dict(dose_miu=12.0, weight_kg=0.0)):
+        name = [k for k in kwargs if k != "dose_miu" or len(kwargs) == 1][0]
+        with pytest.raises(ValueError, match=name):
+            pk.single_sc_injection(**kwargs)
+
+
+def test_trial_intervals_follow_the_records():
+    rows = low_dose.response_intervals(0.9)
+    assert len(rows) == len(low_dose.RESPONSE_COUNTS)
+    key, label, ci = rows[1]
+    assert ci == low_dose.trial(key).count(label).ci(0.9)
+    arms = low_dose.adverse_event_intervals()
+    assert [d for d, _ in arms] == [a.daily_dose_miu for a in low_dose.hartemann_dose_response()]
+    with pytest.raises(ValueError, match="label"):
+        low_dose.response_intervals(counts=(("he2020", "no such count"),))
 
 
 def test_deficiency_table_cites_every_record_and_marks_unread_ones():

@@ -20,6 +20,8 @@ Modules, from the bottom layer up (a module imports only from layers below it):
 - :mod:`il2.outcomes`: published response data with exact confidence intervals
 - :mod:`il2.variants`: engineered IL-2 (muteins, a prodrug, a fusion) as cited records, each
   turned into a :class:`~il2.receptors.ReceptorModel`; the selectivity map over affinity changes
+- :mod:`il2.regulatory`: how IL-2 selects regulatory T cells: pSTAT5 of the blood's cell types,
+  CD25 blockade, model EC50s against the measured ones
 - :mod:`il2.low_dose`: low-dose IL-2 trials and the deficiency experiments, as cited records
 - :mod:`il2.low_dose_pd`: a daily low-dose course through the growth model: fold changes of
   Tregs, conventional T cells and both NK subsets, and the dose response
@@ -58,7 +60,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "low_dose_pd",
 )
 _SUBMODULES = frozenset(MODEL_MODULES) | {
-    "validation", "registry", "measurements", "low_dose", "variants", "plotting", "explore", "figures"}
+    "validation", "registry", "measurements", "low_dose", "variants", "regulatory", "plotting", "explore", "figures"}
 
 __all__ = sorted(_SUBMODULES) + ["MODEL_MODULES", "import_models"]
 

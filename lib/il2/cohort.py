@@ -97,6 +97,10 @@ __all__ = [
     "label_incidence",
     "TEXTOR",
     "MAX_PATIENTS",
+    "SMPC_CLEARANCE_ML_PER_MIN",
+    "virtual_cohort",
+    "hold_scan",
+    "spread_scan",
 ]
 
 #: Patient traits in the order they are drawn (one row of standard normals each).
@@ -114,7 +118,10 @@ ENGAGED_CELLS: tuple[str, ...] = ("NK", "CD8")
 #: Largest cohort one call accepts (a few GB of work on one machine; shard beyond that).
 MAX_PATIENTS = 1_000_000
 
-_SMPC_CL_LOW, _SMPC_CL_HIGH = 155.0, 420.0  # mL/min, proleukin_smpc (range of reported means)
+#: The range of mean aldesleukin clearances the SmPC reports (mL/min, ``proleukin_smpc``), from
+#: which the spread of clearance between patients is derived (:class:`CohortParameters`).
+SMPC_CLEARANCE_ML_PER_MIN: tuple[float, float] = (155.0, 420.0)
+_SMPC_CL_LOW, _SMPC_CL_HIGH = SMPC_CLEARANCE_ML_PER_MIN
 
 
 @register("Virtual cohort: differences between patients")
@@ -711,6 +718,15 @@ class CohortResult:
         """Patients with hypotension: systolic below 90 mmHg at some time, or vasopressors needed."""
         return (self.min_systolic_mmHg < 90.0) | self.needs_vasopressor
 
+    @property
+    def clearance_ml_per_min(self) -> NDArray[np.float64]:
+        r"""Each patient's aldesleukin clearance (mL/min): :math:`CL_i = f_{CL,i}\,CL(W_i)`, the
+        weight-scaled clearance of :mod:`il2.pk` times the patient's clearance factor
+        (``konrad1990``, spread from ``proleukin_smpc``)."""
+        c = self.cohort
+        disp = pk._disposition(c.weight_kg, self.settings.params.pk, c.clearance_factor, c.volume_factor)
+        return np.asarray(disp.clearance_l_per_h) * 1000.0 / 60.0
+
     def exposure_retained(self, cell: str) -> NDArray[np.float64]:
         """Hours above ``cell``'s threshold as given, over the hours if every dose had been given."""
         if cell not in ENGAGED_CELLS:
@@ -876,6 +892,91 @@ def simulate_cohort(
         outs = [f.result() for f in futures]
     joined = {name: np.concatenate([o[name] for o in outs], axis=0) for name in _OUTPUTS}
     return CohortResult(cohort=cohort, settings=st, **joined)
+
+
+@functools.lru_cache(maxsize=8)
+def virtual_cohort(n_patients: int = 1000, seed: int = 0,
+                   params: CohortParameters = CohortParameters()) -> CohortResult:
+    """``n_patients`` drawn with ``seed`` (:func:`draw_cohort`) through one cycle of the label's
+    regimen with its hold rule (:func:`simulate_cohort`, default settings).
+
+    Cached by the arguments: a chapter's numbers and figures ask for the same cohort, which is
+    simulated once per process (treat the result's arrays as read-only).
+
+    Raises
+    ------
+    ValueError
+        As :func:`draw_cohort`.
+    """
+    return simulate_cohort(draw_cohort(n_patients, seed=seed, params=params))
+
+
+def hold_scan(holds_mmHg: Any = (80.0, 85.0, 90.0, 95.0, 100.0), n_patients: int = 200,
+              seed: int = 0) -> dict[float, CohortResult]:
+    """The same ``n_patients`` (drawn with ``seed``) under each dose-hold threshold in
+    ``holds_mmHg``, simulated in one vectorised call (:func:`simulate_cohort` with one threshold
+    per patient), then split by threshold.
+
+    Cached by the arguments (the thresholds as floats).
+
+    Returns
+    -------
+    dict
+        Threshold (mmHg) -> :class:`CohortResult` of the ``n_patients``.
+
+    Raises
+    ------
+    ValueError
+        For a threshold outside [0, 200] mmHg, an empty list, or a bad cohort size or seed.
+    """
+    holds = check_array("holds_mmHg", holds_mmHg, 0.0, 200.0)
+    if holds.ndim != 1 or holds.size == 0:
+        raise ValueError(f"holds_mmHg must be a non-empty 1-D list of thresholds; got {holds_mmHg!r}")
+    return _hold_scan(tuple(float(h) for h in holds), n_patients, seed)
+
+
+@functools.lru_cache(maxsize=8)
+def _hold_scan(holds: tuple[float, ...], n_patients: int, seed: int) -> dict[float, CohortResult]:
+    patients = draw_cohort(n_patients, seed=seed)
+    n = patients.size
+    result = simulate_cohort(concat([patients] * len(holds)),
+                             hold_systolic_mmHg=np.repeat(np.asarray(holds, dtype=float), n))
+    return {h: result.subset(slice(i * n, (i + 1) * n)) for i, h in enumerate(holds)}
+
+
+def spread_scan(spreads: Any = (0.0, 0.25, 0.5, 0.75), n_patients: int = 200,
+                seed: int = 0) -> dict[float, CohortResult]:
+    r"""The same ``n_patients`` at each spread :math:`\sigma_s` of endothelial sensitivity
+    (``sensitivity_log_sd`` of :class:`CohortParameters`): the same standard normals
+    :math:`z_i` (one ``seed``), so patient :math:`i`'s sensitivity :math:`e^{\sigma_s z_i}` moves
+    smoothly with the spread; simulated in one vectorised call and split by spread.
+
+    Cached by the arguments (the spreads as floats).
+
+    Returns
+    -------
+    dict
+        Spread -> :class:`CohortResult` of the ``n_patients``.
+
+    Raises
+    ------
+    ValueError
+        For a spread outside [0, 2], an empty list, or a bad cohort size or seed.
+    """
+    values = check_array("spreads", spreads, 0.0, 2.0)
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(f"spreads must be a non-empty 1-D list of spreads; got {spreads!r}")
+    return _spread_scan(tuple(float(v) for v in values), n_patients, seed)
+
+
+@functools.lru_cache(maxsize=8)
+def _spread_scan(spreads: tuple[float, ...], n_patients: int, seed: int) -> dict[float, CohortResult]:
+    base = CohortParameters()
+    cohorts = [draw_cohort(n_patients, seed=seed, params=dataclasses.replace(base, sensitivity_log_sd=v))
+               for v in spreads]
+    result = simulate_cohort(concat(cohorts))
+    n = cohorts[0].size
+    return {v: result.subset(slice(i * n, (i + 1) * n)) for i, v in enumerate(spreads)}
 
 
 def concat(cohorts: Sequence[Cohort]) -> Cohort:

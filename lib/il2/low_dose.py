@@ -48,6 +48,9 @@ __all__ = [
     "deficiency",
     "koreth2016_anchors",
     "hartemann_dose_response",
+    "RESPONSE_COUNTS",
+    "response_intervals",
+    "adverse_event_intervals",
 ]
 
 #: Cell populations (and ratios) whose change a record may report.
@@ -624,6 +627,64 @@ DEFICIENCIES: tuple[Deficiency, ...] = (
                 "but not strongly activated effector cells",
         confirmed=True),
 )
+
+#: The counted responses of the trials with a response outcome, as (trial key, count label): the
+#: dose-finding and phase 2 trials in chronic GVHD, HCV vasculitis and the lupus trial's two arms.
+RESPONSE_COUNTS: tuple[tuple[str, str], ...] = (
+    ("koreth2011", "major responses at multiple sites"),
+    ("koreth2016", "clinical response (partial) at week 12"),
+    ("whangbo2019", "partial response at week 8, children"),
+    ("whangbo2019", "partial response at week 8, adults"),
+    ("saadoun2011", "vasculitis improved"),
+    ("he2020", "SRI-4 response at week 12, IL-2"),
+    ("he2020", "SRI-4 response at week 12, placebo"),
+    ("he2020", "SRI-4 response at week 24, IL-2"),
+    ("he2020", "SRI-4 response at week 24, placebo"),
+)
+
+
+def response_intervals(level: float = 0.95,
+                       counts: tuple[tuple[str, str], ...] = RESPONSE_COUNTS
+                       ) -> tuple[tuple[str, str, BinomialCI], ...]:
+    r"""Each counted response with its exact (Clopper-Pearson) confidence interval.
+
+    For :math:`k` responders of :math:`n`, the bounds are the :math:`\alpha/2` and
+    :math:`1-\alpha/2` quantiles of :math:`\mathrm{Beta}(k, n-k+1)` and
+    :math:`\mathrm{Beta}(k+1, n-k)` respectively (:func:`il2.outcomes.exact_ci`); the counts
+    come from each trial's record and its source (``koreth2016`` ...).
+
+    Parameters
+    ----------
+    level
+        Confidence level, in (0, 1).
+    counts
+        (trial key, count label) pairs (default :data:`RESPONSE_COUNTS`).
+
+    Returns
+    -------
+    tuple
+        ``(trial key, count label, BinomialCI)`` in the order of ``counts``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown trial or count label, or a level outside (0, 1).
+    """
+    return tuple((key, label, trial(key).count(label).ci(level)) for key, label in counts)
+
+
+def adverse_event_intervals(level: float = 0.95) -> tuple[tuple[float, BinomialCI], ...]:
+    """Patients with non-serious adverse events in each arm of :func:`hartemann_dose_response`,
+    with exact confidence intervals (as :func:`response_intervals`).
+
+    Returns
+    -------
+    tuple
+        ``(daily dose in MIU, BinomialCI)`` per arm (0: placebo).
+    """
+    return tuple((a.daily_dose_miu, exact_ci(a.adverse_event_patients, a.patients, level))
+                 for a in hartemann_dose_response())
+
 
 _DEFICIENCIES = {d.key: d for d in DEFICIENCIES}
 

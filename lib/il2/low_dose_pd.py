@@ -58,6 +58,7 @@ Imports: :mod:`il2.growth`, :mod:`il2.pk`, :mod:`il2.therapy`, :mod:`il2.recepto
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -302,6 +303,8 @@ def low_dose_course(
     Returns
     -------
     LowDoseCourse
+        Cached by the arguments: the same course is returned again, not recomputed (treat its
+        arrays as read-only).
 
     Raises
     ------
@@ -320,6 +323,15 @@ def low_dose_course(
     mdl = DEFAULT_MODEL if model is None else check_model(model)
     if not isinstance(params, growth.GrowthParameters):
         raise ValueError(f"params must be an il2.growth.GrowthParameters; got {type(params).__name__}")
+    return _course(dose, w, schedule, dose_unit, method, mdl, params, pk_params, settings)
+
+
+@functools.lru_cache(maxsize=64)
+def _course(dose: float, w: float, schedule: str, dose_unit: str, method: str, mdl: ReceptorModel,
+            params: growth.GrowthParameters, pk_params: pk.PKParameters, settings: LowDosePD
+            ) -> LowDoseCourse:
+    """:func:`low_dose_course` after its checks, cached by every argument (a course takes about a
+    second; a chapter asks for the same course for its numbers, its figure and its explorer)."""
     pops = _populations(params, mdl)
     period = SCHEDULES[schedule]
     t_end = 24.0 * 7.0 * w

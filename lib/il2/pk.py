@@ -76,6 +76,7 @@ __all__ = [
     "disposition",
     "concentration_iu_per_ml",
     "simulate",
+    "single_sc_injection",
 ]
 
 #: Administration routes understood by the model.
@@ -789,3 +790,33 @@ def simulate(
         t_h=t, iu_per_ml=c, il2_pM=iu_per_ml_to_pM(c), dose_times_h=times, doses_iu=doses,
         weight_kg=w, regimen=regimen, params=params,
     )
+
+
+def single_sc_injection(dose_miu: float, weight_kg: float = 70.0, hours: float = 24.0) -> PKResult:
+    r"""Plasma IL-2 after one subcutaneous injection of a flat dose, on a one-minute grid.
+
+    The dose :math:`D` (IU) enters through the absorption depot of :func:`concentration_iu_per_ml`
+    (bioavailability :math:`F`, absorption and transit rates of :class:`PKParameters`), as in the
+    single injections of 12, 15 and 18 MIU that ``piscitelli1996`` sampled
+    (:data:`PISCITELLI_SC`).
+
+    Parameters
+    ----------
+    dose_miu
+        Dose, million IU, in (0, 100].
+    weight_kg
+        Body weight, kg.
+    hours
+        Length of the grid after the injection, h, in (0, 240].
+
+    Raises
+    ------
+    ValueError
+        For a dose, weight or length out of range (the message names it).
+    """
+    d = check_scalar("dose_miu", dose_miu, 0.0, 100.0, low_open=True)
+    w = check_scalar("weight_kg", weight_kg, 0.0, 500.0, low_open=True)
+    h = check_scalar("hours", hours, 0.0, 240.0, low_open=True)
+    reg = Regimen(dose_iu_per_kg=d * 1e6 / w, interval_h=24.0, infusion_h=0.0,
+                  doses_per_cycle=1, cycles=1, rest_h=0.0, route="sc")
+    return simulate(reg, w, np.linspace(0.0, h, int(h * 60) + 1))

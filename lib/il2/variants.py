@@ -946,11 +946,30 @@ def variant_course(
     cd25_kd_fold, cd122_kd_fold
         Assumed folds for a record that lacks them (:func:`receptor_model`).
 
+    Returns
+    -------
+    VariantCourse
+        Cached by the arguments (when they are hashable): the same course is returned again, not
+        recomputed, so a chapter's numbers, figure and explorer share one run.
+
     Raises
     ------
     ValueError
         For an unknown variant, route or cell, a bad regimen or weight, naming the argument.
     """
+    args = (variant, regimen, weight_kg, match_cell, route, follow_up_h, base, cd25_kd_fold, cd122_kd_fold)
+    try:
+        hash(args)
+    except TypeError:
+        return _variant_course(*args)
+    return _cached_variant_course(*args)
+
+
+def _variant_course(variant: Variant | str | ReceptorModel | None, regimen: object | None,
+                    weight_kg: float, match_cell: str, route: str, follow_up_h: float,
+                    base: ReceptorModel, cd25_kd_fold: float | None,
+                    cd122_kd_fold: float | None) -> VariantCourse:
+    """:func:`variant_course`, computed."""
     import dataclasses as _dc
 
     from il2 import pk, therapy, toxicity
@@ -981,3 +1000,6 @@ def variant_course(
     leak = toxicity.simulate_course(given, w, hold_doses=False, tail_h=tail, params=params)
     return VariantCourse(name=name, model=model, match_cell=match_cell, dose_factor=phi, route=route,
                          potency=potency, regimen=given, pd=pd_run, leak=leak)
+
+
+_cached_variant_course = functools.lru_cache(maxsize=64)(_variant_course)

@@ -1,15 +1,15 @@
 """Figures and explorers of the chapter "A virtual cohort" (chapters/07_virtual_cohort.ipynb).
 
-Every function calls the library (:mod:`il2.cohort`) and draws with the house style
-(:func:`il2.plotting.new_figure`); the notebook only narrates and calls these. The chapter's
-cohort and the explorers' scans are simulated once per kernel and cached
-(:func:`chapter_cohort`, :func:`spread_scan`, :func:`hold_scan`), so the explorers' model calls
-only look results up. :data:`EXPLORERS` lists the interactive figures.
+Each ``draw_*`` function takes results of :mod:`il2.cohort` (a cohort through one cycle,
+:func:`il2.cohort.virtual_cohort`; a scan of the hold rule, :func:`il2.cohort.hold_scan`) and
+only draws with the house style (:func:`il2.plotting.new_figure`); the chapter's figure cells
+make the model call and pass its result here. The cohort and the explorers' scans are cached in
+:mod:`il2.cohort`, so the explorers' model calls only look results up. :data:`EXPLORERS` lists
+the interactive figures.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -18,7 +18,6 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from il2 import cohort as co
-from il2 import pk
 from il2.explore import Explorer, Slider, explore
 from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure, styled
 from il2.toxicity import ManagementParameters
@@ -28,18 +27,17 @@ __all__ = [
     "N_PATIENTS",
     "SEED",
     "EXPLORER_PATIENTS",
-    "BENCHMARK",
     "EXPLORERS",
     "CohortNumbers",
     "chapter_cohort",
     "chapter_numbers",
     "spread_scan",
     "hold_scan",
-    "traits_figure",
-    "outcomes_figure",
-    "sensitivity_figure",
-    "exposure_figure",
-    "hold_rule_figure",
+    "draw_traits",
+    "draw_outcomes",
+    "draw_sensitivity",
+    "draw_exposure",
+    "draw_hold_rule",
     "spread_explorer",
     "hold_explorer",
 ]
@@ -73,97 +71,32 @@ _TRAIT_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class CohortBenchmark:
-    """Speed of the cohort simulation, measured by ``benchmarks/run.py --cohort-only``.
-
-    Attributes
-    ----------
-    patients
-        Virtual patients through one cycle.
-    one_process_cpu_s, one_process_wall_s
-        CPU time and wall time of one process for :attr:`patients` (1,000).
-    scaling_patients
-        Patients in the scaling comparison.
-    scaling_one_process_s, scaling_pool_s, scaling_dask_s
-        Wall time with no executor, a 2-worker process pool and a 2-worker dask LocalCluster.
-    machine
-        Where and how it was measured.
-    """
-
-    patients: int
-    one_process_cpu_s: float
-    one_process_wall_s: float
-    scaling_patients: int
-    scaling_one_process_s: float
-    scaling_pool_s: float
-    scaling_dask_s: float
-    machine: str
-
-    @property
-    def pool_speedup(self) -> float:
-        """Speed-up of the 2-worker process pool over one process."""
-        return self.scaling_one_process_s / self.scaling_pool_s
-
-    @property
-    def dask_speedup(self) -> float:
-        """Speed-up of the 2-worker dask LocalCluster over one process."""
-        return self.scaling_one_process_s / self.scaling_dask_s
-
-
-#: Measured with ``python benchmarks/run.py --cohort-only`` (see the chapter's closing note).
-BENCHMARK = CohortBenchmark(
-    patients=1000, one_process_cpu_s=0.78, one_process_wall_s=2.71, scaling_patients=2000,
-    scaling_one_process_s=4.75, scaling_pool_s=8.09, scaling_dask_s=22.91,
-    machine="2 cores shared with other jobs (load average about 7 to 9), 2026-12-01",
-)
-
-
 # ---------------------------------------------------------------------------------------------
 # The chapter's simulations (cached per kernel)
 # ---------------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1)
 def chapter_cohort() -> co.CohortResult:
-    """The chapter's cohort through one cycle of the label's regimen (cached)."""
-    return co.simulate_cohort(co.draw_cohort(N_PATIENTS, seed=SEED))
+    """The chapter's cohort through one cycle of the label's regimen
+    (:func:`il2.cohort.virtual_cohort` with :data:`N_PATIENTS` and :data:`SEED`, cached there)."""
+    return co.virtual_cohort(N_PATIENTS, seed=SEED)
 
 
-@functools.lru_cache(maxsize=1)
 def spread_scan() -> dict[float, co.CohortResult]:
-    """The explorers' patients at every spread of endothelial sensitivity on the slider (the same
-    standard normals, so each patient moves smoothly), simulated in one vectorised call."""
-    base = co.CohortParameters()
-    values = SPREADS.values()
-    cohorts = [co.draw_cohort(EXPLORER_PATIENTS, seed=SEED,
-                              params=dataclasses.replace(base, sensitivity_log_sd=float(v))) for v in values]
-    result = co.simulate_cohort(co.concat(cohorts))
-    n = EXPLORER_PATIENTS
-    return {float(v): result.subset(slice(i * n, (i + 1) * n)) for i, v in enumerate(values)}
+    """The explorers' patients at every spread of endothelial sensitivity on the slider
+    (:func:`il2.cohort.spread_scan`, cached there)."""
+    return co.spread_scan(SPREADS.values(), n_patients=EXPLORER_PATIENTS, seed=SEED)
 
 
-@functools.lru_cache(maxsize=1)
 def hold_scan() -> dict[float, co.CohortResult]:
-    """The explorers' patients under every hold threshold on the slider (one vectorised call)."""
-    values = HOLDS.values()
-    patients = co.draw_cohort(EXPLORER_PATIENTS, seed=SEED)
-    n = EXPLORER_PATIENTS
-    result = co.simulate_cohort(co.concat([patients] * len(values)),
-                                hold_systolic_mmHg=np.repeat(np.asarray(values, dtype=float), n))
-    return {float(v): result.subset(slice(i * n, (i + 1) * n)) for i, v in enumerate(values)}
+    """The explorers' patients under every hold threshold on the slider
+    (:func:`il2.cohort.hold_scan`, cached there)."""
+    return co.hold_scan(HOLDS.values(), n_patients=EXPLORER_PATIENTS, seed=SEED)
 
 
 def _nearest(scan: dict[float, co.CohortResult], value: float) -> tuple[float, co.CohortResult]:
     key = min(scan, key=lambda k: abs(k - float(value)))
     return key, scan[key]
-
-
-def clearance_ml_per_min(result: co.CohortResult) -> np.ndarray:
-    """Each patient's aldesleukin clearance (mL/min) from weight and clearance factor."""
-    c = result.cohort
-    disp = pk._disposition(c.weight_kg, result.settings.params.pk, c.clearance_factor, c.volume_factor)
-    return np.asarray(disp.clearance_l_per_h) * 1000.0 / 60.0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,7 +182,7 @@ def chapter_numbers() -> CohortNumbers:
     cutoff = int(np.percentile(d, 25))
     early = d <= cutoff
     holds = hold_scan()
-    cl = clearance_ml_per_min(r)
+    cl = r.clearance_ml_per_min
     sbp0 = r.cohort.mean_pressure_mmHg + 2.0 * r.settings.params.hemodynamics.pulse_pressure_mmHg / 3.0
     return CohortNumbers(
         n_patients=r.size, seed=SEED, scheduled=r.scheduled_doses,
@@ -344,14 +277,14 @@ def _hist_doses(ax: Any, doses: np.ndarray, scheduled: int, color: str = _C["dos
 
 
 @styled
-def traits_figure() -> Figure:
-    """The virtual patients: distributions of the traits that differ between them."""
-    r = chapter_cohort()
+def draw_traits(r: co.CohortResult) -> Figure:
+    """The virtual patients of a cohort result (:func:`il2.cohort.virtual_cohort`): distributions
+    of the traits that differ between them."""
     c = r.cohort
     sbp0 = c.mean_pressure_mmHg + 2.0 * r.settings.params.hemodynamics.pulse_pressure_mmHg / 3.0
     panels = [
         ("body weight (kg)", c.weight_kg, False),
-        ("aldesleukin clearance (mL/min)", clearance_ml_per_min(r), True),
+        ("aldesleukin clearance (mL/min)", r.clearance_ml_per_min, True),
         ("endothelial sensitivity (× reference)", c.sensitivity, True),
         ("baseline systolic pressure (mmHg)", sbp0, False),
         ("NK receptor counts (× reference)", c.nk_receptor_factor, True),
@@ -372,16 +305,16 @@ def traits_figure() -> Figure:
 
 
 @styled
-def outcomes_figure() -> Figure:
-    """Outcomes of the cycle across the cohort, against the published anchors."""
-    r = chapter_cohort()
+def draw_outcomes(r: co.CohortResult) -> Figure:
+    """Outcomes of the cycle across a cohort (:func:`il2.cohort.virtual_cohort`), against the
+    published anchors; the vertical line marks the cohort's hold threshold."""
     fig, axes = new_figure(2, 2, width_in=8.4, height_in=5.6)
     ax = axes[0, 0]
     _hist_doses(ax, r.doses_given, r.scheduled_doses)
     ax.set_title("Doses received")
     ax = axes[0, 1]
     ax.hist(r.min_systolic_mmHg, bins=30, color=_C["pressure"], alpha=0.85)
-    ax.axvline(_HOLD, color="black", lw=1.0)
+    ax.axvline(r.settings.hold_systolic_mmHg, color="black", lw=1.0)
     ax.set_xlabel("lowest systolic pressure (mmHg)")
     ax.set_ylabel("patients")
     ax.set_title("Lowest pressure")
@@ -401,10 +334,10 @@ def outcomes_figure() -> Figure:
 
 
 @styled
-def sensitivity_figure() -> Figure:
-    """Which patient differences explain the doses received: rank correlations with intervals, and
-    doses against the two traits that matter."""
-    r = chapter_cohort()
+def draw_sensitivity(r: co.CohortResult) -> Figure:
+    """Which patient differences explain the doses received in a cohort
+    (:func:`il2.cohort.virtual_cohort`): rank correlations with intervals
+    (:meth:`il2.cohort.CohortResult.sensitivity`), and doses against the two traits that matter."""
     sens = r.sensitivity()
     names = sorted(sens, key=lambda k: abs(sens[k].value))
     fig, (ax1, ax2) = new_figure(1, 2, width_in=8.6, height_in=3.6)
@@ -420,7 +353,7 @@ def sensitivity_figure() -> Figure:
     ax1.set_title("Who stops early")
     rng = np.random.default_rng(0)
     jitter = rng.uniform(-0.25, 0.25, r.size)
-    sc = ax2.scatter(r.cohort.sensitivity, r.doses_given + jitter, c=np.log(clearance_ml_per_min(r)),
+    sc = ax2.scatter(r.cohort.sensitivity, r.doses_given + jitter, c=np.log(r.clearance_ml_per_min),
                      cmap="viridis", s=6, alpha=0.7, lw=0)
     ax2.set_xscale("log")
     ax2.set_xlabel("endothelial sensitivity (× reference)")
@@ -434,10 +367,10 @@ def sensitivity_figure() -> Figure:
 
 
 @styled
-def exposure_figure() -> Figure:
+def draw_exposure(r: co.CohortResult) -> Figure:
     """Does a patient who receives fewer doses lose the immune effect? Hours above the NK and CD8
-    thresholds, as a share of the full cycle's, against the share of doses received."""
-    r = chapter_cohort()
+    thresholds, as a share of the full cycle's, against the share of doses received, for each
+    patient of a cohort (:func:`il2.cohort.virtual_cohort`)."""
     frac = r.doses_given / r.scheduled_doses
     fig, ax = new_figure(1, 1, width_in=5.2, height_in=4.0)
     rng = np.random.default_rng(1)
@@ -455,9 +388,9 @@ def exposure_figure() -> Figure:
 
 
 @styled
-def hold_rule_figure() -> Figure:
-    """The hold threshold: doses received and hypotension across the rule, with Kammula's trend."""
-    scan = hold_scan()
+def draw_hold_rule(scan: dict[float, co.CohortResult]) -> Figure:
+    """The hold threshold: doses received and hypotension across the thresholds of a scan
+    (:func:`il2.cohort.hold_scan`), with Kammula's trend; the grey line marks the label's 90 mmHg."""
     holds = np.array(sorted(scan))
     med = np.array([np.median(scan[h].doses_given) for h in holds])
     q1 = np.array([np.percentile(scan[h].doses_given, 25) for h in holds])

@@ -1,9 +1,10 @@
 """Figures, tables and explorers of the chapter "Engineered IL-2: steering the receptor"
 (chapters/06_engineered_il2.ipynb).
 
-Every function calls the library (:mod:`il2.variants`, :mod:`il2.receptors`) and draws with the
-house style; the notebook narrates and calls these. :data:`EXPLORERS` lists the interactive
-figures (the benchmarks and tests iterate over it).
+Each ``draw_*`` function takes results of :mod:`il2.variants` (the selectivity map, the
+mutein comparison, variant courses) and only draws; the chapter's figure cells make the model
+call and pass its result here. :data:`EXPLORERS` lists the interactive figures (the benchmarks
+and tests iterate over it).
 """
 
 from __future__ import annotations
@@ -32,9 +33,9 @@ __all__ = [
     "comparison_rows",
     "comparison_table_markdown",
     "outcome_table_markdown",
-    "selectivity_map_figure",
-    "comparison_figure",
-    "course_figure",
+    "draw_selectivity_map",
+    "draw_comparison",
+    "draw_course",
     "course",
     "affinity_explorer",
     "course_explorer",
@@ -92,16 +93,12 @@ class ChapterNumbers:
 
 
 def course(name: str | None, route: str = "CD25") -> variants.VariantCourse:
-    """The chapter's course of one variant (``None``: aldesleukin), cached: one cycle of the
-    label's regimen at equal NK engagement (:func:`il2.variants.variant_course`)."""
+    """The chapter's course of one variant of :data:`COURSE_MENU` (``None``: aldesleukin): one
+    cycle of the label's regimen at equal NK engagement (:func:`il2.variants.variant_course`,
+    which caches it)."""
     if name is not None:
         check_choice("name", name, [v for _, v in COURSE_MENU if v is not None])
     check_choice("route", route, tuple(variants.LEAK_ROUTES))
-    return _course(name, route)
-
-
-@functools.lru_cache(maxsize=None)
-def _course(name: str | None, route: str) -> variants.VariantCourse:
     return variants.variant_course(name, route=route)
 
 
@@ -222,20 +219,14 @@ def outcome_table_markdown() -> str:
 # ---------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1)
-def selectivity_map() -> variants.SelectivityMap:
-    """The chapter's selectivity map (61 × 61 folds, five cells, equilibrium)."""
-    return variants.selectivity_map(MAP_CD25_FOLDS, MAP_CD122_FOLDS, cells=MAP_CELLS)
-
-
 _MARK = {"F42Q": "o", "R38Q": "s", "V91K": "^", "N88D": "v", "H16N": "D", "nemvaleukin": ">"}
 
 
 @styled
-def selectivity_map_figure() -> Figure:
-    """Treg selectivity (NK EC50 / Treg EC50, log colour) over the CD25 × CD122 fold grid,
-    with the recorded variants marked."""
-    sm = selectivity_map()
+def draw_selectivity_map(sm: variants.SelectivityMap) -> Figure:
+    """Treg selectivity (NK EC50 / Treg EC50 and CD8 EC50 / Treg EC50, log colour) over the
+    CD25 × CD122 fold grid of :func:`il2.variants.selectivity_map` (it needs the cells
+    ``"Treg"``, ``"NK"`` and ``"CD8"``), with the recorded variants marked."""
     fig, axes = new_figure(1, 2, width_in=8.0, height_in=3.6)
     panels = (("NK", "Treg", "NK / Treg EC50"), ("CD8", "Treg", "CD8 / Treg EC50"))
     for ax, (num, den, title) in zip(axes, panels):
@@ -249,7 +240,7 @@ def selectivity_map_figure() -> Figure:
         for v in variants.VARIANTS:
             if v.cd25_kd_fold is None or v.cd122_kd_fold is None:
                 continue
-            y = min(v.cd25_kd_fold, MAP_CD25_FOLDS[-1])
+            y = min(v.cd25_kd_fold, sm.cd25_folds[-1])
             ax.plot(v.cd122_kd_fold, y, _MARK[v.name], color="k", mfc="white", ms=7)
             ax.annotate(v.name, (v.cd122_kd_fold, y), xytext=(5, -10 if v.name == "nemvaleukin" else 3),
                         textcoords="offset points", fontsize=9)
@@ -264,9 +255,9 @@ _CELL_MARK = {"Treg": "o", "CD4": "s", "CD8": "^", "NK": "D", "CD56bright NK": "
 
 
 @styled
-def comparison_figure() -> Figure:
-    """Measured against predicted EC50 shift of each Fc mutein (own wild-type construct)."""
-    rows = comparison_rows()
+def draw_comparison(rows: Any) -> Figure:
+    """Measured against predicted EC50 shift of each Fc mutein (own wild-type construct), one
+    point per :class:`il2.variants.ShiftRow` of :func:`il2.variants.mutein_comparison`."""
     fig, ax = new_figure(width_in=6.0, height_in=4.2)
     lo, hi = 0.1, 1e3
     ax.plot([lo, hi], [lo, hi], color=QUANTITY_COLORS["threshold"], lw=1, ls="--", label="model = data")
@@ -291,27 +282,39 @@ def comparison_figure() -> Figure:
     return fig
 
 
+#: Legend label of each variant course, by :attr:`il2.variants.VariantCourse.name`.
+_COURSE_LABEL: dict[str, str] = {(name or "aldesleukin"): label for label, name in COURSE_MENU}
+
+
 @styled
-def course_figure(names: tuple[str | None, ...] = (None, "F42Q", "nemvaleukin", "N88D")) -> Figure:
-    """Cells and oedema over one high-dose cycle of each variant at equal NK engagement."""
-    for n in names:
-        if n is not None:
-            check_choice("names", n, [v for _, v in COURSE_MENU if v is not None])
-    fig, axes = new_figure(1, 3, width_in=9.0, height_in=3.4)
-    labels = dict((v, k) for k, v in COURSE_MENU)
+def draw_course(runs: Any, killer: variants.VariantCourse | None = None) -> Figure:
+    """Cells and oedema over one high-dose cycle of each variant (:func:`il2.variants.variant_course`,
+    at most four runs: solid, dashed, dotted, dash-dotted). ``killer``: a course whose leak runs
+    through the killer cells, drawn as a broad pale line after the aldesleukin run."""
+    runs = list(runs)
     styles = ["-", "--", ":", "-."]
-    for i, n in enumerate(names):
-        c = course(n, "CD25")
-        ck = course(n, "killer cells")
+    if not 1 <= len(runs) <= len(styles):
+        raise ValueError(f"runs must hold 1 to {len(styles)} variant courses; got {len(runs)}")
+    fig, axes = new_figure(1, 3, width_in=9.0, height_in=3.4)
+
+    def killer_line() -> None:
+        axes[2].plot(killer.leak.t_h / 24, killer.leak.weight_kg - killer.leak.weight_at_start_kg,
+                     color=QUANTITY_COLORS["interstitium"], lw=4, alpha=0.35, zorder=0,
+                     label="killer-cell route (all)")
+
+    drawn = False
+    for c, ls in zip(runs, styles):
+        label = _COURSE_LABEL.get(c.name, c.name)
         t_d = c.pd.t_h / 24
         for pop, ax in (("CD8", axes[0]), ("Treg", axes[1])):
-            ax.plot(t_d, c.pd.fold(pop), color=CELL_COLORS[pop], ls=styles[i % 4], label=labels[n])
+            ax.plot(t_d, c.pd.fold(pop), color=CELL_COLORS[pop], ls=ls, label=label)
         axes[2].plot(c.leak.t_h / 24, c.leak.weight_kg - c.leak.weight_at_start_kg, color="k",
-                     ls=styles[i % 4], label=labels[n])
-        if n is None:
-            axes[2].plot(ck.leak.t_h / 24, ck.leak.weight_kg - ck.leak.weight_at_start_kg,
-                         color=QUANTITY_COLORS["interstitium"], lw=4, alpha=0.35, zorder=0,
-                         label="killer-cell route (all)")
+                     ls=ls, label=label)
+        if killer is not None and not drawn and c.name == "aldesleukin":
+            killer_line()
+            drawn = True
+    if killer is not None and not drawn:
+        killer_line()
     axes[0].set_yscale("log")
     axes[0].set_title("activated CD8 T cells")
     axes[1].set_title("regulatory T cells")

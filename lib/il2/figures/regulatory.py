@@ -1,12 +1,11 @@
 """Figures and explorers of the chapter "IL-2 and regulatory T cells" (chapters/05_regulatory_t_cells.ipynb).
 
-Every function calls the library: the receptor model (:class:`il2.receptors.ReceptorModel`,
-:mod:`il2.signaling`, :mod:`il2.binding`) for the selectivity of IL-2 and of anti-CD25 blockade,
-the measured pSTAT5 EC50s (:mod:`il2.measurements`), subcutaneous pharmacokinetics
-(:mod:`il2.pk`, :data:`il2.pk.PISCITELLI_SC`), the trial and deficiency records
-(:mod:`il2.low_dose`) with exact confidence intervals (:mod:`il2.outcomes`), and the low-dose
-pharmacodynamics of a daily course (:func:`pd_course`). The notebook only narrates and calls these.
-:data:`EXPLORERS` lists the interactive figures.
+Each ``draw_*`` function takes model results and only draws: the chapter's figure cells call the
+model (:mod:`il2.regulatory` for the selectivity of IL-2 and of anti-CD25 blockade and the EC50s
+against the measured ones, :mod:`il2.pk` for subcutaneous pharmacokinetics, :mod:`il2.low_dose`
+for the trial records with exact confidence intervals, :mod:`il2.low_dose_pd` for the low-dose
+pharmacodynamics) and pass the results here. :func:`chapter_numbers` computes the numbers the
+prose quotes and :data:`EXPLORERS` lists the interactive figures.
 """
 
 from __future__ import annotations
@@ -19,10 +18,10 @@ from typing import Any, Callable
 import numpy as np
 from matplotlib.figure import Figure
 
-from il2 import binding, low_dose, measurements, pk, signaling, therapy
-from il2.binding import CellType
+from il2 import low_dose, low_dose_pd, pk, regulatory, signaling, therapy
 from il2.explore import Choice, Explorer, Slider, explore
-from il2.outcomes import BinomialCI, exact_ci
+from il2.outcomes import BinomialCI
+from il2.regulatory import CELLS, BlockadeResult, blockade_response
 from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure, styled
 from il2.receptors import DEFAULT_MODEL, ReceptorModel, check_model
 from il2.validation import check_array, check_choice, check_scalar
@@ -39,24 +38,22 @@ __all__ = [
     "comparison_table_markdown",
     "BlockadeResult",
     "blockade_response",
-    "selectivity_figure",
-    "ec50_figure",
-    "blockade_figure",
-    "sc_pk_figure",
-    "trials_figure",
+    "draw_selectivity",
+    "draw_ec50",
+    "draw_blockade",
+    "draw_sc_pk",
+    "draw_trials",
     "PDCourse",
     "DoseResponse",
     "nk_population",
     "pd_course",
-    "pd_figure",
+    "draw_pd",
     "dose_response",
-    "dose_response_figure",
+    "draw_dose_response",
     "course_explorer",
     "blockade_explorer",
 ]
 
-#: Cell types of the chapter, from most to least IL-2-sensitive at rest.
-CELLS: tuple[str, ...] = ("Treg", "CD56bright NK", "CD4", "NK", "CD8")
 #: The house colours, with a colour for CD56bright NK cells (a darker green than the NK cells as a
 #: whole, :data:`il2.plotting.CELL_COLORS`).
 COLORS: dict[str, str] = {**CELL_COLORS, "CD56bright NK": "#117733", "all NK": "#009E73"}
@@ -65,10 +62,8 @@ _LABEL = {"Treg": "Treg", "CD56bright NK": "CD56bright NK", "CD4": "CD4 T (conv.
           "all NK": "NK (all, as in blood)"}
 #: Line styles of the pharmacodynamic curves (the two NK curves that are not drawn solid).
 _PD_STYLE = {"NK": ":", "all NK": "-", "CD56bright NK": "--"}
-#: Concentration grid (pM) of the dose-response curves.
-_CONC = np.geomspace(0.1, 1e5, 91)
-#: Concentration at which every cell's pSTAT5 is taken as its maximum (pM).
-_SATURATING_PM = 1e7
+#: Concentration grid (pM) of the dose-response curves (:data:`il2.regulatory.CONC_PM`).
+_CONC = regulatory.CONC_PM
 #: The measured pSTAT5 EC50s compared with the model were read after this stimulation (h).
 MEASURED_TIME_H = 0.5
 #: The concentration at which uptake per cell is compared (pM): the physiological signalling level.
@@ -80,100 +75,6 @@ HIGH_PM = 1e4
 #: Confidence level of every interval in the chapter.
 CI_LEVEL = 0.95
 _HOURS_PER_DAY = 24.0
-
-
-# ---------------------------------------------------------------------------------------
-# Receptor model: selectivity and blockade
-# ---------------------------------------------------------------------------------------
-
-
-def _cell(model: ReceptorModel, name: str, cd25_blocked: float = 0.0) -> CellType:
-    c = model.cell(name)
-    return CellType(c.name, c.cd25 * (1.0 - cd25_blocked), c.cd122, c.cd132)
-
-
-def _relative_pstat5(model: ReceptorModel, cell: CellType, conc: np.ndarray) -> np.ndarray:
-    """pSTAT5 at equilibrium as a fraction of the *unblocked* cell's maximum."""
-    return signaling.pstat5_fraction(cell, conc, model.signaling, model.binding)
-
-
-@functools.lru_cache(maxsize=64)
-def _top(model: ReceptorModel, name: str) -> float:
-    """The unblocked cell's maximal pSTAT5 (at a saturating concentration), cached by model."""
-    return float(_relative_pstat5(model, _cell(model, name), np.array(_SATURATING_PM)))
-
-
-def _ec50_from_curve(conc: np.ndarray, y: np.ndarray, top: float) -> float:
-    """Concentration where ``y`` crosses half of ``top`` (log-linear interpolation; inf if never)."""
-    half = 0.5 * top
-    above = np.nonzero(y >= half)[0]
-    if above.size == 0:
-        return math.inf
-    i = int(above[0])
-    if i == 0:
-        return float(conc[0])
-    x0, x1 = math.log(conc[i - 1]), math.log(conc[i])
-    y0, y1 = float(y[i - 1]), float(y[i])
-    return float(math.exp(x0 + (half - y0) * (x1 - x0) / (y1 - y0)))
-
-
-@dataclass(frozen=True)
-class BlockadeResult:
-    """Equilibrium pSTAT5 of each cell type with part of its CD25 blocked.
-
-    Attributes
-    ----------
-    conc_pM
-        IL-2 concentrations (pM).
-    pstat5
-        ``pstat5[cell]``: pSTAT5 as a fraction of the same cell's maximum *without* blockade
-        (so a blocked cell that cannot reach its old maximum shows it).
-    ec50_pM
-        Concentration at half of the unblocked maximum (``inf`` if never reached).
-    cd25_blocked
-        Fraction of CD25 blocked.
-    kd_alpha_factor
-        Factor applied to the CD25 dissociation constant (1: IL-2 itself).
-    """
-
-    conc_pM: np.ndarray
-    pstat5: dict[str, np.ndarray]
-    ec50_pM: dict[str, float]
-    cd25_blocked: float
-    kd_alpha_factor: float
-
-
-def blockade_response(cd25_blocked: float = 0.0, kd_alpha_factor: float = 1.0,
-                      model: ReceptorModel = DEFAULT_MODEL,
-                      conc_pM: Any = None) -> BlockadeResult:
-    r"""pSTAT5 dose responses of :data:`CELLS` when an antibody blocks a fraction of CD25.
-
-    A blocking antibody such as daclizumab stops IL-2 binding to CD25 (reference
-    ``bielekova2006``); the model treats a blocked CD25 as absent, so each cell keeps
-    :math:`(1 - b)\,R_\alpha` usable CD25 chains. ``kd_alpha_factor`` multiplies the CD25
-    dissociation constant instead (a weaker, :math:`>1`, or stronger CD25 binding of the
-    ligand), as for an engineered IL-2. Each curve is the equilibrium pSTAT5 of
-    :func:`il2.signaling.pstat5_fraction` divided by the unblocked cell's maximum.
-
-    Raises
-    ------
-    ValueError
-        If ``cd25_blocked`` is outside [0, 1] or ``kd_alpha_factor`` outside [0.01, 1e4].
-    """
-    b = check_scalar("cd25_blocked", cd25_blocked, 0.0, 1.0)
-    f = check_scalar("kd_alpha_factor", kd_alpha_factor, 0.01, 1e4)
-    model = check_model(model)
-    conc = _CONC if conc_pM is None else check_array("conc_pM", conc_pM, 0.0, 1e9)
-    changed = model if f == 1.0 else model.with_binding(kd_alpha_pM=model.binding.kd_alpha_pM * f)
-    curves, ec50 = {}, {}
-    for name in CELLS:
-        top = _top(model, name)
-        blocked = _cell(changed, name, b)
-        on_grid = _relative_pstat5(changed, blocked, _CONC) / top
-        curves[name] = on_grid if conc_pM is None else _relative_pstat5(changed, blocked, conc) / top
-        ec50[name] = _ec50_from_curve(_CONC, on_grid, 1.0)
-    return BlockadeResult(conc_pM=conc, pstat5=curves, ec50_pM=ec50, cd25_blocked=b,
-                          kd_alpha_factor=f)
 
 
 # ---------------------------------------------------------------------------------------
@@ -372,12 +273,6 @@ class RegulatoryNumbers:
     pstat5_at_high: dict[str, float]
 
 
-def _sc_single(dose_miu: float, weight_kg: float = 70.0, hours: float = 24.0) -> pk.PKResult:
-    reg = pk.Regimen(dose_iu_per_kg=dose_miu * 1e6 / weight_kg, interval_h=24.0, infusion_h=0.0,
-                     doses_per_cycle=1, cycles=1, rest_h=0.0, route="sc")
-    return pk.simulate(reg, weight_kg, np.linspace(0.0, hours, int(hours * 60) + 1))
-
-
 def _apparent_half_life_h(r: pk.PKResult) -> float:
     """Half-life of the log-linear decline from 8 to 20 h after a single injection."""
     keep = (r.t_h >= 8.0) & (r.t_h <= 20.0)
@@ -389,33 +284,29 @@ def _apparent_half_life_h(r: pk.PKResult) -> float:
 def chapter_numbers(model: ReceptorModel = DEFAULT_MODEL) -> RegulatoryNumbers:
     """Compute every number the chapter quotes."""
     model = check_model(model)
-    eq = {c: model.ec50_pM(c) for c in CELLS}
-    t30 = {c: model.ec50_pM(c, MEASURED_TIME_H) for c in CELLS}
-    meas = {c: measurements.measured_ec50(c, MEASURED_TIME_H) for c in measurements.BLOOD_CELLS}
+    ec50 = regulatory.ec50_comparison(MEASURED_TIME_H, model)
     cells = model.cells
     uptake = {c: float(model.internalization_rate(c, _UPTAKE_PM)) for c in CELLS}
     blocked = {b: blockade_response(b, model=model).ec50_pM for b in BLOCKED_FRACTIONS}
     ld = pk.simulate(pk.low_dose_sc_regimen(), 70.0)
-    last_day = ld.t_h >= ld.t_h[-1] - 2 * _HOURS_PER_DAY  # the last dose and the day after it
-    before_last = (ld.t_h >= ld.dose_times_h[-2]) & (ld.t_h < ld.dose_times_h[-1])
-    singles = [_sc_single(d) for d in pk.PISCITELLI_SC.daily_doses_miu]
+    ld_trough, ld_peak = _plasma_range(ld)
+    singles = [pk.single_sc_injection(d) for d in pk.PISCITELLI_SC.daily_doses_miu]
     one = singles[0]
     course = pd_course()
-    ld_peak = float(ld.il2_pM[last_day].max())
     at = blockade_response(model=model, conc_pM=[ld_peak, HIGH_PM]).pstat5
     return RegulatoryNumbers(
-        ec50_eq_pM=eq,
-        ec50_30min_pM=t30,
-        measured_30min_pM={c: r.ec50_pM for c, r in meas.items()},
-        measured_30min_range_pM={c: r.ec50_range_pM for c, r in meas.items()},
+        ec50_eq_pM=ec50.equilibrium_pM,
+        ec50_30min_pM=ec50.timed_pM,
+        measured_30min_pM=ec50.measured_pM,
+        measured_30min_range_pM=ec50.measured_range_pM,
         cd25_per_cell={c: cells[c].cd25 for c in CELLS},
         cd122_per_cell={c: cells[c].cd122 for c in CELLS},
         uptake_per_h=uptake,
         uptake_pM=_UPTAKE_PM,
         blocked_ec50_pM=blocked,
         ld_dose_miu=float(ld.doses_iu[0]) / 1e6,
-        ld_peak_pM=float(ld.il2_pM[last_day].max()),
-        ld_trough_pM=float(ld.il2_pM[before_last].min()),
+        ld_peak_pM=ld_peak,
+        ld_trough_pM=ld_trough,
         sc_model_tmax_h=float(one.t_h[np.argmax(one.iu_per_ml)]),
         sc_model_half_life_h=_apparent_half_life_h(one),
         sc_model_peaks_iu_per_ml=(float(singles[0].iu_per_ml.max()), float(singles[-1].iu_per_ml.max())),
@@ -523,7 +414,7 @@ def comparison_table_markdown() -> str:
 
 
 # ---------------------------------------------------------------------------------------
-# Figures
+# Figures: each draw_* takes model results and only draws
 # ---------------------------------------------------------------------------------------
 
 
@@ -533,24 +424,31 @@ def _log_conc_axis(ax: Any) -> None:
     ax.set_xlabel("IL-2 (pM)")
 
 
+def _plasma_range(ld: pk.PKResult) -> tuple[float, float]:
+    """(trough, peak) pM of a daily low-dose course: the lowest level before the last dose and
+    the highest over the last dose and the day after it."""
+    last_day = ld.t_h >= ld.t_h[-1] - 2 * _HOURS_PER_DAY
+    before_last = (ld.t_h >= ld.dose_times_h[-2]) & (ld.t_h < ld.dose_times_h[-1])
+    return float(ld.il2_pM[before_last].min()), float(ld.il2_pM[last_day].max())
+
+
 @styled
-def selectivity_figure(model: ReceptorModel = DEFAULT_MODEL) -> Figure:
-    """Left: equilibrium pSTAT5 of each cell type against IL-2, with the plasma range of the
-    low-dose course shaded. Right: IL-2 taken up per cell per hour at the same concentrations."""
-    model = check_model(model)
-    r = blockade_response(model=model)
-    n = chapter_numbers(model)
+def draw_selectivity(curves: BlockadeResult, uptake: dict[str, np.ndarray],
+                     plasma: pk.PKResult) -> Figure:
+    """Left: equilibrium pSTAT5 of each cell type against IL-2 (:func:`il2.regulatory.blockade_response`),
+    with the plasma range of a daily low-dose course (:func:`il2.pk.simulate`) shaded. Right: IL-2
+    taken up per cell per hour at the same concentrations (:func:`il2.regulatory.uptake_per_h`)."""
+    trough, peak = _plasma_range(plasma)
     fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.8)
     ax, bx = axes
     for a in axes:
-        a.axvspan(n.ld_trough_pM, n.ld_peak_pM, color=QUANTITY_COLORS["plasma"], alpha=0.25, lw=0)
-    ax.text(math.sqrt(n.ld_trough_pM * n.ld_peak_pM), 1.03, "low dose", ha="center", va="bottom",
+        a.axvspan(trough, peak, color=QUANTITY_COLORS["plasma"], alpha=0.25, lw=0)
+    ax.text(math.sqrt(trough * peak), 1.03, "low dose", ha="center", va="bottom",
             fontsize=8.5)
     for c in CELLS:
-        ax.plot(r.conc_pM, r.pstat5[c], color=COLORS[c], label=_LABEL[c])
-        ax.plot([r.ec50_pM[c]], [0.5], "o", color=COLORS[c], ms=4.5)
-        bx.plot(r.conc_pM, model.internalization_rate(c, r.conc_pM), color=COLORS[c],
-                label=_LABEL[c])
+        ax.plot(curves.conc_pM, curves.pstat5[c], color=COLORS[c], label=_LABEL[c])
+        ax.plot([curves.ec50_pM[c]], [0.5], "o", color=COLORS[c], ms=4.5)
+        bx.plot(curves.conc_pM, uptake[c], color=COLORS[c], label=_LABEL[c])
     _log_conc_axis(ax)
     ax.set_ylim(0, 1.12)
     ax.set_ylabel("pSTAT5 (fraction of the cell's maximum)")
@@ -563,24 +461,25 @@ def selectivity_figure(model: ReceptorModel = DEFAULT_MODEL) -> Figure:
 
 
 @styled
-def ec50_figure(model: ReceptorModel = DEFAULT_MODEL) -> Figure:
-    """Model EC50 after 30 min of IL-2 and at equilibrium for each cell type, against the EC50s
-    measured after 30 min on human blood cells (joint fit and replicate range)."""
-    n = chapter_numbers(model)
+def draw_ec50(ec50: regulatory.EC50Comparison) -> Figure:
+    """Model EC50 after the stimulation time and at equilibrium for each cell type, against the
+    EC50s measured after that time on human blood cells (joint fit and replicate range), from
+    :func:`il2.regulatory.ec50_comparison`."""
+    minutes = f"{60 * ec50.time_h:g} min"
     fig, ax = new_figure(width_in=7.0, height_in=3.8)
     y = np.arange(len(CELLS))[::-1]
     for yi, c in zip(y, CELLS):
-        ax.plot(n.ec50_eq_pM[c], yi + 0.15, "o", mfc="none", color=COLORS[c], ms=7,
+        ax.plot(ec50.equilibrium_pM[c], yi + 0.15, "o", mfc="none", color=COLORS[c], ms=7,
                 label="model, equilibrium" if c == CELLS[0] else None)
-        ax.plot(n.ec50_30min_pM[c], yi + 0.15, "o", color=COLORS[c], ms=7,
-                label="model, 30 min" if c == CELLS[0] else None)
-        if c in n.measured_30min_pM:
-            lo, hi = n.measured_30min_range_pM[c]
-            m = n.measured_30min_pM[c]
+        ax.plot(ec50.timed_pM[c], yi + 0.15, "o", color=COLORS[c], ms=7,
+                label=f"model, {minutes}" if c == CELLS[0] else None)
+        if c in ec50.measured_pM:
+            lo, hi = ec50.measured_range_pM[c]
+            m = ec50.measured_pM[c]
             ax.errorbar(m, yi - 0.15, xerr=[[m - lo], [hi - m]], fmt="D", color="#333333",
-                        ms=5.5, capsize=3, label="measured, 30 min" if c == CELLS[0] else None)
+                        ms=5.5, capsize=3, label=f"measured, {minutes}" if c == CELLS[0] else None)
         else:
-            ax.text(n.ec50_30min_pM[c] * 1.6, yi - 0.15, "not measured here", va="center",
+            ax.text(ec50.timed_pM[c] * 1.6, yi - 0.15, "not measured here", va="center",
                     fontsize=8.5, color="#555555")
     ax.set_xscale("log")
     ax.set_xlim(1, 1e4)
@@ -591,18 +490,25 @@ def ec50_figure(model: ReceptorModel = DEFAULT_MODEL) -> Figure:
     return fig
 
 
+#: Line styles of the blockade figure, in the order of the results drawn.
+_BLOCK_STYLES = ("-", "--", ":", "-.")
+
+
 @styled
-def blockade_figure(model: ReceptorModel = DEFAULT_MODEL) -> Figure:
+def draw_blockade(results: Any) -> Figure:
     """Equilibrium pSTAT5 of regulatory T cells and CD56bright NK cells (left) and of CD56dim NK
-    and CD8 T cells (right) with none, 90% and all of their CD25 blocked."""
+    and CD8 T cells (right), one line style per :class:`il2.regulatory.BlockadeResult` (solid,
+    dashed, dotted, dash-dotted: at most four)."""
+    results = list(results)
+    if not 1 <= len(results) <= len(_BLOCK_STYLES):
+        raise ValueError(f"results must hold 1 to {len(_BLOCK_STYLES)} blockade results; "
+                         f"got {len(results)}")
     fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.6)
-    styles = {0.0: "-", 0.9: "--", 1.0: ":"}
-    results = {b: blockade_response(b, model=model) for b in BLOCKED_FRACTIONS}
     for ax, cells in zip(axes, (("Treg", "CD56bright NK"), ("NK", "CD8"))):
         for c in cells:
-            for b, r in results.items():
-                ax.plot(r.conc_pM, r.pstat5[c], color=COLORS[c], ls=styles[b], lw=1.6,
-                        label=f"{_LABEL[c]}, {100 * b:.0f}% CD25 blocked")
+            for r, ls in zip(results, _BLOCK_STYLES):
+                ax.plot(r.conc_pM, r.pstat5[c], color=COLORS[c], ls=ls, lw=1.6,
+                        label=f"{_LABEL[c]}, {100 * r.cd25_blocked:.0f}% CD25 blocked")
         _log_conc_axis(ax)
         ax.set_ylim(0, 1.05)
         ax.legend(loc="upper left", fontsize=7.5)
@@ -612,19 +518,22 @@ def blockade_figure(model: ReceptorModel = DEFAULT_MODEL) -> Figure:
 
 
 @styled
-def sc_pk_figure(weight_kg: float = 70.0) -> Figure:
-    """Left: plasma IL-2 after single subcutaneous injections of the doses Piscitelli et al.
-    studied, against their measured peak range, time of peak and the SmPC's 2-6 h window.
-    Right: the first week of the low-dose course in picomolar, against the equilibrium EC50s."""
+def draw_sc_pk(singles: Any, course: pk.PKResult, ec50: regulatory.EC50Comparison) -> Figure:
+    """Left: plasma IL-2 after single subcutaneous injections (:func:`il2.pk.single_sc_injection`,
+    at most three, grey to black) against the peak range, time of peak (Piscitelli et al.,
+    :data:`il2.pk.PISCITELLI_SC`) and the SmPC's 2-6 h window. Right: the first week of a daily
+    low-dose course (:func:`il2.pk.simulate`) in picomolar, against the equilibrium EC50s."""
     study = pk.PISCITELLI_SC
+    shades = ("#777777", "#444444", "#111111")
+    singles = list(singles)
+    if not 1 <= len(singles) <= len(shades):
+        raise ValueError(f"singles must hold 1 to {len(shades)} injections; got {len(singles)}")
     fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.8)
     ax, bx = axes
     ax.axvspan(2.0, 6.0, color=QUANTITY_COLORS["plasma"], alpha=0.2, lw=0,
                label="peak window of the SmPC")
-    shades = ("#777777", "#444444", "#111111")
-    for d, col in zip(study.daily_doses_miu, shades):
-        r = _sc_single(d, weight_kg)
-        ax.plot(r.t_h, r.iu_per_ml, color=col, label=f"model, {d:g} MIU")
+    for r, col in zip(singles, shades):
+        ax.plot(r.t_h, r.iu_per_ml, color=col, label=f"model, {r.doses_iu[0] / 1e6:g} MIU")
     lo, hi = study.peak_range_iu_per_ml
     ax.errorbar(study.tmax_h, math.sqrt(lo * hi), xerr=study.tmax_sd_h,
                 yerr=[[math.sqrt(lo * hi) - lo], [hi - math.sqrt(lo * hi)]], fmt="s",
@@ -636,13 +545,11 @@ def sc_pk_figure(weight_kg: float = 70.0) -> Figure:
     ax.set_xlabel("hours after the injection")
     ax.set_ylabel("plasma IL-2 (IU/mL)")
     ax.legend(loc="upper right", fontsize=7.5)
-    ld = pk.simulate(pk.low_dose_sc_regimen(weight_kg=weight_kg), weight_kg)
-    keep = ld.t_h <= 7 * _HOURS_PER_DAY
-    bx.plot(ld.t_h[keep] / _HOURS_PER_DAY, ld.il2_pM[keep], color=QUANTITY_COLORS["plasma"],
+    keep = course.t_h <= 7 * _HOURS_PER_DAY
+    bx.plot(course.t_h[keep] / _HOURS_PER_DAY, course.il2_pM[keep], color=QUANTITY_COLORS["plasma"],
             label="plasma IL-2, low dose")
-    n = chapter_numbers()
     for c in ("Treg", "CD56bright NK", "NK"):
-        bx.axhline(n.ec50_eq_pM[c], color=COLORS[c], ls="--", lw=1.2,
+        bx.axhline(ec50.equilibrium_pM[c], color=COLORS[c], ls="--", lw=1.2,
                    label=f"{_LABEL[c]} EC50")
     bx.set_yscale("log")
     bx.set_ylim(0.5, 1000)
@@ -653,33 +560,29 @@ def sc_pk_figure(weight_kg: float = 70.0) -> Figure:
     return fig
 
 
-def _trial_rows() -> list[tuple[str, BinomialCI, str]]:
-    """(label, CI, group) of the counted responses drawn in the trials figure."""
-    rows = []
-    picks = (
-        ("koreth2011", "major responses at multiple sites", "Koreth 2011, cGVHD, dose finding"),
-        ("koreth2016", "clinical response (partial) at week 12", "Koreth 2016, cGVHD, week 12"),
-        ("whangbo2019", "partial response at week 8, children", "Whangbo 2019, cGVHD, children"),
-        ("whangbo2019", "partial response at week 8, adults", "Whangbo 2019, cGVHD, adults"),
-        ("saadoun2011", "vasculitis improved", "Saadoun 2011, HCV vasculitis"),
-        ("he2020", "SRI-4 response at week 12, IL-2", "He 2020, lupus, IL-2, week 12"),
-        ("he2020", "SRI-4 response at week 12, placebo", "He 2020, lupus, placebo, week 12"),
-        ("he2020", "SRI-4 response at week 24, IL-2", "He 2020, lupus, IL-2, week 24"),
-        ("he2020", "SRI-4 response at week 24, placebo", "He 2020, lupus, placebo, week 24"),
-    )
-    for key, label, text in picks:
-        c = low_dose.trial(key).count(label)
-        rows.append((text, c.ci(CI_LEVEL), "placebo" if "placebo" in label else "IL-2"))
-    return rows
+#: How the trials figure names each counted response of :data:`il2.low_dose.RESPONSE_COUNTS`.
+_TRIAL_TEXT: dict[tuple[str, str], str] = {
+    ("koreth2011", "major responses at multiple sites"): "Koreth 2011, cGVHD, dose finding",
+    ("koreth2016", "clinical response (partial) at week 12"): "Koreth 2016, cGVHD, week 12",
+    ("whangbo2019", "partial response at week 8, children"): "Whangbo 2019, cGVHD, children",
+    ("whangbo2019", "partial response at week 8, adults"): "Whangbo 2019, cGVHD, adults",
+    ("saadoun2011", "vasculitis improved"): "Saadoun 2011, HCV vasculitis",
+    ("he2020", "SRI-4 response at week 12, IL-2"): "He 2020, lupus, IL-2, week 12",
+    ("he2020", "SRI-4 response at week 12, placebo"): "He 2020, lupus, placebo, week 12",
+    ("he2020", "SRI-4 response at week 24, IL-2"): "He 2020, lupus, IL-2, week 24",
+    ("he2020", "SRI-4 response at week 24, placebo"): "He 2020, lupus, placebo, week 24",
+}
 
 
 @styled
-def trials_figure() -> Figure:
-    """Left: responses in the low-dose trials with exact 95% intervals. Right: patients with
-    non-serious adverse events in each arm of the type 1 diabetes dose-finding trial."""
+def draw_trials(responses: Any, adverse: Any) -> Figure:
+    """Left: responses in the low-dose trials with their exact intervals
+    (:func:`il2.low_dose.response_intervals`). Right: patients with non-serious adverse events in
+    each arm of the type 1 diabetes dose-finding trial (:func:`il2.low_dose.adverse_event_intervals`)."""
     fig, axes = new_figure(1, 2, width_in=9.0, height_in=4.2)
     ax, bx = axes
-    rows = _trial_rows()
+    rows = [(_TRIAL_TEXT.get((key, label), f"{key}, {label}"), ci,
+             "placebo" if "placebo" in label else "IL-2") for key, label, ci in responses]
     y = np.arange(len(rows))[::-1]
     for yi, (text, ci, group) in zip(y, rows):
         color = QUANTITY_COLORS["threshold"] if group == "placebo" else COLORS["Treg"]
@@ -688,27 +591,34 @@ def trials_figure() -> Figure:
                     fmt="o" if group == "IL-2" else "s", color=color, capsize=3)
     ax.set_yticks(y, [r[0] for r in rows], fontsize=8)
     ax.set_xlim(0, 100)
-    ax.set_xlabel(f"patients responding (%), exact {100 * CI_LEVEL:g}% CI")
-    arms = low_dose.hartemann_dose_response()
-    x = np.arange(len(arms))
-    for xi, a in zip(x, arms):
-        ci = exact_ci(a.adverse_event_patients, a.patients, CI_LEVEL)
+    ax.set_xlabel(f"patients responding (%), exact {100 * rows[0][1].level:g}% CI")
+    x = np.arange(len(adverse))
+    for xi, (_, ci) in zip(x, adverse):
         bx.errorbar(xi, 100 * ci.estimate, yerr=[[100 * (ci.estimate - ci.low)],
                                                  [100 * (ci.high - ci.estimate)]],
                     fmt="o", color=COLORS["NK"], capsize=4)
-    bx.set_xticks(x, ["placebo" if a.daily_dose_miu == 0 else f"{a.daily_dose_miu:g} MIU/day"
-                      for a in arms], fontsize=8.5)
+    bx.set_xticks(x, ["placebo" if d == 0 else f"{d:g} MIU/day" for d, _ in adverse],
+                  fontsize=8.5)
     bx.set_ylim(0, 105)
     bx.set_ylabel("patients with adverse events (%)")
     bx.set_xlabel("5 daily injections (type 1 diabetes)")
     return fig
 
 
-def _koreth_marks(ax: Any, x_day: float, course: PDCourse) -> None:
+def _folds(course: Any) -> dict[str, np.ndarray]:
+    """Every population's fold change of a :class:`PDCourse` or an
+    :class:`il2.low_dose_pd.LowDoseCourse` (with ``"all NK"``)."""
+    if isinstance(course, PDCourse):
+        return course.folds
+    return {p: course.fold(p) for p in (*low_dose_pd.LD_POPULATIONS, "all NK")}
+
+
+def _koreth_marks(ax: Any, x_day: float, folds: dict[str, np.ndarray]) -> None:
     """The Koreth 2016 changes at the end of the 12 weeks: bounds as upward arrows, "unchanged"
     as open squares at 1, next to the model population each is compared with."""
     anchors = low_dose.koreth2016_anchors()
-    spots = [("Treg", "Treg"), ("NK", nk_population(course)), ("CD4 Tcon", "CD4"), ("CD8 T", "CD8")]
+    nk = "all NK" if "all NK" in folds else "NK"
+    spots = [("Treg", "Treg"), ("NK", nk), ("CD4 Tcon", "CD4"), ("CD8 T", "CD8")]
     for i, (key, pop) in enumerate(spots):
         a = anchors[key]
         xx = x_day + 1.5 * i
@@ -721,9 +631,9 @@ def _koreth_marks(ax: Any, x_day: float, course: PDCourse) -> None:
             ax.plot([xx], [1.0], "s", color=color, ms=6, mfc="none", mew=1.6)
 
 
-def _pd_lines(ax: Any, course: PDCourse) -> dict[str, Any]:
-    shown = [p for p in ("Treg", "all NK", "CD56bright NK", "NK", "CD4", "CD8") if p in course.folds]
-    return {p: ax.plot(course.t_days, course.fold(p), color=COLORS[p], ls=_PD_STYLE.get(p, "-"),
+def _pd_lines(ax: Any, t_days: np.ndarray, folds: dict[str, np.ndarray]) -> dict[str, Any]:
+    shown = [p for p in ("Treg", "all NK", "CD56bright NK", "NK", "CD4", "CD8") if p in folds]
+    return {p: ax.plot(t_days, folds[p], color=COLORS[p], ls=_PD_STYLE.get(p, "-"),
                        label=_LABEL[p])[0] for p in shown}
 
 
@@ -739,15 +649,22 @@ def _fold_axis(ax: Any, low: float, high: float) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
 
 
-@styled
-def pd_figure() -> Figure:
-    """Fold changes of every population over a 12-week course of 1 million IU/m² a day (model),
-    with the changes Koreth et al. (2016) report at the end of the course."""
-    course = pd_course()
-    fig, ax = new_figure(width_in=7.0, height_in=4.0)
+def _course_axes(ax: Any, course: Any, folds: dict[str, np.ndarray]) -> dict[str, Any]:
+    """The course figure's content (shared by :func:`draw_pd` and the course explorer)."""
     ax.axvspan(0, course.weeks * 7.0, color=QUANTITY_COLORS["plasma"], alpha=0.15, lw=0)
-    _pd_lines(ax, course)
-    _koreth_marks(ax, course.weeks * 7.0 + 1.5, course)
+    lines = _pd_lines(ax, course.t_days, folds)
+    _koreth_marks(ax, course.weeks * 7.0 + 1.5, folds)
+    return lines
+
+
+@styled
+def draw_pd(course: Any) -> Figure:
+    """Fold changes of every population over a low-dose course
+    (:func:`il2.low_dose_pd.low_dose_course`), with the changes Koreth et al. (2016) report at the
+    end of their 12-week course."""
+    folds = _folds(course)
+    fig, ax = new_figure(width_in=7.0, height_in=4.0)
+    _course_axes(ax, course, folds)
     ax.plot([], [], "_", color="#333333", ms=12, mew=2.5, label="trial: more than this fold")
     ax.plot([], [], "s", color="#333333", mfc="none", label="trial: unchanged")
     _fold_axis(ax, 0.5, 20.0)
@@ -764,31 +681,32 @@ DOSE_GRID_MIU: tuple[float, ...] = (0.1, 0.3, 1.0, 3.0, 10.0)
 
 
 @styled
-def dose_response_figure() -> Figure:
-    """Left: fold changes at the end of 12 weeks of daily injections against the dose. Right: the
-    daily plasma peak against the one-hour thresholds of Tregs and both NK subsets."""
-    dr = dose_response(DOSE_GRID_MIU)
+def draw_dose_response(dr: low_dose_pd.DoseResponse, thresholds_pM: dict[str, float]) -> Figure:
+    """Left: fold changes at the end of a course against the dose per injection
+    (:func:`il2.low_dose_pd.dose_response`). Right: the plasma peak against the one-hour
+    thresholds of the cells in ``thresholds_pM`` (:func:`il2.therapy.threshold_pM`)."""
+    unit = dr.dose_unit.replace("MIU/m^2", "million IU/m²").replace("MIU", "million IU")
     fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.8)
     ax, bx = axes
     for p in ("Treg", "all NK", "CD56bright NK", "NK", "CD4", "CD8"):
-        if p in dr.end_fold:
-            ax.plot(dr.doses_miu_per_m2, dr.end_fold[p], marker="o", color=COLORS[p],
+        if p in dr.final_fold:
+            ax.plot(dr.doses_miu, dr.final_fold[p], marker="o", color=COLORS[p],
                     ls=_PD_STYLE.get(p, "-"), label=_LABEL[p])
     ax.set_xscale("log")
     _fold_axis(ax, 0.8, 12.0)
     ax.axhline(1.0, color=QUANTITY_COLORS["threshold"], lw=0.8)
-    ax.set_xlabel("dose per daily injection (million IU/m²)")
-    ax.set_ylabel("cells after 12 weeks (fold)")
+    ax.set_xlabel(f"dose per daily injection ({unit})")
+    ax.set_ylabel(f"cells after {dr.weeks:g} weeks (fold)")
     ax.legend(loc="upper left", fontsize=7.5)
-    bx.plot(dr.doses_miu_per_m2, dr.plasma_peak_pM, marker="s", color=QUANTITY_COLORS["plasma"],
+    bx.plot(dr.doses_miu, dr.peak_plasma_pM, marker="s", color=QUANTITY_COLORS["plasma"],
             label="daily plasma peak")
-    for c in ("Treg", "CD56bright NK", "NK"):
-        bx.axhline(therapy.threshold_pM(c), color=COLORS[c], ls="--", lw=1.2,
+    for c, theta in thresholds_pM.items():
+        bx.axhline(theta, color=COLORS[c], ls="--", lw=1.2,
                    label=f"{_LABEL[c]} threshold (1 h)")
     bx.set_xscale("log")
     bx.set_yscale("log")
     bx.set_ylim(1, 1e4)
-    bx.set_xlabel("dose per daily injection (million IU/m²)")
+    bx.set_xlabel(f"dose per daily injection ({unit})")
     bx.set_ylabel("plasma IL-2 (pM)")
     bx.legend(loc="upper left", fontsize=7.5)
     return fig
@@ -823,9 +741,7 @@ def _course_title(r: PDCourse) -> str:
 
 def _course_view(r: PDCourse, fig: Figure, **values: Any) -> Callable[..., bool]:
     ax = fig.subplots()
-    ax.axvspan(0, r.weeks * 7.0, color=QUANTITY_COLORS["plasma"], alpha=0.15, lw=0)
-    lines = _pd_lines(ax, r)
-    _koreth_marks(ax, r.weeks * 7.0 + 1.5, r)
+    lines = _course_axes(ax, r, r.folds)
     _fold_axis(ax, 0.5, 20.0)
     ax.axhline(1.0, color=QUANTITY_COLORS["threshold"], lw=0.8)
     ax.set_xlim(0, max(r.t_days[-1], r.weeks * 7.0 + 7.0))
