@@ -51,9 +51,6 @@ def test_notebook_has_no_model_code(path):
 # Figure cells show the model call behind the figure (issue 17)
 # ---------------------------------------------------------------------------------------
 
-#: Chapters whose figure cells another helper is splitting (model call + ``figs.draw_*``);
-#: the merger removes this set once they are.
-_FIGURES_NOT_YET_SPLIT = {"05_regulatory_t_cells", "06_engineered_il2", "07_virtual_cohort"}
 #: il2 modules that draw or format; a call into them is not a model call.
 _NOT_MODEL = ("il2.figures", "il2.notebook", "il2.plotting", "il2.explore")
 #: A figure cell of at most this many lines is shown open; a longer one is folded (hide-input).
@@ -116,11 +113,14 @@ def _calls_model(tree, model: set[str]) -> bool:
                for node in ast.walk(tree))
 
 
-def _draws(tree) -> bool:
+def _draws(tree, drawing: set[str] | None = None) -> bool:
+    """Whether the code calls a ``draw_*`` function of a drawing module (``figs.draw_x``), not a
+    model function that happens to be named so (``cohort.draw_cohort`` draws patients)."""
     import ast
 
     return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-               and node.func.attr.startswith("draw_") for node in ast.walk(tree))
+               and node.func.attr.startswith("draw_")
+               and (drawing is None or _root(node.func) in drawing) for node in ast.walk(tree))
 
 
 @pytest.mark.parametrize("path", CHAPTER_NOTEBOOKS, ids=lambda p: p.stem)
@@ -130,10 +130,8 @@ def test_figure_cells_show_their_model_call(path):
     only when longer than a few lines, and fits a phone-width page."""
     import ast
 
-    if path.stem in _FIGURES_NOT_YET_SPLIT:
-        pytest.skip("figure cells not yet split into model call + draw_* (another helper's chapters)")
     nb = json.loads(path.read_text())
-    model, _ = _model_names(nb["cells"])
+    model, drawing = _model_names(nb["cells"])
     assert model, f"{path.name}: no il2 model module imported"
     n_figures = 0
     for i, cell in enumerate(nb["cells"]):
@@ -143,11 +141,11 @@ def test_figure_cells_show_their_model_call(path):
         tree = ast.parse(source)
         meta = cell.get("metadata", {})
         is_figure = "figure" in meta.get("mystnb", {})
-        if not (is_figure or _draws(tree)):
+        if not (is_figure or _draws(tree, drawing)):
             continue
         n_figures += 1
         where = f"{path.name}, cell {i}"
-        assert _draws(tree), f"{where}: a figure cell draws with a library draw_* function"
+        assert _draws(tree, drawing), f"{where}: a figure cell draws with a library draw_* function"
         assert _calls_model(tree, model), f"{where}: the figure cell shows no model call (il2 {sorted(model)})"
         tags = set(meta.get("tags", []))
         assert not {"remove-input", "remove-cell"} & tags, f"{where}: figure code removed from the book {tags}"
