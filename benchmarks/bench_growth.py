@@ -13,11 +13,12 @@ from il2.figures import growth as figs
 def cases() -> list[tuple[str, Callable[[], object]]]:
     """Name and zero-argument call of each case."""
     tables = growth.response_tables()  # built once (about 0.3 s), then cached
-    x = np.log1p(np.array([1000.0, 5000.0, 2000.0, 10_000.0]))
+    # one CD25 level per population (POPULATIONS order), as the right-hand side looks them up
+    x = np.log1p(np.geomspace(1000.0, 10_000.0, len(growth.POPULATIONS)))
     out: list[tuple[str, Callable[[], object]]] = [
         ("two-week simulation", lambda: growth.simulate()),
         ("two-week simulation, culture well", lambda: growth.simulate("culture well")),
-        ("right-hand-side table lookup (4 populations)", lambda: tables.respond_fast(x, 3.0)),
+        (f"right-hand-side table lookup ({len(growth.POPULATIONS)} populations)", lambda: tables.respond_fast(x, 3.0)),
         ("expansion threshold (helpers, Brent's method)", lambda: growth.expansion_threshold("helpers")),
     ]
     for name, factory in figs.EXPLORERS.items():
