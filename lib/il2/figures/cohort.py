@@ -264,9 +264,11 @@ def anchor_table_markdown() -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _hist_doses(ax: Any, doses: np.ndarray, scheduled: int, color: str = _C["doses"]) -> None:
+def _hist_doses(ax: Any, doses: np.ndarray, scheduled: int, color: str = _C["doses"]) -> Any:
+    """Bars of the share of patients by doses received (returns the bars), with the guidelines'
+    usual range shaded and Kammula's medians dashed."""
     counts = np.bincount(doses, minlength=scheduled + 1)
-    ax.bar(np.arange(scheduled + 1), 100.0 * counts / doses.size, width=0.8, color=color, alpha=0.85)
+    bars = ax.bar(np.arange(scheduled + 1), 100.0 * counts / doses.size, width=0.8, color=color, alpha=0.85)
     ax.axvspan(co.SCHWARTZENTRUBER_2001.doses_low - 0.5, co.SCHWARTZENTRUBER_2001.doses_high + 0.5,
                color=_C["grey"], alpha=0.15, lw=0)
     for m in (co.KAMMULA_1998.doses_low, co.KAMMULA_1998.doses_high):
@@ -274,6 +276,7 @@ def _hist_doses(ax: Any, doses: np.ndarray, scheduled: int, color: str = _C["dos
     ax.set_xlim(-0.6, scheduled + 0.6)
     ax.set_xlabel("doses received in the cycle")
     ax.set_ylabel("patients (%)")
+    return bars
 
 
 @styled
@@ -436,21 +439,52 @@ def _hold_model(hold_systolic_mmHg: float = HOLDS.default) -> co.CohortResult:
     return _nearest(hold_scan(), hold_systolic_mmHg)[1]
 
 
-def _two_panel_view(result: co.CohortResult, fig: Figure, **values: Any) -> None:
-    ax1, ax2 = fig.subplots(1, 2)
+_PRESSURE_BINS = np.arange(55, 125, 2.5)
+
+
+def _two_panel_titles(result: co.CohortResult) -> tuple[str, str, float]:
     d = result.doses_given
-    _hist_doses(ax1, d, result.scheduled_doses)
-    ax1.set_ylim(0, 60)
     q1, q3 = np.percentile(d, [25, 75])
-    ax1.set_title(f"median {np.median(d):.0f} doses (middle half {q1:.0f}–{q3:.0f})", fontsize=10)
-    hold = float(np.median(result.hold_systolic_mmHg))
-    ax2.hist(result.min_systolic_mmHg, bins=np.arange(55, 125, 2.5), color=_C["pressure"], alpha=0.85)
-    ax2.axvline(hold, color="black", lw=1.0)
+    return (f"median {np.median(d):.0f} doses (middle half {q1:.0f}–{q3:.0f})",
+            f"{100 * np.mean(result.needs_vasopressor):.0f}% needed vasopressors",
+            float(np.median(result.hold_systolic_mmHg)))
+
+
+def _two_panel_view(result: co.CohortResult, fig: Figure, **values: Any) -> Callable[..., bool]:
+    ax1, ax2 = fig.subplots(1, 2)
+    dose_bars = list(_hist_doses(ax1, result.doses_given, result.scheduled_doses))
+    ax1.set_ylim(0, 60)
+    title1, title2, hold = _two_panel_titles(result)
+    ax1.set_title(title1, fontsize=10)
+    _, _, pressure_bars = ax2.hist(result.min_systolic_mmHg, bins=_PRESSURE_BINS, color=_C["pressure"],
+                                   alpha=0.85)
+    hold_line = ax2.axvline(hold, color="black", lw=1.0)
     ax2.set_xlim(55, 122)
     ax2.set_ylim(0, 0.45 * result.size)
     ax2.set_xlabel("lowest systolic pressure (mmHg)")
     ax2.set_ylabel("patients")
-    ax2.set_title(f"{100 * np.mean(result.needs_vasopressor):.0f}% needed vasopressors", fontsize=10)
+    ax2.set_title(title2, fontsize=10)
+    # A new setting changes the bars, the titles and the hold line; the axes stay.
+    for artist in (*dose_bars, *pressure_bars, hold_line, ax1.title, ax2.title):
+        artist.set_animated(True)
+    shape = (result.scheduled_doses, result.size)
+
+    def update(result: co.CohortResult, **values: Any) -> bool:
+        if (result.scheduled_doses, result.size) != shape:
+            return False
+        counts = np.bincount(result.doses_given, minlength=result.scheduled_doses + 1)
+        for bar, h in zip(dose_bars, 100.0 * counts / result.doses_given.size):
+            bar.set_height(h)
+        heights, _ = np.histogram(result.min_systolic_mmHg, bins=_PRESSURE_BINS)
+        for bar, h in zip(pressure_bars, heights):
+            bar.set_height(h)
+        title1, title2, hold = _two_panel_titles(result)
+        ax1.set_title(title1, fontsize=10)
+        ax2.set_title(title2, fontsize=10)
+        hold_line.set_xdata([hold, hold])
+        return True
+
+    return update
 
 
 def spread_explorer() -> Explorer:

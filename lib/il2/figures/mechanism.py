@@ -523,6 +523,7 @@ def _kinetics_view(r: _KineticsResult, fig: Figure, il2_pM: float, cell: str) ->
             ax.set_title(f"{titles[i]}; half-time {_fmt_time_h(k.half_time_h())}", fontsize=9.5)
         eq.set_ydata([r.equilibrium_bound, r.equilibrium_bound])
         for ax in axes:
+            ax.set_autoscaley_on(True)  # _nice_top fixed the range of the last drawing
             ax.relim()
             ax.autoscale_view()
         _nice_top(axes[0])
