@@ -49,6 +49,19 @@ markdown cell of that copy gets the values of its glued numbers as jupyterlab-my
 ``user_expressions`` metadata (from the ``.glue.json`` myst-nb writes beside each executed
 notebook, formatted as the page shows them), so the downloaded chapter opened in JupyterLab reads with its numbers before it is run.
 Running it needs the ``il2`` library (see book/how-to-use.md).
+
+Library reference (``book/reference/``, Sphinx autodoc with napoleon):
+
+- ``resolve_reexported``: a package exports names of its modules (``il2.growth.simulate`` is
+  ``il2.growth.simulation.simulate``), and the reference documents each object once, under one
+  of its names. A reference to another name of the same object (a chapter's
+  ``il2.growth.simulate``, a module's own ``:func:`simulate```) is resolved to the documented
+  one: both names are imported and must be the same object. Anything else stays unresolved, and
+  the strict build fails on it. A reference to a field of a parameter dataclass
+  (``ManagementParameters.fluid_ml_per_h``) links to the class's table on the Parameters page.
+- ``link_parameter_tables``: the reference entry of every parameter dataclass in the registry
+  (``il2.registry``) links to its rows on the Parameters page, whose tables carry the labels of
+  ``il2.registry.table_label``.
 """
 
 from __future__ import annotations
@@ -424,18 +437,141 @@ def cache_plugin_lookups() -> None:
     bibtex_plugin._entry_points = memo(bibtex_plugin._entry_points)
 
 
+_DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+
+
+def import_dotted(name: str) -> Any:
+    """The object a dotted name of ``il2`` names (module, class, function or constant), or None."""
+    import importlib
+
+    if not _DOTTED_NAME.fullmatch(name) or name.split(".")[0] != "il2":
+        return None
+    parts = name.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[i:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            return None
+        return obj
+    return None
+
+
+def documented_alias(target: str, module: str, documented: Any) -> str | None:
+    """The documented name of the object that ``target`` names, seen from ``module``.
+
+    ``target`` is tried as written and relative to ``module`` and to each package above it, as
+    Python's domain searches; the first that imports names the object. The answer is a name in
+    ``documented`` (the Python domain's objects) with the same last part that imports the very
+    same object, or None.
+    """
+    candidates = [target]
+    parts = module.split(".") if module else []
+    candidates += [".".join(parts[:i]) + "." + target for i in range(len(parts), 0, -1)]
+    for candidate in candidates:
+        obj = import_dotted(candidate)
+        if obj is None or obj is True or obj is False:
+            continue
+        short = candidate.rsplit(".", 1)[-1]
+        for name in documented:
+            if name != candidate and name.rsplit(".", 1)[-1] == short and import_dotted(name) is obj:
+                return name
+        return None
+    return None
+
+
+def parameter_table_label(target: str, module: str) -> str | None:
+    """The Parameters page label of ``Class.field`` when the class is a registered parameter
+    dataclass and the field one of its cited parameters (these fields are listed on that page,
+    not in the reference), else None."""
+    import dataclasses
+
+    from il2 import registry
+
+    parts = module.split(".") if module else []
+    candidates = [target] + [".".join(parts[:i]) + "." + target for i in range(len(parts), 0, -1)]
+    for candidate in candidates:
+        owner, _, field = candidate.rpartition(".")
+        cls = import_dotted(owner)
+        if not isinstance(cls, type) or not any(c is cls for _, c in registry.registered_classes()):
+            continue
+        fields = {f.name for f in dataclasses.fields(cls) if "il2" in f.metadata}
+        return registry.table_label(cls) if field in fields else None
+    return None
+
+
+def resolve_reexported(app: Any, env: Any, node: Any, contnode: Any) -> Any:
+    if node.get("refdomain") != "py":
+        return None
+    if node.get("reftype") in ("attr", "obj", "data"):
+        label = parameter_table_label(node.get("reftarget", ""), node.get("py:module") or "")
+        labels = env.get_domain("std").labels
+        if label is not None and label in labels:
+            from sphinx.util.nodes import make_refnode
+
+            docname, anchor, title = labels[label]
+            return make_refnode(app.builder, node["refdoc"], docname, anchor, contnode, title)
+    domain = env.get_domain("py")
+    name = documented_alias(node.get("reftarget", ""), node.get("py:module") or "", domain.objects)
+    if name is None:
+        return None
+    return domain.resolve_xref(env, node["refdoc"], app.builder, node["reftype"], name, node, contnode)
+
+
+def link_parameter_tables(app: Any, what: str, name: str, obj: Any, options: Any, lines: list[str]) -> None:
+    """Close the docstring of a registered parameter dataclass with a link to its table."""
+    if what != "class":
+        return
+    from il2 import registry
+
+    if not any(cls is obj for _, cls in registry.registered_classes()):
+        return
+    lines += ["", f"Every default, with its unit, meaning and source: :ref:`{registry.table_label(obj)}` "
+              "on the :doc:`/book/parameters` page.", ""]
+
+
+def prose_constants_for_napoleon(app: Any) -> None:
+    """Keep napoleon away from the doc comments of constants and attributes.
+
+    napoleon reads the first line of a constant's doc comment up to a colon as its type; the
+    library writes those comments as prose ("Highest IL-2 concentration (pM) any binding
+    function accepts: 1 mM"), which would become a type to link. Docstrings of modules,
+    classes and functions still go through napoleon's numpydoc sections.
+    """
+    listeners = app.events.listeners.get("autodoc-process-docstring", [])
+    for i, listener in enumerate(listeners):
+        handler = listener.handler
+        if getattr(handler, "__module__", "") != "sphinx.ext.napoleon" or getattr(handler, "_il2", False):
+            continue
+
+        def only_docstrings(app, what, name, obj, options, lines, _napoleon=handler):
+            if what not in ("data", "attribute", "property"):
+                _napoleon(app, what, name, obj, options, lines)
+
+        only_docstrings._il2 = True  # type: ignore[attr-defined]
+        listeners[i] = listener._replace(handler=only_docstrings)
+
+
 def setup(app: Any) -> dict[str, Any]:
     from myst_nb.ext.eval import EvalRoleAny
     from myst_nb.ext.glue.roles import PasteTextRole
 
     os.environ["IL2_STATIC_EXPLORERS"] = "1"
     app.setup_extension("myst_nb")  # so that its eval role is registered before ours replaces it
+    app.setup_extension("sphinx.ext.autodoc")  # its docstring event, for link_parameter_tables
     app.add_role("eval", make_eval_glued_role(PasteTextRole(), EvalRoleAny()), override=True)
     app.connect("builder-inited", point_kernels_at_frames_store)
     app.connect("env-before-read-docs", execute_notebooks_in_parallel)
     app.connect("html-page-context", lazy_images)
     app.connect("build-finished", copy_frames)
     app.connect("build-finished", fill_downloaded_numbers)
+    app.connect("missing-reference", resolve_reexported)
+    app.connect("autodoc-process-docstring", link_parameter_tables)
+    app.connect("builder-inited", prose_constants_for_napoleon)
     register_bibliography_style()
     cache_plugin_lookups()
     # Late, so that the MathJax and myst-nb handlers have added their scripts first.

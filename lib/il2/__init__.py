@@ -55,6 +55,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "therapy",
     "toxicity",
     "low_dose_pd",
+    "cohort",
 )
 _SUBMODULES = frozenset(MODEL_MODULES) | {
     "validation", "registry", "measurements", "low_dose", "variants", "plotting", "explore", "figures"}

@@ -843,7 +843,7 @@ def kinetics(
         IL-2 added (association) or the concentration the cell was equilibrated with before
         the wash (dissociation); pM, > 0.
     t_h
-        Output times (h), increasing, starting at 0 or later, at most :data:`MAX_KINETICS_H`.
+        Output times (h), increasing, starting at 0 or later, at most ``MAX_KINETICS_H`` (720 h).
     phase
         ``"association"`` or ``"dissociation"``.
     """

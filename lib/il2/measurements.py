@@ -128,20 +128,24 @@ class DataSource:
     vendored_as: str = ""
 
 
+#: The raw pSTAT5 plates of :cite:t:`farhat2021`, vendored in ``il2/data``.
 PSTAT_SOURCE = DataSource(
     key="farhat2021", repository="meyer-lab/gc-cytokines", path="ckine/data/pSTAT_data.csv",
     commit="16461f704f6715b681f040ac838068f749f0a3e5", licence="MIT",
     vendored_as="pSTAT_data.csv",
 )
+#: The receptor counts per blood cell type of :cite:t:`farhat2021`, vendored in ``il2/data``.
 RECEPTOR_SOURCE = DataSource(
     key="farhat2021", repository="meyer-lab/gc-cytokines",
     path="ckine/data/final_receptor_levels.csv", licence="MIT",
     vendored_as="final_receptor_levels.csv",
 )
+#: The pSTAT5 EC50s of IL-2 ligands of :cite:t:`orcuttjahns2021`, typed as records.
 GC_VALENT_SOURCE = DataSource(
     key="orcuttjahns2021", repository="meyer-lab/gc-valent", path="ckine/data/EC50_DF.csv",
     commit="6b3287e87ddef42ef6421cbeb352df33d60fb156",
 )
+#: The receptor affinities of IL-2 muteins of :cite:t:`orcuttjahns2021`.
 MUTEIN_AFFINITY_SOURCE = DataSource(
     key="orcuttjahns2021", repository="meyer-lab/type-I-ckine-model",
     path="ckine/data/WTmutAffData.csv", commit="3cf885ff0fddef9bc7f5daf2ca728d4544dae9aa",
@@ -164,6 +168,7 @@ _PSTAT_LABEL = {
     "CD4": "T-helper", "naive CD4": "Naive Th", "memory CD4": "Mem Th",
 }
 _FROM_LABEL = {v: k for k, v in _PSTAT_LABEL.items()}
+#: The cytokines of the pSTAT5 plates.
 CYTOKINES: tuple[str, ...] = ("IL-2", "IL-15")
 #: Stimulation times of the plates (h), ascending.
 STIMULATION_TIMES_H: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0)

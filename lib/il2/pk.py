@@ -232,6 +232,7 @@ class RegimenDefaults(CitedParameters):
     )
 
 
+#: The defaults of the two regimens, as the regimen functions use them.
 REGIMEN_DEFAULTS = RegimenDefaults()
 
 

@@ -483,7 +483,7 @@ def selectivity_map(
     complexes are :math:`S = G_T - G`, so the half-maximal response fixes the free CD132
     :math:`G^* = G_T - S^*` with :math:`S^* = K_S\,(h/(1-h))^{1/n}` (:math:`h` the half-maximal
     pSTAT5). Given :math:`G^*` every species is algebraic in :math:`c`
-    (:func:`il2.binding._species`), and :math:`S(c, G^*) = S^*` is solved by bisection in
+    (the binding module's private ``_species``), and :math:`S(c, G^*) = S^*` is solved by bisection in
     :math:`\ln c`, vectorised over all pairs.
 
     Parameters

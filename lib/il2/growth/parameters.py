@@ -38,6 +38,7 @@ RESIDENTS: tuple[str, ...] = ("NK", "Treg", "CD56bright NK")
 RECEPTOR_CELL: Mapping[str, str] = MappingProxyType(
     {"CD4": "activated T", "CD8": "activated T", "NK": "NK", "Treg": "Treg",
      "CD56bright NK": "CD56bright NK"})
+#: Which built-in cell type of :mod:`il2.binding` sets each population's resting CD25.
 RESTING_CD25_CELL: Mapping[str, str] = MappingProxyType(
     {"CD4": "CD4", "CD8": "CD8", "NK": "NK", "Treg": "Treg", "CD56bright NK": "CD56bright NK"})
 

@@ -179,4 +179,5 @@ FRAGASSO_1994 = HemodynamicStudy(
     source="fragasso1994",
 )
 
+#: The haemodynamic studies, in the order the risks chapter shows them.
 HAEMODYNAMIC_STUDIES: tuple[HemodynamicStudy, ...] = (OGNIBENE_1988, FRAGASSO_1994)
