@@ -44,11 +44,21 @@ other ``{eval}`` expression goes to myst-nb's own role, which warns outside inli
 strict build fails on it).
 
 Downloaded chapters (``fill_downloaded_numbers``): the page's download button offers
-``_sources/<chapter>.ipynb``, the committed notebook without outputs. After the build, each
-markdown cell of that copy gets the values of its glued numbers as jupyterlab-myst's
-``user_expressions`` metadata (from the ``.glue.json`` myst-nb writes beside each executed
-notebook, formatted as the page shows them), so the downloaded chapter opened in JupyterLab reads with its numbers before it is run.
-Running it needs the ``il2`` library (see book/how-to-use.md).
+``_sources/<chapter>.ipynb``, which Sphinx copies from the committed notebook, without outputs.
+After the build that copy becomes the executed chapter, so that a reader without the ``il2``
+library still gets every figure and table (``executed_download``):
+
+- each code cell gets its outputs from the execution cache (the notebook the book was built
+  from, matched by its code as myst-nb matches it);
+- an explorer's static view (controls, a default frame inlined, and a script that fetches the
+  other frames from the book's ``_static/il2-frames``, which a notebook does not have) is
+  reduced to its title, that default frame, its caption and a line saying how to make it live;
+- the glue records (the values the prose shows, invisible in JupyterLab) are dropped, and each
+  markdown cell gets the values of its glued numbers as jupyterlab-myst's ``user_expressions``
+  metadata (from the ``.glue.json`` myst-nb writes beside each executed notebook, formatted as
+  the page shows them), so the downloaded chapter reads with its numbers before it is run.
+
+Running it again needs the ``il2`` library (see book/how-to-use.md).
 
 Library reference (``book/reference/``, Sphinx autodoc with napoleon):
 
@@ -295,6 +305,85 @@ def user_expressions(markdown: str, values: dict[str, str]) -> list[dict]:
     return results
 
 
+GLUE_RECORD = "application/papermill.record/"
+
+#: What a downloaded chapter says under an explorer's default frame.
+LIVE_EXPLORER_NOTE = ("The figure at the controls' starting values. With the il2 library installed "
+                      "(see the book's How to use page), run the chapter and the controls are live.")
+
+
+def _text(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def reduce_explorer_html(html: str) -> str:
+    """An explorer's static view as a notebook can show it: title, default frame, caption, note.
+
+    Anything that is not an explorer (``class="il2-explorer"``) is returned unchanged.
+    """
+    if 'class="il2-explorer"' not in html:
+        return html
+    parts = [re.search(pattern, html, flags=re.S) for pattern in (
+        r'<p class="il2x-title">.*?</p>', r'<img class="il2x-figure"[^>]*>', r'<p class="il2x-caption"[^>]*>.*?</p>')]
+    kept = "".join(m.group(0) for m in parts if m)
+    return f'<div class="il2-explorer">{kept}<p><em>{LIVE_EXPLORER_NOTE}</em></p></div>'
+
+
+def executed_download(source: dict, executed: dict, values: dict[str, str]) -> dict:
+    """The chapter a reader downloads: ``source`` (the committed notebook) with the outputs of
+    ``executed`` (the same notebook run by the build), explorers reduced, glue records dropped,
+    and the glued numbers of each markdown cell stored for jupyterlab-myst.
+
+    Code cells are paired in order and must have the same source; if they do not (the cache
+    holds another version), the outputs are left out and only the numbers are filled in.
+    """
+    import copy
+
+    nb = copy.deepcopy(source)
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    ran = [c for c in executed.get("cells", []) if c["cell_type"] == "code"]
+    same = len(code) == len(ran) and all(_text(a["source"]) == _text(b["source"]) for a, b in zip(code, ran))
+    for cell, done in zip(code, ran) if same else ():
+        outputs = []
+        for out in done.get("outputs", []):
+            out = copy.deepcopy(out)
+            data = out.get("data")
+            if data is not None:
+                data = {k: v for k, v in data.items() if not k.startswith(GLUE_RECORD)}
+                if not data:
+                    continue
+                if "text/html" in data:
+                    data["text/html"] = reduce_explorer_html(_text(data["text/html"]))
+                out["data"] = data
+            outputs.append(out)
+        cell["outputs"] = outputs
+        cell["execution_count"] = done.get("execution_count")
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown" and values:
+            found = user_expressions(_text(cell["source"]), values)
+            if found:
+                cell.setdefault("metadata", {})["user_expressions"] = found
+    return nb
+
+
+def _cached_notebook(app: Any, path: Any) -> dict:
+    """The executed notebook the build used for ``path`` (empty if the cache has none)."""
+    import json
+
+    nb_config = getattr(app.env, "mystnb_config", None)
+    if nb_config is None or nb_config.execution_mode != "cache":
+        return {}
+    import nbformat
+    from jupyter_cache import get_cache
+
+    cache = get_cache(nb_config.execution_cache_path or ".jupyter_cache")
+    try:
+        record = cache.match_cache_notebook(nbformat.read(str(path), as_version=4))
+    except KeyError:
+        return {}
+    return json.loads(nbformat.writes(cache.get_cache_bundle(record.pk).nb))
+
+
 def fill_downloaded_numbers(app: Any, exception: Exception | None) -> None:
     import json
     import pathlib
@@ -304,19 +393,9 @@ def fill_downloaded_numbers(app: Any, exception: Exception | None) -> None:
     sources = pathlib.Path(app.outdir) / "_sources"
     executed_dir = pathlib.Path(app.outdir).parent / "jupyter_execute"
     for path in sources.rglob("*.ipynb"):
-        executed = (executed_dir / path.relative_to(sources)).with_suffix(".glue.json")
-        if not executed.exists():
-            continue
-        values = glue_texts(json.loads(executed.read_text(encoding="utf-8")))
-        if not values:
-            continue
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        for cell in nb["cells"]:
-            if cell["cell_type"] == "markdown":
-                src = cell["source"]
-                found = user_expressions("".join(src) if isinstance(src, list) else src, values)
-                if found:
-                    cell.setdefault("metadata", {})["user_expressions"] = found
+        glue = (executed_dir / path.relative_to(sources)).with_suffix(".glue.json")
+        values = glue_texts(json.loads(glue.read_text(encoding="utf-8"))) if glue.exists() else {}
+        nb = executed_download(json.loads(path.read_text(encoding="utf-8")), _cached_notebook(app, path), values)
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

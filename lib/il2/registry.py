@@ -215,8 +215,8 @@ def _inside_parentheses(text: str, pos: int) -> bool:
 def render_note(text: str, bib_keys: set[str] | None = None) -> str:
     """A parameter's plain-text note as MyST: citations as roles, formulas and powers as maths.
 
-    Citation keys written in the note (``villarino2007``) and author-year mentions that name a
-    key of the bibliography (``Wang and Smith 1987`` for ``wang1987``) become ``{cite:t}`` roles,
+    Citation keys written in the note (:cite:alp:`villarino2007`) and author-year mentions that name a
+    key of the bibliography (``Wang and Smith 1987`` for :cite:alp:`wang1987`) become ``{cite:t}`` roles,
     or ``{cite:alp}`` (no brackets of its own) inside parentheses. One-letter formulas
     (``q(1 - nu S)``, ``D/R^2``) become inline maths with Greek letters, and so do the one-letter
     symbols they use when they stand alone in the note (``signal S``); ``2e7`` becomes

@@ -190,6 +190,6 @@ class GrowthParameters(CitedParameters):
 
 
 def max_division_rate_per_h(params: GrowthParameters = GrowthParameters()) -> float:
-    r"""Division rate at full IL-2 signal, :math:`\ln 2 / t_{div}` (1/h); reference ``murali1998``."""
+    r"""Division rate at full IL-2 signal, :math:`\ln 2 / t_{div}` (1/h); reference :cite:t:`murali1998`."""
     return params.max_division_rate_per_h
 
