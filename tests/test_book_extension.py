@@ -167,3 +167,11 @@ def json_of(nb):
     import json
 
     return json.loads(nbformat.writes(nb))
+
+
+def test_long_default_values_are_shortened_in_signatures(il2_book):
+    sig = ("(t_h=f(1), params: PKParameters = PKParameters(distribution_half_life_h=0.21666666666666667, "
+           "x=(1, 2)), model=ReceptorModel(binding=BindingParameters(kd_alpha_pM=10000.0)))")
+    assert il2_book.shorten_call_reprs(sig) == "(t_h=f(1), params: PKParameters = PKParameters(...), model=ReceptorModel(...))"
+    assert il2_book.short_signatures(None, "function", "f", None, None, "(a, b=Short())", None) == ("(a, b=Short())", None)
+    assert il2_book.short_signatures(None, "class", "f", None, None, None, None) is None

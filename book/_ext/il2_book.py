@@ -72,6 +72,8 @@ Library reference (``book/reference/``, Sphinx autodoc with napoleon):
 - ``link_parameter_tables``: the reference entry of every parameter dataclass in the registry
   (``il2.registry``) links to its rows on the Parameters page, whose tables carry the labels of
   ``il2.registry.table_label``.
+- ``short_signatures``: a default value that is a long repr (a dataclass instance in a
+  generated ``__init__``) is shown as ``Name(...)``, so signatures stay readable on a phone.
 """
 
 from __future__ import annotations
@@ -635,6 +637,37 @@ def prose_constants_for_napoleon(app: Any) -> None:
         listeners[i] = listener._replace(handler=only_docstrings)
 
 
+def shorten_call_reprs(text: str, limit: int = 30) -> str:
+    """Every ``Name(...)`` longer than ``limit`` characters written as ``Name(...)``.
+
+    A dataclass's generated ``__init__`` has no source, so autodoc shows its defaults as their
+    full repr (``params: PKParameters = PKParameters(distribution_half_life_h=0.2166...,
+    ...)``); the class and its values are documented on their own.
+    """
+    out, i = [], 0
+    for m in re.finditer(r"[A-Za-z_][\w.]*\(", text):
+        if m.start() < i:
+            continue
+        depth, j = 0, m.end() - 1
+        while j < len(text):
+            depth += {"(": 1, ")": -1}.get(text[j], 0)
+            if depth == 0:
+                break
+            j += 1
+        if j - m.start() + 1 > limit:
+            out.append(text[i:m.end()] + "...)")
+            i = j + 1
+    out.append(text[i:])
+    return "".join(out)
+
+
+def short_signatures(app: Any, what: str, name: str, obj: Any, options: Any, signature: str | None,
+                     return_annotation: str | None) -> tuple[str | None, str | None] | None:
+    if not signature:
+        return None
+    return shorten_call_reprs(signature), return_annotation
+
+
 def setup(app: Any) -> dict[str, Any]:
     from myst_nb.ext.eval import EvalRoleAny
     from myst_nb.ext.glue.roles import PasteTextRole
@@ -651,6 +684,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("missing-reference", resolve_reexported)
     app.connect("autodoc-process-docstring", link_parameter_tables)
     app.connect("builder-inited", prose_constants_for_napoleon)
+    app.connect("autodoc-process-signature", short_signatures)
     register_bibliography_style()
     cache_plugin_lookups()
     # Late, so that the MathJax and myst-nb handlers have added their scripts first.
