@@ -72,6 +72,11 @@ Library reference (``book/reference/``, Sphinx autodoc with napoleon):
 - ``link_parameter_tables``: the reference entry of every parameter dataclass in the registry
   (``il2.registry``) links to its rows on the Parameters page, whose tables carry the labels of
   ``il2.registry.table_label``.
+- ``search_only_main_objects``: the search index (loaded by every page) lists the reference's
+  modules, classes and functions, not each attribute, method and constant.
+- ``slim_front_matter``: the pages under ``book/`` (the reference, the Parameters page) drop
+  markup that shows nothing: a ``<span>`` around every word of code, and repeated hover texts
+  of citations.
 - ``short_signatures``: a default value that is a long repr (a dataclass instance in a
   generated ``__init__``) is shown as ``Name(...)``, so signatures stay readable on a phone.
 """
@@ -668,6 +673,65 @@ def short_signatures(app: Any, what: str, name: str, obj: Any, options: Any, sig
     return shorten_call_reprs(signature), return_annotation
 
 
+#: The Python objects that the search box finds; the others (attributes, methods, properties,
+#: constants: more than two thirds of the reference's entries) are on their class's or module's
+#: page, and leaving them out keeps the search index, which every page loads, light.
+SEARCHED_OBJECT_TYPES = frozenset({"module", "class", "function", "exception"})
+
+
+def search_only_main_objects(app: Any) -> None:
+    """Give the Python objects outside :data:`SEARCHED_OBJECT_TYPES` the search priority -1,
+    which Sphinx's search index leaves out (as it does for aliases); objects.inv keeps them."""
+    domain = app.env.get_domain("py")
+    if getattr(type(domain).get_objects, "_il2", False):
+        return
+    plain = type(domain).get_objects
+
+    def get_objects(self):
+        for name, dispname, objtype, docname, anchor, priority in plain(self):
+            if objtype not in SEARCHED_OBJECT_TYPES:
+                priority = -1
+            yield name, dispname, objtype, docname, anchor, priority
+
+    get_objects._il2 = True  # type: ignore[attr-defined]
+    type(domain).get_objects = get_objects
+
+
+_PRE_SPAN = re.compile(r'<span class="pre">([^<]*)</span>')
+_TOKEN_SPAN = re.compile(r'<span class="(?:w|p|n|o)">([^<]*)</span>')
+_SIGNATURE = re.compile(r'<dt class="sig .*?</dt>', flags=re.S)
+_CITATION_TITLE = re.compile(r'(<a class="reference internal" href="([^"]*)")( title="[^"]*")')
+
+
+def slim_markup(body: str) -> str:
+    """The same page with less markup: code and signatures without a ``<span>`` per word or
+    token, and the full reference in a citation's hover text only at its first citation.
+
+    ``span.pre`` only keeps a word of code from breaking (the signatures of the reference are
+    allowed to break at phone width, il2-book.css); a source cited many times on one page (the
+    Parameters page cites one source up to 20 times) carried its whole reference every time.
+    """
+    body = _PRE_SPAN.sub(r"\1", body)
+    # token spans only inside signatures: in a code block they carry the syntax colours
+    body = _SIGNATURE.sub(lambda m: _TOKEN_SPAN.sub(r"\1", m.group(0)), body)
+    seen: set[str] = set()
+
+    def first_title(m: re.Match) -> str:
+        if m.group(2) in seen:
+            return m.group(1)
+        seen.add(m.group(2))
+        return m.group(0)
+
+    return _CITATION_TITLE.sub(first_title, body)
+
+
+def slim_front_matter(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Front matter and the library reference (pages under ``book/``) with :func:`slim_markup`;
+    the first visit of these pages must stay within the light budget of tests/browser/test_weight.py."""
+    if pagename.startswith("book/") and context.get("body"):
+        context["body"] = slim_markup(context["body"])
+
+
 def setup(app: Any) -> dict[str, Any]:
     from myst_nb.ext.eval import EvalRoleAny
     from myst_nb.ext.glue.roles import PasteTextRole
@@ -685,6 +749,8 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("autodoc-process-docstring", link_parameter_tables)
     app.connect("builder-inited", prose_constants_for_napoleon)
     app.connect("autodoc-process-signature", short_signatures)
+    app.connect("builder-inited", search_only_main_objects)
+    app.connect("html-page-context", slim_front_matter)
     register_bibliography_style()
     cache_plugin_lookups()
     # Late, so that the MathJax and myst-nb handlers have added their scripts first.
