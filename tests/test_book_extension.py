@@ -175,3 +175,33 @@ def test_long_default_values_are_shortened_in_signatures(il2_book):
     assert il2_book.shorten_call_reprs(sig) == "(t_h=f(1), params: PKParameters = PKParameters(...), model=ReceptorModel(...))"
     assert il2_book.short_signatures(None, "function", "f", None, None, "(a, b=Short())", None) == ("(a, b=Short())", None)
     assert il2_book.short_signatures(None, "class", "f", None, None, None, None) is None
+
+
+def test_front_matter_markup_is_slimmed_without_changing_its_text(il2_book):
+    body = ('<p><code class="docutils literal notranslate"><span class="pre">kd_alpha_pM</span></code></p>'
+            '<div class="highlight"><pre><span class="n">x</span><span class="o">=</span></pre></div>'
+            '<dt class="sig sig-object py"><span class="sig-name descname"><span class="pre">f</span></span>'
+            '<em class="sig-param"><span class="n"><span class="pre">a</span></span><span class="p">'
+            '<span class="pre">:</span></span><span class="w"> </span></em></dt>'
+            '<a class="reference internal" href="../references.html#id7" title="Full reference">A, 1990</a>'
+            '<a class="reference internal" href="../references.html#id7" title="Full reference">A, 1990</a>'
+            '<a class="reference internal" href="../references.html#id8" title="Another">B, 2001</a>')
+    slim = il2_book.slim_markup(body)
+    assert re.sub(r"<[^>]+>", "", slim) == re.sub(r"<[^>]+>", "", body)
+    assert 'class="pre"' not in slim
+    assert '<span class="n">x</span><span class="o">=</span>' in slim  # a code block keeps its colours
+    assert '<em class="sig-param">a: </em>' in slim
+    assert slim.count('title="Full reference"') == 1 and 'title="Another"' in slim
+
+
+def test_search_index_lists_modules_classes_and_functions(il2_book):
+    class Domain:
+        def get_objects(self):
+            yield from [("m", "m", "module", "d", "m", 0), ("m.f", "m.f", "function", "d", "", 1),
+                        ("m.C.a", "m.C.a", "attribute", "d", "", 1), ("m.X", "m.X", "data", "d", "", 1)]
+
+    domain = Domain()
+    app = types.SimpleNamespace(env=types.SimpleNamespace(get_domain=lambda name: domain))
+    il2_book.search_only_main_objects(app)
+    il2_book.search_only_main_objects(app)  # a second build does not wrap it twice
+    assert [o[-1] for o in domain.get_objects()] == [0, 1, -1, -1]
