@@ -93,3 +93,115 @@ def test_bibliography_labels_are_author_year_and_match_pybtex_rendering(il2_book
     assert labels == il2_book.author_year_labels(entries)
     assert len(set(labels)) == len(labels), "equal labels get a, b, ..."
     assert all(re.fullmatch(r".+, (\d{4}[a-z]?|n\.d\.)", label) for label in labels)
+
+
+# -- the library reference -------------------------------------------------------------------
+
+
+def test_other_names_of_a_documented_object_resolve_to_it(il2_book):
+    """A package's export and a module's own short name both find the one documented entry."""
+    documented = {"il2.growth.simulation.simulate", "il2.pk.simulate", "il2.growth.parameters.POPULATIONS"}
+    assert il2_book.documented_alias("il2.growth.simulate", "", documented) == "il2.growth.simulation.simulate"
+    assert il2_book.documented_alias("simulate", "il2.growth", documented) == "il2.growth.simulation.simulate"
+    assert il2_book.documented_alias("POPULATIONS", "il2.growth.tables", documented) == \
+        "il2.growth.parameters.POPULATIONS"
+    # another object of the same short name, a private name, or a name outside il2: unresolved
+    assert il2_book.documented_alias("il2.trafficking.simulate", "", documented) is None
+    assert il2_book.documented_alias("il2.binding._species", "", documented) is None
+    assert il2_book.documented_alias("numpy.asarray", "", documented) is None
+
+
+def test_parameter_fields_link_to_their_table(il2_book):
+    from il2 import registry
+    from il2.toxicity.course import ManagementParameters
+
+    label = il2_book.parameter_table_label("ManagementParameters.fluid_ml_per_h", "il2.toxicity.course")
+    assert label == registry.table_label(ManagementParameters) == "parameters-il2-toxicity-course-managementparameters"
+    assert f"({label})=" in registry.parameter_table()
+    # not a cited field, or not a parameter class: no link
+    assert il2_book.parameter_table_label("ManagementParameters.no_such_field", "il2.toxicity.course") is None
+    assert il2_book.parameter_table_label("il2.growth.simulation.GrowthResult.t_h", "") is None
+    lines = ["A class."]
+    il2_book.link_parameter_tables(None, "class", "x", ManagementParameters, None, lines)
+    assert f":ref:`{label}`" in lines[-2]
+    with pytest.raises(ValueError, match="registered"):
+        registry.table_label(int)
+
+
+def _explorer_html(frame="AAAA"):
+    return ('<div class="il2-explorer" id="il2x-1"><p class="il2x-title">Explorer 1.1: Dose</p>'
+            '<div class="il2x-controls"><input type="range"></div>'
+            f'<img class="il2x-figure" src="data:image/webp;base64,{frame}" alt="A figure">'
+            '<p class="il2x-caption" aria-live="polite">At 600,000 IU/kg.</p>'
+            '<script type="application/json">{"dir": "il2-frames/"}</script></div>')
+
+
+def test_downloaded_chapter_is_the_executed_one_with_explorers_reduced(il2_book):
+    source = nbformat.v4.new_notebook()
+    source.cells = [nbformat.v4.new_markdown_cell('K is {eval}`glued("kd:.0f")` pM.'),
+                    nbformat.v4.new_code_cell("figs.dose_explorer()"), nbformat.v4.new_code_cell("glue('kd', 12.3)")]
+    executed = nbformat.v4.new_notebook()
+    executed.cells = [nbformat.v4.new_code_cell("figs.dose_explorer()"), nbformat.v4.new_code_cell("glue('kd', 12.3)")]
+    executed.cells[0].outputs = [nbformat.v4.new_output(
+        "display_data", data={"text/html": _explorer_html(), "text/plain": "<Explorer>"})]
+    executed.cells[0].execution_count = 1
+    executed.cells[1].outputs = [nbformat.v4.new_output(
+        "display_data", data={il2_book.GLUE_RECORD + "text/plain": "12.3"}, metadata={"scrapbook": {"name": "kd"}})]
+    source, executed = (json_of(nb) for nb in (source, executed))
+    nb = il2_book.executed_download(source, executed, {"kd": "12.3"})
+    html = nb["cells"][1]["outputs"][0]["data"]["text/html"]
+    assert "Explorer 1.1: Dose" in html and "base64,AAAA" in html and "At 600,000 IU/kg." in html
+    assert "<script" not in html and "<input" not in html and il2_book.LIVE_EXPLORER_NOTE in html
+    assert il2_book.reduce_explorer_html(html) == html  # a second build leaves it as it is
+    assert nb["cells"][1]["execution_count"] == 1
+    assert nb["cells"][2]["outputs"] == []  # the glue record is not shown in JupyterLab anyway
+    assert nb["cells"][0]["metadata"]["user_expressions"][0]["result"]["data"]["text/plain"] == "'12'"
+    assert source["cells"][1]["outputs"] == []  # the committed notebook is not changed
+    # another version of the notebook in the cache: numbers only, no outputs
+    executed["cells"][0]["source"] = "something else"
+    nb = il2_book.executed_download(source, executed, {"kd": "12.3"})
+    assert nb["cells"][1]["outputs"] == [] and "user_expressions" in nb["cells"][0]["metadata"]
+
+
+def json_of(nb):
+    import json
+
+    return json.loads(nbformat.writes(nb))
+
+
+def test_long_default_values_are_shortened_in_signatures(il2_book):
+    sig = ("(t_h=f(1), params: PKParameters = PKParameters(distribution_half_life_h=0.21666666666666667, "
+           "x=(1, 2)), model=ReceptorModel(binding=BindingParameters(kd_alpha_pM=10000.0)))")
+    assert il2_book.shorten_call_reprs(sig) == "(t_h=f(1), params: PKParameters = PKParameters(...), model=ReceptorModel(...))"
+    assert il2_book.short_signatures(None, "function", "f", None, None, "(a, b=Short())", None) == ("(a, b=Short())", None)
+    assert il2_book.short_signatures(None, "class", "f", None, None, None, None) is None
+
+
+def test_front_matter_markup_is_slimmed_without_changing_its_text(il2_book):
+    body = ('<p><code class="docutils literal notranslate"><span class="pre">kd_alpha_pM</span></code></p>'
+            '<div class="highlight"><pre><span class="n">x</span><span class="o">=</span></pre></div>'
+            '<dt class="sig sig-object py"><span class="sig-name descname"><span class="pre">f</span></span>'
+            '<em class="sig-param"><span class="n"><span class="pre">a</span></span><span class="p">'
+            '<span class="pre">:</span></span><span class="w"> </span></em></dt>'
+            '<a class="reference internal" href="../references.html#id7" title="Full reference">A, 1990</a>'
+            '<a class="reference internal" href="../references.html#id7" title="Full reference">A, 1990</a>'
+            '<a class="reference internal" href="../references.html#id8" title="Another">B, 2001</a>')
+    slim = il2_book.slim_markup(body)
+    assert re.sub(r"<[^>]+>", "", slim) == re.sub(r"<[^>]+>", "", body)
+    assert 'class="pre"' not in slim
+    assert '<span class="n">x</span><span class="o">=</span>' in slim  # a code block keeps its colours
+    assert '<em class="sig-param">a: </em>' in slim
+    assert slim.count('title="Full reference"') == 1 and 'title="Another"' in slim
+
+
+def test_search_index_lists_modules_classes_and_functions(il2_book):
+    class Domain:
+        def get_objects(self):
+            yield from [("m", "m", "module", "d", "m", 0), ("m.f", "m.f", "function", "d", "", 1),
+                        ("m.C.a", "m.C.a", "attribute", "d", "", 1), ("m.X", "m.X", "data", "d", "", 1)]
+
+    domain = Domain()
+    app = types.SimpleNamespace(env=types.SimpleNamespace(get_domain=lambda name: domain))
+    il2_book.search_only_main_objects(app)
+    il2_book.search_only_main_objects(app)  # a second build does not wrap it twice
+    assert [o[-1] for o in domain.get_objects()] == [0, 1, -1, -1]

@@ -44,11 +44,41 @@ other ``{eval}`` expression goes to myst-nb's own role, which warns outside inli
 strict build fails on it).
 
 Downloaded chapters (``fill_downloaded_numbers``): the page's download button offers
-``_sources/<chapter>.ipynb``, the committed notebook without outputs. After the build, each
-markdown cell of that copy gets the values of its glued numbers as jupyterlab-myst's
-``user_expressions`` metadata (from the ``.glue.json`` myst-nb writes beside each executed
-notebook, formatted as the page shows them), so the downloaded chapter opened in JupyterLab reads with its numbers before it is run.
-Running it needs the ``il2`` library (see book/how-to-use.md).
+``_sources/<chapter>.ipynb``, which Sphinx copies from the committed notebook, without outputs.
+After the build that copy becomes the executed chapter, so that a reader without the ``il2``
+library still gets every figure and table (``executed_download``):
+
+- each code cell gets its outputs from the execution cache (the notebook the book was built
+  from, matched by its code as myst-nb matches it);
+- an explorer's static view (controls, a default frame inlined, and a script that fetches the
+  other frames from the book's ``_static/il2-frames``, which a notebook does not have) is
+  reduced to its title, that default frame, its caption and a line saying how to make it live;
+- the glue records (the values the prose shows, invisible in JupyterLab) are dropped, and each
+  markdown cell gets the values of its glued numbers as jupyterlab-myst's ``user_expressions``
+  metadata (from the ``.glue.json`` myst-nb writes beside each executed notebook, formatted as
+  the page shows them), so the downloaded chapter reads with its numbers before it is run.
+
+Running it again needs the ``il2`` library (see book/how-to-use.md).
+
+Library reference (``book/reference/``, Sphinx autodoc with napoleon):
+
+- ``resolve_reexported``: a package exports names of its modules (``il2.growth.simulate`` is
+  ``il2.growth.simulation.simulate``), and the reference documents each object once, under one
+  of its names. A reference to another name of the same object (a chapter's
+  ``il2.growth.simulate``, a module's own ``:func:`simulate```) is resolved to the documented
+  one: both names are imported and must be the same object. Anything else stays unresolved, and
+  the strict build fails on it. A reference to a field of a parameter dataclass
+  (``ManagementParameters.fluid_ml_per_h``) links to the class's table on the Parameters page.
+- ``link_parameter_tables``: the reference entry of every parameter dataclass in the registry
+  (``il2.registry``) links to its rows on the Parameters page, whose tables carry the labels of
+  ``il2.registry.table_label``.
+- ``search_only_main_objects``: the search index (loaded by every page) lists the reference's
+  modules, classes and functions, not each attribute, method and constant.
+- ``slim_front_matter``: the pages under ``book/`` (the reference, the Parameters page) drop
+  markup that shows nothing: a ``<span>`` around every word of code, and repeated hover texts
+  of citations.
+- ``short_signatures``: a default value that is a long repr (a dataclass instance in a
+  generated ``__init__``) is shown as ``Name(...)``, so signatures stay readable on a phone.
 """
 
 from __future__ import annotations
@@ -282,6 +312,85 @@ def user_expressions(markdown: str, values: dict[str, str]) -> list[dict]:
     return results
 
 
+GLUE_RECORD = "application/papermill.record/"
+
+#: What a downloaded chapter says under an explorer's default frame.
+LIVE_EXPLORER_NOTE = ("The figure at the controls' starting values. With the il2 library installed "
+                      "(see the book's How to use page), run the chapter and the controls are live.")
+
+
+def _text(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def reduce_explorer_html(html: str) -> str:
+    """An explorer's static view as a notebook can show it: title, default frame, caption, note.
+
+    Anything that is not an explorer (``class="il2-explorer"``) is returned unchanged.
+    """
+    if 'class="il2-explorer"' not in html:
+        return html
+    parts = [re.search(pattern, html, flags=re.S) for pattern in (
+        r'<p class="il2x-title">.*?</p>', r'<img class="il2x-figure"[^>]*>', r'<p class="il2x-caption"[^>]*>.*?</p>')]
+    kept = "".join(m.group(0) for m in parts if m)
+    return f'<div class="il2-explorer">{kept}<p><em>{LIVE_EXPLORER_NOTE}</em></p></div>'
+
+
+def executed_download(source: dict, executed: dict, values: dict[str, str]) -> dict:
+    """The chapter a reader downloads: ``source`` (the committed notebook) with the outputs of
+    ``executed`` (the same notebook run by the build), explorers reduced, glue records dropped,
+    and the glued numbers of each markdown cell stored for jupyterlab-myst.
+
+    Code cells are paired in order and must have the same source; if they do not (the cache
+    holds another version), the outputs are left out and only the numbers are filled in.
+    """
+    import copy
+
+    nb = copy.deepcopy(source)
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    ran = [c for c in executed.get("cells", []) if c["cell_type"] == "code"]
+    same = len(code) == len(ran) and all(_text(a["source"]) == _text(b["source"]) for a, b in zip(code, ran))
+    for cell, done in zip(code, ran) if same else ():
+        outputs = []
+        for out in done.get("outputs", []):
+            out = copy.deepcopy(out)
+            data = out.get("data")
+            if data is not None:
+                data = {k: v for k, v in data.items() if not k.startswith(GLUE_RECORD)}
+                if not data:
+                    continue
+                if "text/html" in data:
+                    data["text/html"] = reduce_explorer_html(_text(data["text/html"]))
+                out["data"] = data
+            outputs.append(out)
+        cell["outputs"] = outputs
+        cell["execution_count"] = done.get("execution_count")
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown" and values:
+            found = user_expressions(_text(cell["source"]), values)
+            if found:
+                cell.setdefault("metadata", {})["user_expressions"] = found
+    return nb
+
+
+def _cached_notebook(app: Any, path: Any) -> dict:
+    """The executed notebook the build used for ``path`` (empty if the cache has none)."""
+    import json
+
+    nb_config = getattr(app.env, "mystnb_config", None)
+    if nb_config is None or nb_config.execution_mode != "cache":
+        return {}
+    import nbformat
+    from jupyter_cache import get_cache
+
+    cache = get_cache(nb_config.execution_cache_path or ".jupyter_cache")
+    try:
+        record = cache.match_cache_notebook(nbformat.read(str(path), as_version=4))
+    except KeyError:
+        return {}
+    return json.loads(nbformat.writes(cache.get_cache_bundle(record.pk).nb))
+
+
 def fill_downloaded_numbers(app: Any, exception: Exception | None) -> None:
     import json
     import pathlib
@@ -291,19 +400,9 @@ def fill_downloaded_numbers(app: Any, exception: Exception | None) -> None:
     sources = pathlib.Path(app.outdir) / "_sources"
     executed_dir = pathlib.Path(app.outdir).parent / "jupyter_execute"
     for path in sources.rglob("*.ipynb"):
-        executed = (executed_dir / path.relative_to(sources)).with_suffix(".glue.json")
-        if not executed.exists():
-            continue
-        values = glue_texts(json.loads(executed.read_text(encoding="utf-8")))
-        if not values:
-            continue
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        for cell in nb["cells"]:
-            if cell["cell_type"] == "markdown":
-                src = cell["source"]
-                found = user_expressions("".join(src) if isinstance(src, list) else src, values)
-                if found:
-                    cell.setdefault("metadata", {})["user_expressions"] = found
+        glue = (executed_dir / path.relative_to(sources)).with_suffix(".glue.json")
+        values = glue_texts(json.loads(glue.read_text(encoding="utf-8"))) if glue.exists() else {}
+        nb = executed_download(json.loads(path.read_text(encoding="utf-8")), _cached_notebook(app, path), values)
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -424,18 +523,234 @@ def cache_plugin_lookups() -> None:
     bibtex_plugin._entry_points = memo(bibtex_plugin._entry_points)
 
 
+_DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+
+
+def import_dotted(name: str) -> Any:
+    """The object a dotted name of ``il2`` names (module, class, function or constant), or None."""
+    import importlib
+
+    if not _DOTTED_NAME.fullmatch(name) or name.split(".")[0] != "il2":
+        return None
+    parts = name.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[i:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            return None
+        return obj
+    return None
+
+
+def documented_alias(target: str, module: str, documented: Any) -> str | None:
+    """The documented name of the object that ``target`` names, seen from ``module``.
+
+    ``target`` is tried as written and relative to ``module`` and to each package above it, as
+    Python's domain searches; the first that imports names the object. The answer is a name in
+    ``documented`` (the Python domain's objects) with the same last part that imports the very
+    same object, or None.
+    """
+    candidates = [target]
+    parts = module.split(".") if module else []
+    candidates += [".".join(parts[:i]) + "." + target for i in range(len(parts), 0, -1)]
+    for candidate in candidates:
+        obj = import_dotted(candidate)
+        if obj is None or obj is True or obj is False:
+            continue
+        short = candidate.rsplit(".", 1)[-1]
+        for name in documented:
+            if name != candidate and name.rsplit(".", 1)[-1] == short and import_dotted(name) is obj:
+                return name
+        return None
+    return None
+
+
+def parameter_table_label(target: str, module: str) -> str | None:
+    """The Parameters page label of ``Class.field`` when the class is a registered parameter
+    dataclass and the field one of its cited parameters (these fields are listed on that page,
+    not in the reference), else None."""
+    import dataclasses
+
+    from il2 import registry
+
+    parts = module.split(".") if module else []
+    candidates = [target] + [".".join(parts[:i]) + "." + target for i in range(len(parts), 0, -1)]
+    for candidate in candidates:
+        owner, _, field = candidate.rpartition(".")
+        cls = import_dotted(owner)
+        if not isinstance(cls, type) or not any(c is cls for _, c in registry.registered_classes()):
+            continue
+        fields = {f.name for f in dataclasses.fields(cls) if "il2" in f.metadata}
+        return registry.table_label(cls) if field in fields else None
+    return None
+
+
+def resolve_reexported(app: Any, env: Any, node: Any, contnode: Any) -> Any:
+    if node.get("refdomain") != "py":
+        return None
+    if node.get("reftype") in ("attr", "obj", "data"):
+        label = parameter_table_label(node.get("reftarget", ""), node.get("py:module") or "")
+        labels = env.get_domain("std").labels
+        if label is not None and label in labels:
+            from sphinx.util.nodes import make_refnode
+
+            docname, anchor, title = labels[label]
+            return make_refnode(app.builder, node["refdoc"], docname, anchor, contnode, title)
+    domain = env.get_domain("py")
+    name = documented_alias(node.get("reftarget", ""), node.get("py:module") or "", domain.objects)
+    if name is None:
+        return None
+    return domain.resolve_xref(env, node["refdoc"], app.builder, node["reftype"], name, node, contnode)
+
+
+def link_parameter_tables(app: Any, what: str, name: str, obj: Any, options: Any, lines: list[str]) -> None:
+    """Close the docstring of a registered parameter dataclass with a link to its table."""
+    if what != "class":
+        return
+    from il2 import registry
+
+    if not any(cls is obj for _, cls in registry.registered_classes()):
+        return
+    lines += ["", f"Every default, with its unit, meaning and source: :ref:`{registry.table_label(obj)}` "
+              "on the :doc:`/book/parameters` page.", ""]
+
+
+def prose_constants_for_napoleon(app: Any) -> None:
+    """Keep napoleon away from the doc comments of constants and attributes.
+
+    napoleon reads the first line of a constant's doc comment up to a colon as its type; the
+    library writes those comments as prose ("Highest IL-2 concentration (pM) any binding
+    function accepts: 1 mM"), which would become a type to link. Docstrings of modules,
+    classes and functions still go through napoleon's numpydoc sections.
+    """
+    listeners = app.events.listeners.get("autodoc-process-docstring", [])
+    for i, listener in enumerate(listeners):
+        handler = listener.handler
+        if getattr(handler, "__module__", "") != "sphinx.ext.napoleon" or getattr(handler, "_il2", False):
+            continue
+
+        def only_docstrings(app, what, name, obj, options, lines, _napoleon=handler):
+            if what not in ("data", "attribute", "property"):
+                _napoleon(app, what, name, obj, options, lines)
+
+        only_docstrings._il2 = True  # type: ignore[attr-defined]
+        listeners[i] = listener._replace(handler=only_docstrings)
+
+
+def shorten_call_reprs(text: str, limit: int = 30) -> str:
+    """Every ``Name(...)`` longer than ``limit`` characters written as ``Name(...)``.
+
+    A dataclass's generated ``__init__`` has no source, so autodoc shows its defaults as their
+    full repr (``params: PKParameters = PKParameters(distribution_half_life_h=0.2166...,
+    ...)``); the class and its values are documented on their own.
+    """
+    out, i = [], 0
+    for m in re.finditer(r"[A-Za-z_][\w.]*\(", text):
+        if m.start() < i:
+            continue
+        depth, j = 0, m.end() - 1
+        while j < len(text):
+            depth += {"(": 1, ")": -1}.get(text[j], 0)
+            if depth == 0:
+                break
+            j += 1
+        if j - m.start() + 1 > limit:
+            out.append(text[i:m.end()] + "...)")
+            i = j + 1
+    out.append(text[i:])
+    return "".join(out)
+
+
+def short_signatures(app: Any, what: str, name: str, obj: Any, options: Any, signature: str | None,
+                     return_annotation: str | None) -> tuple[str | None, str | None] | None:
+    if not signature:
+        return None
+    return shorten_call_reprs(signature), return_annotation
+
+
+#: The Python objects that the search box finds; the others (attributes, methods, properties,
+#: constants: more than two thirds of the reference's entries) are on their class's or module's
+#: page, and leaving them out keeps the search index, which every page loads, light.
+SEARCHED_OBJECT_TYPES = frozenset({"module", "class", "function", "exception"})
+
+
+def search_only_main_objects(app: Any) -> None:
+    """Give the Python objects outside :data:`SEARCHED_OBJECT_TYPES` the search priority -1,
+    which Sphinx's search index leaves out (as it does for aliases); objects.inv keeps them."""
+    domain = app.env.get_domain("py")
+    if getattr(type(domain).get_objects, "_il2", False):
+        return
+    plain = type(domain).get_objects
+
+    def get_objects(self):
+        for name, dispname, objtype, docname, anchor, priority in plain(self):
+            if objtype not in SEARCHED_OBJECT_TYPES:
+                priority = -1
+            yield name, dispname, objtype, docname, anchor, priority
+
+    get_objects._il2 = True  # type: ignore[attr-defined]
+    type(domain).get_objects = get_objects
+
+
+_PRE_SPAN = re.compile(r'<span class="pre">([^<]*)</span>')
+_TOKEN_SPAN = re.compile(r'<span class="(?:w|p|n|o)">([^<]*)</span>')
+_SIGNATURE = re.compile(r'<dt class="sig .*?</dt>', flags=re.S)
+_CITATION_TITLE = re.compile(r'(<a class="reference internal" href="([^"]*)")( title="[^"]*")')
+
+
+def slim_markup(body: str) -> str:
+    """The same page with less markup: code and signatures without a ``<span>`` per word or
+    token, and the full reference in a citation's hover text only at its first citation.
+
+    ``span.pre`` only keeps a word of code from breaking (the signatures of the reference are
+    allowed to break at phone width, il2-book.css); a source cited many times on one page (the
+    Parameters page cites one source up to 20 times) carried its whole reference every time.
+    """
+    body = _PRE_SPAN.sub(r"\1", body)
+    # token spans only inside signatures: in a code block they carry the syntax colours
+    body = _SIGNATURE.sub(lambda m: _TOKEN_SPAN.sub(r"\1", m.group(0)), body)
+    seen: set[str] = set()
+
+    def first_title(m: re.Match) -> str:
+        if m.group(2) in seen:
+            return m.group(1)
+        seen.add(m.group(2))
+        return m.group(0)
+
+    return _CITATION_TITLE.sub(first_title, body)
+
+
+def slim_front_matter(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Front matter and the library reference (pages under ``book/``) with :func:`slim_markup`;
+    the first visit of these pages must stay within the light budget of tests/browser/test_weight.py."""
+    if pagename.startswith("book/") and context.get("body"):
+        context["body"] = slim_markup(context["body"])
+
+
 def setup(app: Any) -> dict[str, Any]:
     from myst_nb.ext.eval import EvalRoleAny
     from myst_nb.ext.glue.roles import PasteTextRole
 
     os.environ["IL2_STATIC_EXPLORERS"] = "1"
     app.setup_extension("myst_nb")  # so that its eval role is registered before ours replaces it
+    app.setup_extension("sphinx.ext.autodoc")  # its docstring event, for link_parameter_tables
     app.add_role("eval", make_eval_glued_role(PasteTextRole(), EvalRoleAny()), override=True)
     app.connect("builder-inited", point_kernels_at_frames_store)
     app.connect("env-before-read-docs", execute_notebooks_in_parallel)
     app.connect("html-page-context", lazy_images)
     app.connect("build-finished", copy_frames)
     app.connect("build-finished", fill_downloaded_numbers)
+    app.connect("missing-reference", resolve_reexported)
+    app.connect("autodoc-process-docstring", link_parameter_tables)
+    app.connect("builder-inited", prose_constants_for_napoleon)
+    app.connect("autodoc-process-signature", short_signatures)
+    app.connect("builder-inited", search_only_main_objects)
+    app.connect("html-page-context", slim_front_matter)
     register_bibliography_style()
     cache_plugin_lookups()
     # Late, so that the MathJax and myst-nb handlers have added their scripts first.

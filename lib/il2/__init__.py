@@ -58,6 +58,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "therapy",
     "toxicity",
     "low_dose_pd",
+    "cohort",
 )
 _SUBMODULES = frozenset(MODEL_MODULES) | {
     "validation", "registry", "measurements", "low_dose", "variants", "regulatory", "plotting", "explore", "figures"}

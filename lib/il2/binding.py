@@ -3,14 +3,14 @@ r"""IL-2 receptor binding: assembly of the three receptor chains, equilibrium, k
 The IL-2 receptor is built from three chains that float separately in the membrane:
 IL-2Rα (CD25), IL-2Rβ (CD122) and the common gamma chain γc (CD132). IL-2 first binds one of
 the two private chains from solution (CD25 with :math:`K_\alpha \approx 10` nM, CD122 with
-:math:`K_\beta \approx 144` nM; :cite:`rickert2004`), and the bound complex then recruits the
+:math:`K_\beta \approx 144` nM; :cite:alp:`rickert2004`), and the bound complex then recruits the
 other chains within the membrane, each step with its own two-dimensional dissociation constant
-(receptors per cell). This follows the model of :cite:`farhat2021`, whose three recruitment
-constants start from the values measured in solution by :cite:`rickert2004` (63, 1.5 and 12 nM)
+(receptors per cell). This follows the model of :cite:t:`farhat2021`, whose three recruitment
+constants start from the values measured in solution by :cite:t:`rickert2004` (63, 1.5 and 12 nM)
 and are converted to the membrane by one factor fitted to cell data. The first of them (IL-2·CD25
 recruiting CD122, :data:`SOLUTION_KD3D_ALPHA_BETA_NM` in solution) is calibrated tighter, so that
-the high-affinity receptor releases IL-2 over hours as measured (:cite:`wang1987`,
-:cite:`lowenthal1987`; ``BindingParameters.kd3d_alpha_beta_nM``).
+the high-affinity receptor releases IL-2 over hours as measured (:cite:alp:`wang1987`,
+:cite:alp:`lowenthal1987`; ``BindingParameters.kd3d_alpha_beta_nM``).
 
 The classic "intermediate-affinity" (βγ, about 1 nM) and "high-affinity" (αβγ, about 10 pM)
 receptors are therefore *not* parameters here: they emerge from the monomeric steps and the
@@ -80,10 +80,10 @@ __all__ = [
 #: Highest IL-2 concentration (pM) any binding function accepts: 1 mM, far above any dose.
 MAX_IL2_PM: float = 1e9
 
-#: Solution constant of IL-2·CD25 recruiting CD122 (nM) measured by :cite:`rickert2004` and used
-#: by :cite:`farhat2021` (their k11). The model's default, ``BindingParameters.kd3d_alpha_beta_nM``,
+#: Solution constant of IL-2·CD25 recruiting CD122 (nM) measured by :cite:t:`rickert2004` and used
+#: by :cite:t:`farhat2021` (their k11). The model's default, ``BindingParameters.kd3d_alpha_beta_nM``,
 #: is calibrated tighter so that the high-affinity receptor releases IL-2 over hours
-#: (:cite:`wang1987`, :cite:`lowenthal1987`); this value is kept for comparison.
+#: (:cite:alp:`wang1987`, :cite:alp:`lowenthal1987`); this value is kept for comparison.
 SOLUTION_KD3D_ALPHA_BETA_NM: float = 63.0
 
 #: CD25 of the CD25-low bin of conventional CD4 T cells (:cite:`orcuttjahns2021`), the default
@@ -105,8 +105,8 @@ _MOLECULES_PER_PM_LITRE = AVOGADRO_PER_MOL * _PICO
 class BindingParameters(CitedParameters):
     """Binding constants of IL-2 to its receptor chains and of the chains to each other.
 
-    The membrane recruitment constants are the solution values of :cite:`rickert2004`
-    multiplied by one conversion factor, as in :cite:`farhat2021`. The properties
+    The membrane recruitment constants are the solution values of :cite:t:`rickert2004`
+    multiplied by one conversion factor, as in :cite:t:`farhat2021`. The properties
     ``kd2d_*`` give the membrane constants in receptors per cell.
     """
 
@@ -211,9 +211,9 @@ class ReceptorCounts(CitedParameters):
     """Receptors per cell of the built-in cell types (:data:`CELL_TYPES`).
 
     Resting human blood cells: geometric means of four replicate flow-cytometry measurements
-    (antibody binding capacity) published with :cite:`farhat2021`, except the CD25 of
+    (antibody binding capacity) published with :cite:t:`farhat2021`, except the CD25 of
     conventional CD4 T cells, which is the mean of their CD25-low bin of single cells
-    (:cite:`orcuttjahns2021`, :func:`il2.measurements.cd25_low_bin`).
+    (:cite:t:`orcuttjahns2021`, :func:`il2.measurements.cd25_low_bin`).
     """
 
     treg_cd25: float = cited(3476.0, "receptors/cell", "CD25 on regulatory T cells", "farhat2021", low=0)
@@ -320,15 +320,15 @@ class CellType:
 
 #: Names of the built-in cell types, in the order figures draw them. ``"NK"`` is the bulk NK
 #: population of blood, mostly CD56dim cells; ``"CD56bright NK"`` the minor subset that carries the
-#: high-affinity receptor constitutively (:cite:`nagler1990`, :cite:`caligiuri1990`).
+#: high-affinity receptor constitutively (:cite:alp:`nagler1990`, :cite:alp:`caligiuri1990`).
 CELL_NAMES: tuple[str, ...] = ("Treg", "CD4", "CD8", "NK", "CD56bright NK", "activated T")
 
 
 def built_in_cells(counts: ReceptorCounts = ReceptorCounts()) -> Mapping[str, CellType]:
     """The built-in cell types made from ``counts`` (read-only mapping keyed by :data:`CELL_NAMES`).
 
-    Resting Treg, conventional CD4, CD8 and NK cells of human blood (:cite:`farhat2021`) and an
-    activated T cell blast with high CD25 (:cite:`robb1981`).
+    Resting Treg, conventional CD4, CD8 and NK cells of human blood (:cite:alp:`farhat2021`) and an
+    activated T cell blast with high CD25 (:cite:alp:`robb1981`).
     """
     if not isinstance(counts, ReceptorCounts):
         raise ValueError(f"counts must be a ReceptorCounts; got {type(counts).__name__}")
@@ -599,7 +599,7 @@ def equilibrium(
 
         L_T = L + \frac{\rho}{N_A\,10^{-12}}\,\bigl(C_\alpha + C_\beta + C_{\alpha\beta} + C_{\beta\gamma} + C_{\alpha\beta\gamma}\bigr).
 
-    Source: :cite:`farhat2021`, :cite:`rickert2004`.
+    Source: :cite:t:`farhat2021`, :cite:t:`rickert2004`.
 
     Parameters
     ----------
@@ -683,7 +683,7 @@ def apparent_kd_pM(cell: CellType | str, params: BindingParameters = BindingPara
     Without CD25 only the first (βγ, intermediate-affinity) route is open; CD25 opens the
     second (αβγ, high-affinity) route, whose weight grows with the CD25 count. Nothing in the
     formula is an assumed receptor affinity: it follows from the monomeric constants and the
-    cell's counts (:cite:`farhat2021`, :cite:`rickert2004`).
+    cell's counts (:cite:alp:`farhat2021`, :cite:alp:`rickert2004`).
     """
     cell = cell_type(cell)
     _check_params(params, BindingParameters)
@@ -713,9 +713,9 @@ def internalization_rate(
 
     Signalling complexes are internalised at the complex rate :math:`k_e` and the other IL-2
     complexes that hold CD122 at the constitutive receptor rate :math:`k_t`
-    (:cite:`fallon2000model`), at the equilibrium occupancy of :func:`equilibrium` (no depletion:
+    (:cite:alp:`fallon2000model`), at the equilibrium occupancy of :func:`equilibrium` (no depletion:
     pass the free concentration). IL-2 held by CD25 alone (:math:`C_\alpha`) is not taken in: only
-    receptors with CD122 internalise their ligand (:cite:`weissman1986`, :cite:`robb1987`).
+    receptors with CD122 internalise their ligand (:cite:alp:`weissman1986`, :cite:alp:`robb1987`).
 
     Returns
     -------
@@ -878,11 +878,11 @@ def kinetics(
 
     Mass-action ODEs for the species of :func:`equilibrium`, with ligand binding at
     :math:`k_\mathrm{on}` and off rates :math:`k_\mathrm{on} K`; membrane recruitment at
-    :math:`k_\mathrm{fwd}` and off rates :math:`k_\mathrm{fwd} K^{2D}` (:cite:`farhat2021`);
+    :math:`k_\mathrm{fwd}` and off rates :math:`k_\mathrm{fwd} K^{2D}` (:cite:alp:`farhat2021`);
     the two closing steps obey detailed balance. The medium is large (free IL-2 constant:
     ``il2_pM`` for association, 0 for dissociation). Integrated with LSODA (stiff switching).
-    Compare with the half-times measured on cells by :cite:`lowenthal1987` and
-    :cite:`wang1987`.
+    Compare with the half-times measured on cells by :cite:t:`lowenthal1987` and
+    :cite:t:`wang1987`.
 
     Parameters
     ----------
@@ -892,7 +892,7 @@ def kinetics(
         IL-2 added (association) or the concentration the cell was equilibrated with before
         the wash (dissociation); pM, > 0.
     t_h
-        Output times (h), increasing, starting at 0 or later, at most :data:`MAX_KINETICS_H`.
+        Output times (h), increasing, starting at 0 or later, at most ``MAX_KINETICS_H`` (720 h).
     phase
         ``"association"`` or ``"dissociation"``.
     """

@@ -601,7 +601,7 @@ def bootstrap_ci(values: Any, statistic: Callable[..., Any] = np.median, *, n_bo
     """Percentile bootstrap interval of ``statistic`` (applied along axis 1 of the resamples).
 
     ``n_boot`` resamples of the patients with replacement, drawn by a seeded generator, so the
-    interval is reproducible (reference ``efron1993``).
+    interval is reproducible (reference :cite:alp:`efron1993`).
     """
     x = np.asarray(values, dtype=float).ravel()
     if x.size == 0 or not np.all(np.isfinite(x)):
@@ -620,7 +620,7 @@ def spearman_ci(x: Any, y: Any, level: float = 0.95) -> Estimate:
     r"""Spearman rank correlation with a Fisher-transform interval.
 
     :math:`\tanh(\operatorname{atanh}\rho \pm z\,\sqrt{1.06/(n-3)})`, the variance proposed by
-    Fieller, Hartley and Pearson for rank correlations (reference ``fieller1957``). Ties get
+    Fieller, Hartley and Pearson for rank correlations (reference :cite:alp:`fieller1957`). Ties get
     average ranks.
     """
     from scipy.stats import norm, rankdata
@@ -821,7 +821,7 @@ def simulate_cohort(
         One intravenous cycle; default the label's 14 doses of 600,000 IU/kg every 8 h.
     hold_systolic_mmHg
         Hold threshold (0 to 200 mmHg), one for all patients or one per patient (a scan of the
-        rule in one vectorised call); default :attr:`ManagementParameters.hold_systolic_mmHg`
+        rule in one vectorised call); default :attr:`il2.toxicity.ManagementParameters.hold_systolic_mmHg`
         (the label's 90 mmHg).
     hold_doses
         Apply the hold rule (``False`` gives every dose).
@@ -829,7 +829,7 @@ def simulate_cohort(
         Ceiling of the titrated vasopressor (0 to 3); default ``cohort.params.vasopressor_max``.
     fluid_ml_per_h
         IV fluid on top of maintenance (0 to 2000 mL/h); default Textor's
-        (:attr:`ManagementParameters.fluid_ml_per_h`).
+        (:attr:`il2.toxicity.ManagementParameters.fluid_ml_per_h`).
     step_h
         Grid step of plasma IL-2, the mediator and the activation (1e-3 to 0.1 h; the default
         resolves the 15-min infusions).

@@ -129,6 +129,8 @@ class Slider:
         The live slider, too, steps through the static grid only (for a model computed once at
         those values): every position then shows a result of its own, never the nearest one.
 
+    Notes
+    -----
     A logarithmic grid is rounded to two significant digits (30, 53, 95, ... rather than 53.3),
     its ends and default kept exact, so the readouts are numbers a reader would type.
     """

@@ -8,21 +8,21 @@ The model
 A daily subcutaneous dose gives the plasma curve of :mod:`il2.pk` (:math:`c_p(t)`, exact
 superposition of single doses in the linear model). The cells are taken to see it on top of
 the resting IL-2 that resting helper T cells keep in a lymph-node niche (:math:`c_0`,
-:meth:`il2.growth.dynamics.GrowthSystem.baseline`, ``setoguchi2005``):
+:meth:`il2.growth.dynamics.GrowthSystem.baseline`, :cite:alp:`setoguchi2005`):
 
 .. math::
 
     c(t) = c_0 + c_p(t).
 
 This is a modelling choice: the uptake of the drug by the cells is part of the plasma
-clearance the PK model was fitted to (``konrad1990``), so the cells do not deplete it a second
+clearance the PK model was fitted to (:cite:alp:`konrad1990`), so the cells do not deplete it a second
 time, and the lymph-node fluid is taken to follow the plasma (as in :func:`il2.therapy.pharmacodynamics`,
 an upper bound). Five resting populations of the growth model respond, each read through its
 own receptors in the receptor model (:func:`il2.growth.response_tables` with resting cell
 types): regulatory T cells (``"Treg"``), conventional CD4 and CD8 T cells (``"CD4"``,
 ``"CD8"``), CD56dim NK cells (``"NK"``) and CD56bright NK cells (``"CD56bright NK"``), which
-carry the high-affinity receptor constitutively (``nagler1990``, ``caligiuri1990``) and are
-selectively activated by low-dose IL-2 in patients (``hirakawa2016``). Each obeys the resident
+carry the high-affinity receptor constitutively (:cite:alp:`nagler1990`, :cite:alp:`caligiuri1990`) and are
+selectively activated by low-dose IL-2 in patients (:cite:alp:`hirakawa2016`). Each obeys the resident
 equations of :mod:`il2.growth` without antigen:
 
 .. math::
@@ -35,12 +35,12 @@ with :math:`S_i = S_i(c(t), a_i)` the proliferation and survival signal, :math:`
 the resident division rate, :math:`d_i` the turnover, :math:`k` the capacity fold
 (:class:`il2.growth.GrowthParameters`) and :math:`h_i, d_i` the resting balance at
 :math:`c_0` (:func:`il2.growth.dynamics.resting_balance`), so that without the drug every
-population stays at its size. IL-2 acts on division *and* survival (``fehniger2000``: an
-IL-2-dependent delay of NK cell death; ``setoguchi2005``: Treg maintenance).
+population stays at its size. IL-2 acts on division *and* survival (:cite:alp:`fehniger2000`: an
+IL-2-dependent delay of NK cell death; :cite:alp:`setoguchi2005`: Treg maintenance).
 
 Blood NK cells are mostly CD56dim: the ``"all NK"`` fold change weights the two subsets by their
-share of blood NK cells (:attr:`LowDosePD.blood_bright_fraction`, ``ferlazzo2004``), which is what
-``koreth2016`` counted.
+share of blood NK cells (:attr:`LowDosePD.blood_bright_fraction`, :cite:alp:`ferlazzo2004`), which is what
+:cite:t:`koreth2016` counted.
 
 Numerics
 --------
@@ -284,14 +284,14 @@ def low_dose_course(
     ----------
     daily_dose_miu
         Dose per injection, million IU (per m\ :sup:`2` of body surface with the default
-        ``dose_unit``; ``koreth2016`` gave 1 MIU/m\ :sup:`2`), in (0, 100].
+        ``dose_unit``; :cite:alp:`koreth2016` gave 1 MIU/m\ :sup:`2`), in (0, 100].
     weeks
         Length of the course, weeks, in (0, 104].
     schedule
         ``"daily"`` or ``"every other day"`` (:data:`SCHEDULES`).
     dose_unit
         ``"MIU/m^2"`` (converted with the 1.8 m\ :sup:`2` of :data:`il2.pk.REGIMEN_DEFAULTS`) or
-        ``"MIU"``, a flat dose as in ``hartemann2013``.
+        ``"MIU"``, a flat dose as in :cite:alp:`hartemann2013`.
     method
         ``"averaged"`` (default, fast: full integration over the first periods, then the periodic
         average in closed form) or ``"full"`` (LSODA over the whole course, for checking).
@@ -493,7 +493,7 @@ def dose_response(
     """Treg and NK expansion and plasma exposure against the daily dose (:func:`low_dose_course`).
 
     ``doses_miu`` are doses per injection in ``dose_unit`` (default a flat dose in MIU, as the
-    0.33, 1 and 3 MIU/day of ``hartemann2013``), each in (0, 100].
+    0.33, 1 and 3 MIU/day of :cite:alp:`hartemann2013`), each in (0, 100].
     """
     doses = np.atleast_1d(check_array("doses_miu", doses_miu, 0.0, 100.0))
     if doses.ndim != 1 or np.any(doses <= 0.0):

@@ -2,7 +2,7 @@ r"""Measured IL-2 data as records with their sources: pSTAT5 dose responses, EC5
 
 Four public datasets from the Meyer lab enter the library here, and nowhere else:
 
-1. **Raw pSTAT5 plate data** published with :cite:`farhat2021` (repository
+1. **Raw pSTAT5 plate data** published with :cite:t:`farhat2021` (repository
    ``meyer-lab/gc-cytokines``, ``ckine/data/pSTAT_data.csv``, MIT licence; vendored unchanged as
    ``il2/data/pSTAT_data.csv``). It covers human blood cells stimulated with IL-2 or IL-15 for
    30 min, 1 h, 2 h or 4 h. There are 12 concentrations from 84 nM down three-fold and
@@ -12,11 +12,11 @@ Four public datasets from the Meyer lab enter the library here, and nowhere else
    vendored unchanged). :func:`receptor_counts` gives the geometric mean of the replicates, the
    summary the authors used.
 3. **EC50s of IL-2, IL-15 and Fc-fused IL-2 muteins** by cell type, including CD56bright NK cells,
-   from ``meyer-lab/gc-valent`` (``ckine/data/EC50_DF.csv``) :cite:`orcuttjahns2021`. That
+   from ``meyer-lab/gc-valent`` (``ckine/data/EC50_DF.csv``) :cite:t:`orcuttjahns2021`. That
    repository has no licence file, so its numbers are typed here as cited records
    (:data:`LIGAND_EC50_RECORDS`) and the file is not copied.
 4. **Affinities of the Fc-fused muteins** for CD25 and for CD122/γc, from
-   ``meyer-lab/type-I-ckine-model`` (``ckine/data/WTmutAffData.csv``) :cite:`orcuttjahns2021`
+   ``meyer-lab/type-I-ckine-model`` (``ckine/data/WTmutAffData.csv``) :cite:t:`orcuttjahns2021`
    (no licence file either; :data:`MUTEIN_AFFINITIES`).
 5. **Receptor counts of single cells binned by their CD25**, from ``meyer-lab/gc-valent``
    (``ckine/data/BinnedReceptorData.csv``) :cite:`orcuttjahns2021`: the CD25 counts of single
@@ -140,20 +140,24 @@ class DataSource:
     vendored_as: str = ""
 
 
+#: The raw pSTAT5 plates of :cite:t:`farhat2021`, vendored in ``il2/data``.
 PSTAT_SOURCE = DataSource(
     key="farhat2021", repository="meyer-lab/gc-cytokines", path="ckine/data/pSTAT_data.csv",
     commit="16461f704f6715b681f040ac838068f749f0a3e5", licence="MIT",
     vendored_as="pSTAT_data.csv",
 )
+#: The receptor counts per blood cell type of :cite:t:`farhat2021`, vendored in ``il2/data``.
 RECEPTOR_SOURCE = DataSource(
     key="farhat2021", repository="meyer-lab/gc-cytokines",
     path="ckine/data/final_receptor_levels.csv", licence="MIT",
     vendored_as="final_receptor_levels.csv",
 )
+#: The pSTAT5 EC50s of IL-2 ligands of :cite:t:`orcuttjahns2021`, typed as records.
 GC_VALENT_SOURCE = DataSource(
     key="orcuttjahns2021", repository="meyer-lab/gc-valent", path="ckine/data/EC50_DF.csv",
     commit="6b3287e87ddef42ef6421cbeb352df33d60fb156",
 )
+#: The receptor affinities of IL-2 muteins of :cite:t:`orcuttjahns2021`.
 MUTEIN_AFFINITY_SOURCE = DataSource(
     key="orcuttjahns2021", repository="meyer-lab/type-I-ckine-model",
     path="ckine/data/WTmutAffData.csv", commit="3cf885ff0fddef9bc7f5daf2ca728d4544dae9aa",
@@ -181,6 +185,7 @@ _PSTAT_LABEL = {
     "CD4": "T-helper", "naive CD4": "Naive Th", "memory CD4": "Mem Th",
 }
 _FROM_LABEL = {v: k for k, v in _PSTAT_LABEL.items()}
+#: The cytokines of the pSTAT5 plates.
 CYTOKINES: tuple[str, ...] = ("IL-2", "IL-15")
 #: Stimulation times of the plates (h), ascending.
 STIMULATION_TIMES_H: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0)
@@ -236,7 +241,7 @@ def _readonly(a: NDArray) -> NDArray:
 
 @dataclass(frozen=True, eq=False)
 class PStatData:
-    r"""The raw pSTAT5 plates of :cite:`farhat2021` as tidy, read-only arrays.
+    r"""The raw pSTAT5 plates of :cite:t:`farhat2021` as tidy, read-only arrays.
 
     Attributes
     ----------
@@ -368,7 +373,7 @@ def _parse_pstat(text: str) -> PStatData:
 
 @lru_cache(maxsize=1)
 def pstat_data() -> PStatData:
-    """The vendored raw pSTAT5 plates of :cite:`farhat2021`, parsed once (read-only arrays)."""
+    """The vendored raw pSTAT5 plates of :cite:t:`farhat2021`, parsed once (read-only arrays)."""
     return _parse_pstat(_read_text(PSTAT_SOURCE.vendored_as))
 
 
@@ -606,7 +611,7 @@ class EC50Record:
         Each replicate fitted on its own, in replicate order (one entry where only
         replicate 1 exists).
     source
-        BibTeX key of the publication (``farhat2021``).
+        BibTeX key of the publication (:cite:alp:`farhat2021`).
     dataset
         Repository and path of the raw data (:data:`PSTAT_SOURCE`).
     """
@@ -722,7 +727,7 @@ class ReceptorCountRecord:
     replicates
         ``(receptor, values)`` pairs with every replicate measurement.
     source, dataset
-        ``farhat2021`` and :data:`RECEPTOR_SOURCE`.
+        :cite:t:`farhat2021` and :data:`RECEPTOR_SOURCE`.
     """
 
     cell: str
@@ -768,7 +773,7 @@ def _receptor_table() -> Mapping[str, ReceptorCountRecord]:
 
 
 def receptor_counts(cell: str) -> ReceptorCountRecord:
-    """Receptor counts of ``cell`` (geometric means of the replicates of :cite:`farhat2021`).
+    """Receptor counts of ``cell`` (geometric means of the replicates of :cite:alp:`farhat2021`).
 
     ``cell`` is a name of :data:`PSTAT_CELL_TYPES` or the file's label; anything else raises
     ``ValueError``.
@@ -797,7 +802,7 @@ class LigandEC50Record:
     ec50_nM
         The number as published (nM).
     source, dataset
-        ``orcuttjahns2021`` and :data:`GC_VALENT_SOURCE`.
+        :cite:t:`orcuttjahns2021` and :data:`GC_VALENT_SOURCE`.
     """
 
     ligand: str
@@ -878,7 +883,7 @@ _GC_VALENT_TABLE: tuple[tuple[str, tuple[float | None, ...]], ...] = (
                           None, 0.2962873047329646, 0.12671880998373408, 0.7293972958166304)),
 )
 
-#: Every number of ``gc-valent``'s EC50 table (:cite:`orcuttjahns2021`) as a record; N/A omitted.
+#: Every number of ``gc-valent``'s EC50 table (:cite:alp:`orcuttjahns2021`) as a record; N/A omitted.
 LIGAND_EC50_RECORDS: tuple[LigandEC50Record, ...] = tuple(
     LigandEC50Record(ligand=lig, cell=cell, column=col, ec50_nM=v)
     for lig, vals in _GC_VALENT_TABLE
@@ -933,7 +938,7 @@ class MuteinAffinity:
     note
         What a reader should know about the row.
     source, dataset
-        ``orcuttjahns2021`` and :data:`MUTEIN_AFFINITY_SOURCE`.
+        :cite:t:`orcuttjahns2021` and :data:`MUTEIN_AFFINITY_SOURCE`.
     """
 
     construct: str
@@ -952,7 +957,7 @@ class MuteinAffinity:
 
 
 _BLI = "monomeric IL-2-Fc fusion; bio-layer interferometry"
-#: ``WTmutAffData.csv`` of ``type-I-ckine-model`` (:cite:`orcuttjahns2021`), row by row.
+#: ``WTmutAffData.csv`` of ``type-I-ckine-model`` (:cite:alp:`orcuttjahns2021`), row by row.
 MUTEIN_AFFINITIES: tuple[MuteinAffinity, ...] = (
     MuteinAffinity("WT N-term", 0.19, 5.296, True, _BLI),
     MuteinAffinity("WT C-term", 0.54, 3.043, True, _BLI),

@@ -4,7 +4,7 @@ The model
 ---------
 Plasma IL-2 after intravenous aldesleukin falls in two phases, a fast distribution phase
 (half-life about 13 min) and a slower elimination phase (about 85 min)
-(reference ``konrad1990``, ``proleukin_label``). The library describes this with the linear
+(reference :cite:alp:`konrad1990`, ``proleukin_label``). The library describes this with the linear
 two-compartment model
 
 .. math::
@@ -34,12 +34,12 @@ with jumps :math:`a_i D` at boluses, so between dosing events the solution is ex
 form and a whole two-cycle course at one-minute resolution costs a few milliseconds
 (:func:`concentration_iu_per_ml`). Subcutaneous doses pass through two first-order absorption
 steps, a depot (rate :math:`k_a`) and a transit compartment (rate :math:`k_{tr}`), before a
-fraction :math:`F` reaches the plasma (references ``proleukin_smpc``, ``piscitelli1996``); each step
+fraction :math:`F` reaches the plasma (references ``proleukin_smpc``, :cite:alp:`piscitelli1996`); each step
 adds one exponential mode. Absorption is slower than elimination (flip-flop), so the depot sets
 the apparent half-life after an injection and the transit step delays the peak.
 
 Body weight enters by allometric scaling: volumes are proportional to weight and clearances to
-weight to the power 0.75 (reference ``anderson2008``), so a 70 kg adult has exactly the published
+weight to the power 0.75 (reference :cite:alp:`anderson2008`), so a 70 kg adult has exactly the published
 half-lives and lighter patients slightly shorter ones.
 
 Imports: :mod:`il2.units`, :mod:`il2.registry`, :mod:`il2.validation`.
@@ -98,7 +98,7 @@ class PKParameters(CitedParameters):
     """Two-compartment pharmacokinetics of aldesleukin (values for a 70 kg reference adult).
 
     The derived micro-constants for a given body weight come from :meth:`disposition`.
-    Clearance: Konrad et al. measured about 120 mL/min (reference ``konrad1990``), while the EU/UK
+    Clearance: Konrad et al. measured about 120 mL/min (reference :cite:alp:`konrad1990`), while the EU/UK
     summary of product characteristics gives 155 to 420 mL/min (reference ``proleukin_smpc``); the
     default follows Konrad because his clearance, half-lives and plasma-volume peak come from
     the same patients and are mutually consistent.
@@ -233,6 +233,7 @@ class RegimenDefaults(CitedParameters):
     )
 
 
+#: The defaults of the two regimens, as the regimen functions use them.
 REGIMEN_DEFAULTS = RegimenDefaults()
 
 
@@ -314,10 +315,10 @@ def disposition(weight_kg: float, params: PKParameters = PKParameters()) -> Disp
     r"""Two-compartment constants for a patient of ``weight_kg``.
 
     Volumes scale with weight and clearances with :math:`(W/W_\mathrm{ref})^{b}`, so every rate
-    constant scales with :math:`(W/W_\mathrm{ref})^{b-1}` (reference ``anderson2008``). At the reference
+    constant scales with :math:`(W/W_\mathrm{ref})^{b-1}` (reference :cite:alp:`anderson2008`). At the reference
     weight, :math:`\alpha = \ln 2 / t_{1/2,\alpha}`, :math:`\beta = \ln 2 / t_{1/2,\beta}`,
     :math:`k_{10} = CL/V_1`, :math:`k_{21} = \alpha\beta/k_{10}`,
-    :math:`k_{12} = \alpha + \beta - k_{10} - k_{21}` (reference keys ``konrad1990``,
+    :math:`k_{12} = \alpha + \beta - k_{10} - k_{21}` (reference keys :cite:alp:`konrad1990`,
     ``proleukin_label``).
 
     Raises
@@ -509,10 +510,10 @@ def low_dose_sc_regimen(
     defaults: RegimenDefaults = REGIMEN_DEFAULTS,
 ) -> Regimen:
     r"""Low-dose subcutaneous IL-2 as in the phase 2 trial in chronic graft-versus-host disease:
-    :math:`10^6` IU/m\ :sup:`2` once a day for 12 weeks (reference ``koreth2016``).
+    :math:`10^6` IU/m\ :sup:`2` once a day for 12 weeks (reference :cite:alp:`koreth2016`).
 
     The dose per m\ :sup:`2` is converted to IU/kg with a body surface area (default 1.8 m\ :sup:`2`,
-    Mosteller formula for a 70 kg adult (reference ``mosteller1987``)) and ``weight_kg``:
+    Mosteller formula for a 70 kg adult (reference :cite:alp:`mosteller1987`)) and ``weight_kg``:
     ``dose_iu_per_kg = dose_iu_per_m2 * body_surface_area_m2 / weight_kg``.
     """
     d = defaults
@@ -583,7 +584,7 @@ def concentration_iu_per_ml(
     ends), with infusion rate :math:`r_k` and jumps :math:`a_i D` at boluses. For IV doses
     :math:`\lambda = (\alpha, \beta)` and :math:`a = (A, B)`; subcutaneous doses add the
     absorption mode :math:`k_a` with :math:`a_i = F A_i k_a/(k_a - \lambda_i)` and
-    :math:`a_{k_a} = -\sum_i a_i` (reference ``konrad1990``, ``proleukin_smpc``).
+    :math:`a_{k_a} = -\sum_i a_i` (reference :cite:alp:`konrad1990`, ``proleukin_smpc``).
 
     Parameters
     ----------

@@ -38,6 +38,7 @@ __all__ = [
     "registered_classes",
     "render_note",
     "source_keys",
+    "table_label",
 ]
 
 _META = "il2"
@@ -214,8 +215,8 @@ def _inside_parentheses(text: str, pos: int) -> bool:
 def render_note(text: str, bib_keys: set[str] | None = None) -> str:
     """A parameter's plain-text note as MyST: citations as roles, formulas and powers as maths.
 
-    Citation keys written in the note (``villarino2007``) and author-year mentions that name a
-    key of the bibliography (``Wang and Smith 1987`` for ``wang1987``) become ``{cite:t}`` roles,
+    Citation keys written in the note (:cite:alp:`villarino2007`) and author-year mentions that name a
+    key of the bibliography (``Wang and Smith 1987`` for :cite:alp:`wang1987`) become ``{cite:t}`` roles,
     or ``{cite:alp}`` (no brackets of its own) inside parentheses. One-letter formulas
     (``q(1 - nu S)``, ``D/R^2``) become inline maths with Greek letters, and so do the one-letter
     symbols they use when they stand alone in the note (``signal S``); ``2e7`` becomes
@@ -270,8 +271,28 @@ def render_note(text: str, bib_keys: set[str] | None = None) -> str:
     return re.sub("\x00(\\d+)\x00", lambda m: pieces[int(m.group(1))], out)
 
 
+def table_label(cls: type) -> str:
+    """The label of a registered class's table on the book's Parameters page.
+
+    The library reference links each parameter dataclass to its rows with it, for example
+    ``parameters-il2-binding-bindingparameters`` for :class:`il2.binding.BindingParameters`.
+
+    Parameters
+    ----------
+    cls
+        A class added to the registry with :func:`register`.
+    """
+    name = f"{cls.__module__}.{cls.__qualname__}"
+    if name not in _REGISTRY:
+        raise ValueError(f"cls must be a registered parameter class; got {name!r}")
+    return "parameters-" + re.sub(r"[^a-z0-9]+", "-", name.lower())
+
+
 def parameter_table(group: str | None = None) -> str:
     """The registry as MyST Markdown tables, one per group, with ``{cite:p}`` sources.
+
+    Each group's heading carries the label :func:`table_label` of its classes, and names them
+    with ``{py:class}`` roles that link to the book's library reference.
 
     Meanings and notes go through :func:`render_note`: citation keys become citations,
     formulas and powers of ten become maths.
@@ -290,7 +311,10 @@ def parameter_table(group: str | None = None) -> str:
     for g in dict.fromkeys(groups):
         if group is not None and g != group:
             continue
-        owners = [f"`{cls.__module__}.{cls.__qualname__}`" for gg, cls in registered_classes() if gg == g]
+        classes = [cls for gg, cls in registered_classes() if gg == g]
+        owners = [f"{{py:class}}`{cls.__module__}.{cls.__qualname__}`" for cls in classes]
+        # A label per class (table_label): the library reference links each class to its rows.
+        out.extend(f"({table_label(cls)})=" for cls in classes)
         out.append(f"### {g}\n")
         out.append(f"Defined in {', '.join(owners)}.\n")
         # The container gives the book's stylesheet a hook (il2-parameters): on a phone each row

@@ -3,7 +3,7 @@ r"""From IL-2 receptor complexes to STAT5 and to a proliferation signal.
 Only complexes holding both CD122 (IL-2Rβ, carrying JAK1) and CD132 (γc, carrying JAK3)
 bring the two kinases together; they phosphorylate each other, the receptor tails and then
 STAT5, which pairs, moves to the nucleus and switches on the genes for division and for
-effector functions (:cite:`ross2018`, :cite:`malek2008`). The library condenses that cascade
+effector functions (:cite:alp:`ross2018`, :cite:alp:`malek2008`). The library condenses that cascade
 into two saturating steps driven by the signalling complexes per cell :math:`S`
 (:func:`il2.binding.equilibrium`):
 
@@ -15,8 +15,8 @@ into two saturating steps driven by the signalling complexes per cell :math:`S`
 where :math:`p_\mathrm{STAT5}` is the fraction of the cell's STAT5 that is phosphorylated
 and :math:`P \in [0, 1]` the proliferation (and effector) signal that the growth chapter turns
 into a division rate. The numbers are modelling choices checked against the pSTAT5 dose
-responses of human blood cells (:cite:`farhat2021`) and the threshold-like proliferation of
-T cells (:cite:`cantrell1984`, :cite:`smith1988`).
+responses of human blood cells (:cite:alp:`farhat2021`) and the threshold-like proliferation of
+T cells (:cite:alp:`cantrell1984`, :cite:alp:`smith1988`).
 
 Imports: :mod:`il2.binding` (and the layers below it).
 """
@@ -160,7 +160,7 @@ def pstat5_fraction(
     """Fraction of STAT5 phosphorylated in ``cell`` at free IL-2 ``il2_pM`` (equilibrium binding).
 
     Vectorised over ``il2_pM``; values in [0, 1]. Source of the binding model:
-    :cite:`farhat2021`; cascade: :cite:`ross2018`.
+    :cite:t:`farhat2021`; cascade: :cite:t:`ross2018`.
     """
     cell = cell_type(cell)
     _check_params(params)
@@ -175,7 +175,7 @@ def proliferation_signal(
 ) -> NDArray[np.float64]:
     """Proliferation and effector signal in [0, 1] at free IL-2 ``il2_pM`` (equilibrium binding).
 
-    The growth model maps it to a division rate. Source: :cite:`cantrell1984`.
+    The growth model maps it to a division rate. Source: :cite:t:`cantrell1984`.
     """
     cell = cell_type(cell)
     _check_params(params)
@@ -225,7 +225,7 @@ def ec50_pM(
 
     With ``t_h=None`` binding is at equilibrium; with a time (h) the receptors have bound
     IL-2 for only that long (:func:`il2.binding.kinetics`), as in a stimulation experiment
-    read after ``t_h`` hours (the measured EC50s of :cite:`farhat2021` are at 0.5 to 1 h).
+    read after ``t_h`` hours (the measured EC50s of :cite:alp:`farhat2021` are at 0.5 to 1 h).
     The half-maximal response :math:`p_\mathrm{STAT5}(c) = \tfrac12 p_\mathrm{STAT5}(10^8\,\mathrm{pM})`
     is found by Brent's method in :math:`\ln c` between :math:`10^{-4}` and :math:`10^{8}` pM
     (the response rises monotonically with concentration), one concentration at a time.

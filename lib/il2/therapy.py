@@ -5,11 +5,11 @@ course; the signalling model (:mod:`il2.signaling`) gives each cell type's STAT5
 :math:`P_j(c)` to a steady concentration. Treating each instant as quasi-steady, the signal of
 cell type :math:`j` during the course is :math:`P_j(t) = P_j(c(t))`: an upper bound, because
 IL-2 assembles on the intermediate-affinity receptor with an association half-time of 40 to
-50 min (reference ``lowenthal1987``), not much shorter than the plasma pulses.
+50 min (reference :cite:alp:`lowenthal1987`), not much shorter than the plasma pulses.
 
 Each cell type's *threshold* :math:`\theta_j` is the concentration giving half of its maximal
 pSTAT5 after a fixed exposure (:attr:`TherapyReference.threshold_exposure_h`, 1 h, the time
-at which the measured dose responses were read, reference ``farhat2021``), computed by
+at which the measured dose responses were read, reference :cite:alp:`farhat2021`), computed by
 :func:`il2.signaling.ec50_pM`. The time the course spends above it,
 
 .. math::
@@ -37,9 +37,9 @@ upper bound (module docstring of :mod:`il2.growth`). The niche holds cells that 
 model has no blood compartment and no traffic of cells between blood and tissues, so it cannot
 show the fall of circulating lymphocytes during dosing and their return afterwards (an early
 loss of circulating lymphoid cells followed by their expansion was seen under continuous IL-2,
-reference ``lotze1985``). Under low-dose IL-2 its regulatory T cells grow by about a third and
+reference :cite:alp:`lotze1985`). Under low-dose IL-2 its regulatory T cells grow by about a third and
 its NK cells hardly at all: the right selectivity, but far less than in the patients of
-``koreth2016``.
+:cite:t:`koreth2016`.
 
 Receptor model
 --------------

@@ -2,9 +2,9 @@ r"""Receptor trafficking and IL-2 depletion over days: the model of Fallon and L
 
 Cells do not only bind IL-2; they swallow it. Receptors are internalised, IL-2 that comes off in
 the acidic endosome is recycled to the medium, and IL-2 still bound is carried to the lysosome and
-destroyed. :cite:`fallon2000model` wrote this as a small model for one lumped IL-2 receptor of an
+destroyed. :cite:t:`fallon2000model` wrote this as a small model for one lumped IL-2 receptor of an
 activated T cell, with synthesis of new receptors, depletion of IL-2 from the medium and
-proliferation of the cells over days; :cite:`fallon2000analog` used it to show why the 2D1
+proliferation of the cells over days; :cite:t:`fallon2000analog` used it to show why the 2D1
 analogue, which binds as well at the surface but more weakly in the endosome, lasts longer.
 
 The same internalisation rates (:class:`TraffickingParameters` ``kt_per_h`` and ``ke_per_h``)
@@ -43,7 +43,7 @@ _MOLECULES_PER_PM_LITRE = AVOGADRO_PER_MOL * _PICO
 @register("Receptor trafficking (Fallon and Lauffenburger)")
 @dataclass(frozen=True)
 class TraffickingParameters(CitedParameters):
-    """The lumped trafficking model of :cite:`fallon2000model`, converted to hours.
+    """The lumped trafficking model of :cite:t:`fallon2000model`, converted to hours.
 
     One receptor species stands for the IL-2-binding receptor of an activated T cell. Values
     as encoded in BioModels BIOMD0000000665; the endosomal binding rate is used in every
@@ -196,7 +196,7 @@ def simulate(
     variant: str | TraffickingParameters = "wild type",
     growth: bool = True,
 ) -> TraffickingResult:
-    r"""IL-2 trafficking and depletion over days (after :cite:`fallon2000model`).
+    r"""IL-2 trafficking and depletion over days (after :cite:alp:`fallon2000model`).
 
     .. math::
 
@@ -211,7 +211,7 @@ def simulate(
     (concentrations in pM; :math:`N_A` here in molecules per pmol). The endosomal association
     rate :math:`k_{fe}` is used in both the receptor and the ligand balances, so IL-2 is
     conserved (:attr:`TraffickingResult.total_il2_pM`). The 2D1 analogue of
-    :cite:`fallon2000analog` binds as well at the surface but more weakly in the endosome,
+    :cite:t:`fallon2000analog` binds as well at the surface but more weakly in the endosome,
     so more of it is recycled instead of degraded.
 
     Parameters

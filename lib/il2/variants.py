@@ -15,7 +15,7 @@ means *weaker* binding (a larger :math:`K_d`):
 Where the fold is not confirmed from a source it is ``None`` and the record's note says so;
 :func:`receptor_model` then refuses to guess unless the caller states an assumption.
 
-The Fc-fused muteins of the Meyer lab (:cite:`orcuttjahns2021`) take their folds from
+The Fc-fused muteins of the Meyer lab (:cite:alp:`orcuttjahns2021`) take their folds from
 :data:`il2.measurements.MUTEIN_AFFINITIES`, each relative to the wild-type construct with the
 Fc on the same end (N- or C-terminal); no number of that table is typed here again. Their
 CD122 constant was measured against the CD122/γc heterodimer, and the model's
@@ -483,7 +483,7 @@ def selectivity_map(
     complexes are :math:`S = G_T - G`, so the half-maximal response fixes the free CD132
     :math:`G^* = G_T - S^*` with :math:`S^* = K_S\,(h/(1-h))^{1/n}` (:math:`h` the half-maximal
     pSTAT5). Given :math:`G^*` every species is algebraic in :math:`c`
-    (:func:`il2.binding._species`), and :math:`S(c, G^*) = S^*` is solved by bisection in
+    (the binding module's private ``_species``), and :math:`S(c, G^*) = S^*` is solved by bisection in
     :math:`\ln c`, vectorised over all pairs.
 
     Parameters
@@ -600,7 +600,7 @@ def mutein_comparison(
     r"""EC50 shift of each Fc mutein against its own wild-type construct: data and model.
 
     For each mutein with EC50 records and each cell type measured for both the mutein and its
-    wild-type construct of the same valency (:cite:`orcuttjahns2021`),
+    wild-type construct of the same valency (:cite:alp:`orcuttjahns2021`),
 
     .. math::
 
@@ -793,7 +793,7 @@ def clinical_outcome(key: str) -> ClinicalOutcome:
 
 #: How the capillary leak reads a variant (:func:`endothelial_potency`): ``"CD25"``, the
 #: endothelium senses IL-2 through CD25, as a CD25-rich cell does (read with the Treg of the
-#: receptor model, :cite:`krieg2010`); ``"killer cells"``, the leak follows the activation of the
+#: receptor model, :cite:t:`krieg2010`); ``"killer cells"``, the leak follows the activation of the
 #: CD25-poor killer cells and the cytokines they release (read with the NK cell). Two bounds of
 #: a mechanism the book's sources do not split (the risks chapter lists both routes).
 LEAK_ROUTES: Mapping[str, str] = MappingProxyType({"CD25": "Treg", "killer cells": "NK"})

@@ -6,9 +6,9 @@ Five populations share one well-mixed volume :math:`V` of extracellular fluid (a
 lymph node, or a culture well; :data:`COMPARTMENTS`): activated CD4+ helper T cells
 (``"CD4"``), which secrete IL-2 while they see antigen, CD8+ cytotoxic T cells (``"CD8"``),
 CD56dim NK cells (``"NK"``), regulatory T cells (``"Treg"``) and CD56bright NK cells
-(``"CD56bright NK"``, high-affinity receptor: ``nagler1990``, ``fehniger2003``). Resting
+(``"CD56bright NK"``, high-affinity receptor: :cite:alp:`nagler1990`, :cite:alp:`fehniger2003`). Resting
 conventional CD4 T cells (:math:`R` per compartment) secrete a little IL-2 without antigen
-(``setoguchi2005``). Every population consumes IL-2 by
+(:cite:alp:`setoguchi2005`). Every population consumes IL-2 by
 receptor-mediated uptake (:func:`il2.binding.internalization_rate`) and divides at a rate set
 by its IL-2 signal :math:`S_i \in [0, 1]` (:func:`il2.signaling.proliferation_signal`). For
 population :math:`i` with :math:`N_i` cells and :math:`a_i` CD25 molecules per cell, and free
@@ -26,8 +26,8 @@ IL-2 concentration :math:`c` (pM):
 
 with :math:`S_i = S_i(c, \tilde a_i)` and :math:`\tilde a_i = (1-\beta_{CD25})\,a_i` the CD25
 left free by a blocking antibody. :math:`q` is the secretion rate per helper (about 10
-molecules per second; ``hofer2012``), switched off in proportion :math:`\nu` by the helper's own
-IL-2 signal (``villarino2007``); :math:`A(t)` the antigen stimulus (1 from ``antigen_start_h``
+molecules per second; :cite:alp:`hofer2012`), switched off in proportion :math:`\nu` by the helper's own
+IL-2 signal (:cite:alp:`villarino2007`); :math:`A(t)` the antigen stimulus (1 from ``antigen_start_h``
 to ``antigen_end_h``, else 0); :math:`\beta_{IL2}` the neutralised fraction of IL-2;
 :math:`u_i` the IL-2 uptake per cell; :math:`k_{cl}` the loss of free IL-2 from the volume.
 :math:`c_p(t)` is an optional IL-2 concentration outside the volume, zero unless given: a drug
@@ -36,24 +36,24 @@ the same rate :math:`k_{cl}` at which it loses its own, so without cells :math:`
 :math:`c_p` with time constant :math:`1/k_{cl}`. This is a modelling choice: it assumes that
 IL-2 given into a vein reaches the fluid around lymph-node cells at the plasma level, and
 reaches it as fast as the niche's own IL-2 escapes; aldesleukin does leave the blood for the
-tissues (the peripheral compartment of :mod:`il2.pk`, ``konrad1990``), but how much of it
+tissues (the peripheral compartment of :mod:`il2.pk`, :cite:alp:`konrad1990`), but how much of it
 reaches a lymph node is not measured in the library's sources, so :math:`c_p` is an upper
 bound on what the cells see.
 :math:`r_i = \ln 2 / t_{div}` is the division rate at full signal (:math:`t_{div}` about 8 h at
-the peak of the CD8 response to LCMV, ``murali1998``; slower for the resident NK and
+the peak of the CD8 response to LCMV, :cite:alp:`murali1998`; slower for the resident NK and
 regulatory T cells). Antigen starts an IL-2-independent division program :math:`\Pi(t)` of
 rate :math:`p_i` in the helper and CD8 T cells (``EFFECTORS``) that runs for
-``program_duration_h`` whatever the end of antigen (``kaech2001``, ``vanstipdonk2001``); IL-2
+``program_duration_h`` whatever the end of antigen (:cite:alp:`kaech2001`, :cite:alp:`vanstipdonk2001`); IL-2
 raises the division rate towards :math:`r_i` and keeps every population alive (death
 :math:`d_i(1 - S_i)`), so neutralising IL-2 lowers the CD8 peak a few-fold rather than
-abolishing it (``kundig1993``, ``bachmann1995``). :math:`K_i` is a carrying capacity.
+abolishing it (:cite:alp:`kundig1993`, :cite:alp:`bachmann1995`). :math:`K_i` is a carrying capacity.
 :math:`h_i` is derived (:func:`il2.growth.dynamics.resting_balance`) so that every population
 rests at its start at the resting IL-2 level :math:`c_0` with resting signal :math:`S_i^0`;
-withdrawing IL-2 then lowers, for instance, the regulatory T cells (``setoguchi2005``). CD25 relaxes towards a target raised by antigen (share
+withdrawing IL-2 then lowers, for instance, the regulatory T cells (:cite:alp:`setoguchi2005`). CD25 relaxes towards a target raised by antigen (share
 :math:`g_i` of the range, effectors only) and by the IL-2 signal itself, with strength
-:math:`\varphi`: the autocrine positive feedback (``cantrell1984``, ``smith1988``,
-``malek2008``, ``busse2010``). Regulatory T cells compete with effectors for IL-2
-(``busse2010``, ``feinerman2010``, ``hofer2012``).
+:math:`\varphi`: the autocrine positive feedback (:cite:alp:`cantrell1984`, :cite:alp:`smith1988`,
+:cite:alp:`malek2008`, :cite:alp:`busse2010`). Regulatory T cells compete with effectors for IL-2
+(:cite:alp:`busse2010`, :cite:alp:`feinerman2010`, :cite:alp:`hofer2012`).
 
 Numerics
 --------

@@ -38,6 +38,7 @@ RESIDENTS: tuple[str, ...] = ("NK", "Treg", "CD56bright NK")
 RECEPTOR_CELL: Mapping[str, str] = MappingProxyType(
     {"CD4": "activated T", "CD8": "activated T", "NK": "NK", "Treg": "Treg",
      "CD56bright NK": "CD56bright NK"})
+#: Which built-in cell type of :mod:`il2.binding` sets each population's resting CD25.
 RESTING_CD25_CELL: Mapping[str, str] = MappingProxyType(
     {"CD4": "CD4", "CD8": "CD8", "NK": "NK", "Treg": "Treg", "CD56bright NK": "CD56bright NK"})
 
@@ -189,6 +190,6 @@ class GrowthParameters(CitedParameters):
 
 
 def max_division_rate_per_h(params: GrowthParameters = GrowthParameters()) -> float:
-    r"""Division rate at full IL-2 signal, :math:`\ln 2 / t_{div}` (1/h); reference ``murali1998``."""
+    r"""Division rate at full IL-2 signal, :math:`\ln 2 / t_{div}` (1/h); reference :cite:t:`murali1998`."""
     return params.max_division_rate_per_h
 

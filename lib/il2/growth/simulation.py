@@ -174,7 +174,7 @@ def simulate(
     is a modelling choice, not a measured transfer: it takes the drug to reach the lymph-node
     fluid at its plasma level, as fast as the niche's own IL-2 escapes (an upper bound; the
     tissue distribution of aldesleukin is seen only as the peripheral compartment of the
-    pharmacokinetic model, ``konrad1990``).
+    pharmacokinetic model, :cite:alp:`konrad1990`).
 
     Parameters
     ----------
@@ -190,7 +190,7 @@ def simulate(
         defaults to ``antigen_start_h + params.antigen_duration_h``. Antigen also starts the
         IL-2-independent division program of the helper and CD8 T cells, which runs for
         ``params.program_duration_h`` from ``antigen_start_h`` whatever the end of antigen
-        (``kaech2001``, ``vanstipdonk2001``); without antigen (an empty window) there is none.
+        (:cite:alp:`kaech2001`, :cite:alp:`vanstipdonk2001`); without antigen (an empty window) there is none.
     t_end_h
         Length of the simulation, hours (default two weeks).
     il2_block

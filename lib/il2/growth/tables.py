@@ -155,7 +155,7 @@ class ResponseTables:
 
         Returns an array of shape (P, 3): :math:`u/c`, :math:`S` and :math:`P`. This is the
         right-hand side's hot path: the same interpolation, with the four corners of every grid
-        cell stored side by side (:attr:`_blocks`) so one gather and one matrix product do it.
+        cell stored side by side (``_blocks``) so one gather and one matrix product do it.
         """
         log_c = self.log_c
         nx, nc = self.x.size, log_c.size

@@ -268,7 +268,7 @@ def maintenance_intake_ml_per_h(
     weight_kg: float = 70.0,
     params: _hemo.HemodynamicParameters = _hemo.HemodynamicParameters(),
 ) -> float:
-    """Fluid intake that balances baseline urine and other losses (mL/h) (reference ``guyton2021``)."""
+    """Fluid intake that balances baseline urine and other losses (mL/h) (reference :cite:alp:`guyton2021`)."""
     w = check_scalar("weight_kg", weight_kg, 0.0, 500.0, low_open=True)
     return _maintenance_ml_per_h(w, params)
 

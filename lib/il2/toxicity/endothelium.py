@@ -1,11 +1,11 @@
 r"""The IL-2 effect on blood vessels: a delayed, saturable endothelial activation.
 
 IL-2 makes capillaries leak by two routes: directly, through functional IL-2 receptors with
-CD25 on endothelial cells (reference ``krieg2010``), and indirectly, through the cytokines and
-activated lymphocytes that high-dose IL-2 releases (references ``siegel1991``, ``baluna1997``),
-which loosen the VE-cadherin junctions between endothelial cells (reference ``kim2014``).
+CD25 on endothelial cells (reference :cite:alp:`krieg2010`), and indirectly, through the cytokines and
+activated lymphocytes that high-dose IL-2 releases (references :cite:alp:`siegel1991`, :cite:alp:`baluna1997`),
+which loosen the VE-cadherin junctions between endothelial cells (reference :cite:alp:`kim2014`).
 Both routes act with a delay: leak, hypotension and weight gain build up over days of
-treatment and reverse over days after the last dose (reference ``textor1987``).
+treatment and reverse over days after the last dose (reference :cite:alp:`textor1987`).
 
 The library lumps these routes into an inflammatory *mediator load* :math:`M \ge 0` (activated
 lymphocytes and the cytokines they release, in units of the load that gives half the maximal

@@ -2,14 +2,14 @@ r"""Fever and chills: a pyrogen response that reaches the thermostat hours after
 
 IL-2 is not itself a pyrogen. It activates lymphocytes, which release interferon-γ; activated
 monocytes then release tumour necrosis factor, interleukin-1 and interleukin-6, and these raise
-the hypothalamic temperature *set point* through prostaglandin E2 (references ``mier1988``,
-``michie1988``, ``siegel1991``). Each step takes time, so fever starts hours after a dose: after
+the hypothalamic temperature *set point* through prostaglandin E2 (references :cite:alp:`mier1988`,
+:cite:alp:`michie1988`, :cite:alp:`siegel1991`). Each step takes time, so fever starts hours after a dose: after
 an IL-2 bolus, Michie and colleagues saw fever and the hormonal stress response begin after a
 latent interval of 180 to 240 minutes, later than the 60 to 90 minutes after endotoxin, and
-ibuprofen (a cyclo-oxygenase inhibitor) largely prevented it (reference ``michie1988``).
+ibuprofen (a cyclo-oxygenase inhibitor) largely prevented it (reference :cite:alp:`michie1988`).
 While body temperature lies below the raised set point the body makes and conserves heat,
 shivering and feeling cold (the chill), and the temperature climbs to the set point, the fever
-(reference ``guyton2021``).
+(reference :cite:alp:`guyton2021`).
 
 The model: the IL-2 stimulus passes through a cascade of :math:`n` first-order stages (the
 activated cells and the cytokines they release in turn) before it drives the pyrogen level

@@ -2,7 +2,7 @@ r"""Fluid exchange between plasma and interstitium: Starling filtration, albumin
 
 The body's extracellular water is split into two compartments, plasma (volume :math:`V_p`)
 and interstitial fluid (:math:`V_i`), each holding a mass of albumin (:math:`M_p`, :math:`M_i`).
-Fluid crosses the capillary wall by Starling filtration (reference ``levick2010``),
+Fluid crosses the capillary wall by Starling filtration (reference :cite:alp:`levick2010`),
 
 .. math::
 
@@ -16,8 +16,8 @@ albumin crosses by convection with the filtrate and by diffusion (Kedem-Katchals
 
 and lymph returns interstitial fluid, with the albumin it carries, to the blood at a rate
 :math:`L(P_i)` that rises steeply with interstitial pressure and then plateaus (reference
-``guyton2021``). The colloid osmotic (oncotic) pressures follow the Landis-Pappenheimer
-polynomial of the protein concentration (reference ``landis1963``),
+:cite:alp:`guyton2021`). The colloid osmotic (oncotic) pressures follow the Landis-Pappenheimer
+polynomial of the protein concentration (reference :cite:alp:`landis1963`),
 :math:`\pi = a_1 c + a_2 c^2 + a_3 c^3` with :math:`c = C_\mathrm{alb}/f_\mathrm{alb}` the
 total protein, treating the globulins as moving in proportion to albumin (a modelling choice).
 Interstitial pressure rises steeply with volume while it is negative and slowly once it is
@@ -309,8 +309,8 @@ def colloid_osmotic_pressure_mmHg(
         \pi = a_1 c + a_2 c^2 + a_3 c^3, \qquad c = C_\mathrm{alb} / f_\mathrm{alb},
 
     the Landis-Pappenheimer polynomial of total protein :math:`c` (g/dL) (reference
-    ``landis1963``), with globulins moving in proportion to albumin (fraction :math:`f_\mathrm{alb}`
-    of plasma protein, reference ``guyton2021``).
+    :cite:alp:`landis1963`), with globulins moving in proportion to albumin (fraction :math:`f_\mathrm{alb}`
+    of plasma protein, reference :cite:alp:`guyton2021`).
 
     Parameters
     ----------
@@ -363,7 +363,7 @@ def interstitial_pressure_mmHg(
 
     where :math:`s(x) = \ln(1 + e^x)` smooths the switch over a volume :math:`w`. For
     :math:`\Delta V \ll \Delta V_k` the slope is :math:`1/C_\ell`; well above, :math:`1/C_h`
-    (reference ``guyton2021``; the two compliances are modelling choices).
+    (reference :cite:alp:`guyton2021`; the two compliances are modelling choices).
     """
     vi = check_array("interstitial_volume_l", interstitial_volume_l, 0.0)
     return _interstitial_pressure(vi, constants(weight_kg, params), np)
@@ -381,7 +381,7 @@ def lymph_flow_l_per_h(
         L(P_i) = \frac{L_\mathrm{max}}{1 + e^{-(P_i - P_{50})/w}},
 
     with :math:`L_\mathrm{max}` a multiple of resting flow, :math:`L(P_{i,0}) = L_0` and 95% of
-    the maximum reached at the plateau pressure (reference ``guyton2021``).
+    the maximum reached at the plateau pressure (reference :cite:alp:`guyton2021`).
     """
     pi = check_array("interstitial_pressure_mmHg", interstitial_pressure_mmHg, -100.0, 100.0)
     return _lymph(pi, constants(weight_kg, params), np)
@@ -401,7 +401,7 @@ def starling_filtration_l_per_h(
 
         J_v = K_f\left[(P_c - P_i) - \sigma(\pi_p - \pi_i)\right]
 
-    (reference ``levick2010``). Positive values are filtration into the interstitium.
+    (reference :cite:alp:`levick2010`). Positive values are filtration into the interstitium.
     """
     kf = check_array("filtration_coefficient_l_per_h_mmHg", filtration_coefficient_l_per_h_mmHg, 0.0)
     pc = check_array("capillary_pressure_mmHg", capillary_pressure_mmHg, -100.0, 300.0)
@@ -426,7 +426,7 @@ def albumin_flux_g_per_h(
         J_s = J_v(1-\sigma)\,\bar C + PS\,(C_p - C_i), \qquad
         \bar C = C_p \text{ if } J_v \ge 0 \text{ else } C_i
 
-    (upwind concentration; reference ``levick2010``). Concentrations in g/dL are converted to g/L.
+    (upwind concentration; reference :cite:alp:`levick2010`). Concentrations in g/dL are converted to g/L.
     """
     jv = check_array("filtration_l_per_h", filtration_l_per_h)
     sigma = check_array("reflection_coefficient", reflection_coefficient, 0.0, 1.0)
@@ -507,7 +507,7 @@ def baseline(weight_kg: float = 70.0, params: FluidParameters = FluidParameters(
         PS_0 = \frac{L_0\,[C_{i,0} - (1-\sigma_0) C_{p,0}]}{C_{p,0} - C_{i,0}}.
 
     :math:`P_c` is an effective capillary pressure averaged over the whole capillary bed
-    (references ``levick2010``, ``guyton2021``).
+    (references :cite:alp:`levick2010`, :cite:alp:`guyton2021`).
 
     Raises
     ------

@@ -1,7 +1,7 @@
 r"""Blood pressure, heart rate, cardiac output, urine and haematocrit from plasma volume and tone.
 
-A deliberately small circulation model (reference ``guyton2021``) with the hyperdynamic
-response that high-dose IL-2 produces (references ``ognibene1988``, ``fragasso1994``):
+A deliberately small circulation model (reference :cite:alp:`guyton2021`) with the hyperdynamic
+response that high-dose IL-2 produces (references :cite:alp:`ognibene1988`, :cite:alp:`fragasso1994`):
 
 * **Preload.** Without reflexes, cardiac output would follow the filling of the circulation,
   which follows plasma volume: :math:`Q_\mathrm{open}/Q_0 = (V_p/V_{p,0})^{n}` (Frank-Starling
@@ -25,7 +25,7 @@ response that high-dose IL-2 produces (references ``ognibene1988``, ``fragasso19
   volume, :math:`HR/HR_0 = (Q/Q_0)/(SV/SV_0)`. When the IL-2 effect halves the resistance at
   normal filling, cardiac output and heart rate rise by :math:`\sqrt 2` (with :math:`G = 1`)
   while pressure falls by the same factor: the warm, fast, low-resistance state of sepsis that
-  Ognibene and colleagues measured during IL-2 (reference ``ognibene1988``). The fall in
+  Ognibene and colleagues measured during IL-2 (reference :cite:alp:`ognibene1988`). The fall in
   ejection fraction they also saw (a depressed myocardium) is not modelled.
 * **Capillary pressure** is autoregulated: it holds its baseline value while mean arterial
   pressure stays above the autoregulation limit :math:`P_\mathrm{auto}` and falls in
@@ -239,7 +239,7 @@ def blood_pressure(
         \bar P = \bar P_0\left[\left(\frac{V_p}{V_{p,0}}\right)^{n}\frac{R}{R_0}\right]^{1/(1+G)},
         \quad P_s = \bar P + \tfrac23 PP, \quad P_d = \bar P - \tfrac13 PP
 
-    (reference ``guyton2021``; see the module docstring).
+    (reference :cite:alp:`guyton2021`; see the module docstring).
 
     Parameters
     ----------
@@ -278,8 +278,8 @@ def circulation(
 
     with :math:`\bar P` from :func:`blood_pressure`: the baroreflex holds pressure up by
     raising cardiac output through the heart rate as resistance falls, the hyperdynamic state
-    measured during high-dose IL-2 (references ``ognibene1988``, ``fragasso1994``,
-    ``guyton2021``).
+    measured during high-dose IL-2 (references :cite:alp:`ognibene1988`, :cite:alp:`fragasso1994`,
+    :cite:alp:`guyton2021`).
 
     Parameters
     ----------
@@ -318,7 +318,7 @@ def capillary_pressure_mmHg(
 
     :math:`a(P) = x/(1+x^6)^{1/6}` with :math:`x = P/P_\mathrm{auto}` is a smooth
     :math:`\min(x, 1)`: capillary pressure is held while arterial pressure is above the
-    autoregulation limit and falls in proportion below it (reference ``guyton2021``), so in
+    autoregulation limit and falls in proportion below it (reference :cite:alp:`guyton2021`), so in
     shock the capillaries see little pressure and filtration stops.
     """
     mean = check_array("mean_pressure_mmHg", mean_pressure_mmHg, 0.0, 400.0)
@@ -372,7 +372,7 @@ def urine_output_ml_per_h(
         U = U_0\left[\frac{\bar P - P_\mathrm{anuria}}{\bar P_0 - P_\mathrm{anuria}}\right]_+^{m}
             \left(\frac{V_p}{V_{p,0}}\right)^{k}
 
-    (reference ``guyton2021``), scaled to body weight.
+    (reference :cite:alp:`guyton2021`), scaled to body weight.
 
     Parameters
     ----------
@@ -400,7 +400,7 @@ def hematocrit(
     :math:`V_r = V_{p,0} H_0/(1 - H_0)`.
 
     A capillary leak that drains plasma concentrates the red cells; Textor et al. saw an
-    unchanged haematocrit because fluids kept plasma volume up (reference ``textor1987``).
+    unchanged haematocrit because fluids kept plasma volume up (reference :cite:alp:`textor1987`).
     """
     vp = check_array("plasma_volume_l", plasma_volume_l, 0.0, low_open=True)
     vp0 = check_scalar("baseline_plasma_volume_l", baseline_plasma_volume_l, 0.0, low_open=True)

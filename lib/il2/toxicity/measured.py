@@ -4,10 +4,10 @@ Measured numbers live here once, as records with their source, and the models, t
 figures read them from here (never typed again). They are *data*, not model parameters: the
 parameters that were calibrated to them say so on the Parameters page.
 
-- :data:`TEXTOR_COURSE`: fluid balance of a five-day high-dose course (reference ``textor1987``)
-- :data:`MICHIE_FEVER`: latency of fever after an IL-2 bolus (reference ``michie1988``)
+- :data:`TEXTOR_COURSE`: fluid balance of a five-day high-dose course (reference :cite:alp:`textor1987`)
+- :data:`MICHIE_FEVER`: latency of fever after an IL-2 bolus (reference :cite:alp:`michie1988`)
 - :data:`HAEMODYNAMIC_STUDIES`: heart rate, blood pressure and cardiac function during
-  IL-2 (references ``ognibene1988``, ``fragasso1994``)
+  IL-2 (references :cite:alp:`ognibene1988`, :cite:alp:`fragasso1994`)
 
 Imports: nothing from :mod:`il2`.
 """
@@ -179,4 +179,5 @@ FRAGASSO_1994 = HemodynamicStudy(
     source="fragasso1994",
 )
 
+#: The haemodynamic studies, in the order the risks chapter shows them.
 HAEMODYNAMIC_STUDIES: tuple[HemodynamicStudy, ...] = (OGNIBENE_1988, FRAGASSO_1994)

@@ -6,7 +6,7 @@ receptor (IL-2Rβ with the common γ chain) and little CD25, so they need nanomo
 threshold is *derived* from the receptor model, never typed: the concentration at which NK
 cells reach half their maximal pSTAT5 in the therapy chapter's exposure
 (:func:`efficacy_threshold_pM`, which calls :func:`il2.therapy.threshold_pM`; reference
-``farhat2021`` for the measured responses the signalling model is checked against). **Toxicity** is measured by the capillary-leak model
+:cite:alp:`farhat2021` for the measured responses the signalling model is checked against). **Toxicity** is measured by the capillary-leak model
 (:mod:`il2.toxicity.course`): weight gained, the lowest systolic pressure, hours below
 90 mmHg, and the doses the hold rule withholds.
 
