@@ -205,3 +205,22 @@ def test_search_index_lists_modules_classes_and_functions(il2_book):
     il2_book.search_only_main_objects(app)
     il2_book.search_only_main_objects(app)  # a second build does not wrap it twice
     assert [o[-1] for o in domain.get_objects()] == [0, 1, -1, -1]
+
+
+def test_every_public_module_has_its_reference_page():
+    """The Library reference renders every public module of il2 (not the figures, which are each
+    chapter's drawing code): a new module must be added to a page in book/reference/."""
+    import pkgutil
+    import re
+
+    import il2
+
+    documented = set()
+    for page in (ROOT / "book" / "reference").glob("*.rst"):
+        documented |= set(re.findall(r"^\.\. automodule:: (\S+)", page.read_text(), re.M))
+    public = {"il2"} | {
+        m.name for m in pkgutil.walk_packages(il2.__path__, "il2.")
+        if not any(part.startswith("_") for part in m.name.split("."))
+        and not m.name.startswith("il2.figures") and not m.name.startswith("il2.data")
+    }
+    assert public - documented == set(), f"modules without a reference page: {sorted(public - documented)}"
