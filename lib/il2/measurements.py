@@ -162,7 +162,8 @@ MUTEIN_AFFINITY_SOURCE = DataSource(
     key="orcuttjahns2021", repository="meyer-lab/type-I-ckine-model",
     path="ckine/data/WTmutAffData.csv", commit="3cf885ff0fddef9bc7f5daf2ca728d4544dae9aa",
 )
-
+#: The single-cell receptor counts of :cite:t:`orcuttjahns2021` in three CD25 bins, typed as
+#: records.
 RECEPTOR_BIN_SOURCE = DataSource(
     key="orcuttjahns2021", repository="meyer-lab/gc-valent",
     path="ckine/data/BinnedReceptorData.csv", commit="8e02fc7d0018040d8159bea93772b9774e07f04b",
@@ -1012,7 +1013,7 @@ class ReceptorBinRecord:
     n_bins
         Number of bins (3).
     source, dataset
-        ``orcuttjahns2021`` and :data:`RECEPTOR_BIN_SOURCE`.
+        ``orcuttjahns2021`` and :data:`il2.measurements.RECEPTOR_BIN_SOURCE`.
     """
 
     cell: str
