@@ -115,7 +115,7 @@ def model_call(ex) -> Callable[[], object]:
 
 def _forget(ex) -> None:
     """Drop the results an explorer keeps (Explorer.compute), so each timing runs the model."""
-    ex.__dict__.pop("_results", None)
+    ex.forget()
 
 
 def live_redraw_seconds(ex) -> float:
