@@ -144,14 +144,32 @@ def _check_cells(name: str, value: float | None, default: float) -> float:
 _KEPT_RESULTS = 256
 #: Largest total of array bytes kept (so that long, finely sampled runs do not pile up).
 _KEPT_BYTES = 64 * 2**20
-_kept: "OrderedDict[tuple, tuple[GrowthResult, int]]" = OrderedDict()
+_kept: "OrderedDict[_Key, tuple[GrowthResult, int]]" = OrderedDict()
+_kept_bytes = [0]
 _kept_lock = threading.Lock()
+
+
+class _Key:
+    """A run's arguments, hashed once (they include dataclasses that hash field by field)."""
+
+    __slots__ = ("args", "hash")
+
+    def __init__(self, args: tuple) -> None:
+        self.args = args
+        self.hash = hash(args)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Key) and self.hash == other.hash and self.args == other.args
 
 
 def forget_results() -> None:
     """Drop the results :func:`simulate` keeps (what a timing of the model needs)."""
     with _kept_lock:
         _kept.clear()
+        _kept_bytes[0] = 0
 
 
 def _copy_result(r: GrowthResult) -> GrowthResult:
@@ -205,14 +223,13 @@ def simulate(
         breakpoints_h=breakpoints_h, model=model)
     # The last results without an outside input are kept: the model is a pure function of its
     # arguments, and chapters, figures and threshold searches ask for the same runs again.
-    key: tuple | None = None
+    key: _Key | None = None
     if plasma_il2_pM is None:
         try:
             comp = get_compartment(compartment)  # the compartment itself, not its name
             breaks = tuple(float(b) for b in np.asarray(breakpoints_h, dtype=float).ravel())
             # with each value's type: 337.0 points is an error that 337 is not
-            key = (comp, breaks, *((k, type(v), v) for k, v in arguments.items() if k != "breakpoints_h"))
-            hash(key)
+            key = _Key((comp, breaks, *((k, type(v), v) for k, v in arguments.items() if k != "breakpoints_h")))
         except Exception:  # an argument that is invalid or unhashable: _simulate says what is wrong
             key = None
     if key is not None:
@@ -227,11 +244,12 @@ def simulate(
     size = _nbytes(result)
     if size <= _KEPT_BYTES // 8:
         with _kept_lock:
+            old = _kept.pop(key, None)
             _kept[key] = (result, size)
-            total = sum(n for _, n in _kept.values())
-            while len(_kept) > _KEPT_RESULTS or total > _KEPT_BYTES:
+            _kept_bytes[0] += size - (old[1] if old else 0)
+            while len(_kept) > _KEPT_RESULTS or _kept_bytes[0] > _KEPT_BYTES:
                 _, (_, n) = _kept.popitem(last=False)
-                total -= n
+                _kept_bytes[0] -= n
     return _copy_result(result)
 
 
