@@ -6,6 +6,7 @@ tables, and is safe to run in CI's log. Run from the repository root:
     python benchmarks/run.py            # import, models, explorers, frames and book builds
     python benchmarks/run.py --no-book  # everything but the (minutes-long) book builds
     python benchmarks/run.py --cohort-only  # the virtual cohort and its speed-up on 2 workers
+    python benchmarks/run.py --notebooks    # also each notebook's CPU seconds as the build runs it
 
 Targets come from issue 18's table (and issue 11 for the import time); a figure that misses
 its target is marked **MISS**. Model cases come from ``benchmarks/bench_*.py`` modules, each
@@ -108,14 +109,31 @@ def explorers() -> list[tuple[str, str, Callable[[], object]]]:
     return rows
 
 
+def uncached(fn: Callable[[], object]) -> Callable[[], object]:
+    """``fn`` after dropping the growth runs that ``il2.growth.simulate`` keeps, so that each
+    timed call runs the model (a kept run comes back in microseconds)."""
+    from il2.growth.simulation import forget_results
+
+    def call() -> object:
+        forget_results()
+        return fn()
+
+    return call
+
+
 def model_call(ex) -> Callable[[], object]:
-    """The explorer's model at its defaults, bypassing the results the explorer keeps."""
-    return ex.call_model
+    """The explorer's model at its defaults, bypassing the results the explorer and
+    ``il2.growth.simulate`` keep."""
+    return uncached(ex.call_model)
 
 
 def _forget(ex) -> None:
-    """Drop the results an explorer keeps (Explorer.compute), so each timing runs the model."""
-    ex.__dict__.pop("_results", None)
+    """Drop the results an explorer keeps (Explorer.compute) and the growth runs kept by
+    ``il2.growth.simulate``, so each timing runs the model."""
+    from il2.growth.simulation import forget_results
+
+    ex.forget()
+    forget_results()
 
 
 def live_redraw_seconds(ex) -> float:
@@ -223,6 +241,8 @@ def book_build_times() -> tuple[float, float, dict[str, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-book", action="store_true", help="skip the (minutes-long) book builds")
+    parser.add_argument("--notebooks", action="store_true",
+                        help="each notebook's CPU seconds as the build executes it (benchmarks/notebook_cpu.py)")
     parser.add_argument("--cohort-only", action="store_true",
                         help="only the virtual cohort: its cases and the speed-up on 2 local workers")
     args = parser.parse_args()
@@ -233,6 +253,7 @@ def main() -> None:
         for area, name, fn in model_cases():
             if area != "cohort":
                 continue
+            fn = uncached(fn)
             t, n = median_seconds(fn)
             c0 = time.process_time()
             fn()
@@ -259,7 +280,7 @@ def main() -> None:
     print("\n| area | case | median | repeats | target |")
     print("|---|---|---|---|---|")
     for area, name, fn in model_cases():
-        t, n = median_seconds(fn)
+        t, n = median_seconds(uncached(fn))
         target = next((v for (a, prefix), v in CASE_TARGETS.items() if a == area and name.startswith(prefix)), None)
         print(f"| {area} | {name} | {_fmt(t)} | {n} | {mark(f'{area}: {name}', t, target)} |")
 
@@ -284,6 +305,16 @@ def main() -> None:
           f"(the build spreads them over up to {min(os.cpu_count() or 1, 4)} processes).")
 
     print_cohort_scaling()
+
+    if args.notebooks:
+        import notebook_cpu
+
+        print("\n| notebook, executed as the book build does (frames rendered) | kernel CPU s "
+              "| frame workers CPU s | total CPU s |")
+        print("|---|---|---|---|")
+        for path in [*sorted((ROOT / "chapters").glob("*.ipynb")), *sorted((ROOT / "book").glob("*.ipynb"))]:
+            own, children, _ = notebook_cpu.run(path)
+            print(f"| {path.relative_to(ROOT)} | {own:.1f} | {children:.1f} | {own + children:.1f} |", flush=True)
 
     if not args.no_book:
         load_before = os.getloadavg()[0]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import pathlib
+import re
 
 import matplotlib
 
@@ -21,3 +23,14 @@ def toc_files() -> list[str]:
     for part in toc.get("parts", []):
         files += [ch["file"] for ch in part["chapters"]]
     return files
+
+
+#: A call that shows an explorer, ``figs.feedback_explorer()``; not one whose result is read
+#: further (a setup cell's ``figs.helpers_explorer().controls[0].default`` shows nothing).
+EXPLORER_CALL = re.compile(r"(\w+_explorer)\(\)(?!\.)")
+
+
+def explorer_cells(notebook: pathlib.Path) -> list[list[str]]:
+    """For each code cell of ``notebook``, in order, the names of the explorers it shows."""
+    cells = json.loads(pathlib.Path(notebook).read_text(encoding="utf-8"))["cells"]
+    return [EXPLORER_CALL.findall("".join(cell["source"])) for cell in cells if cell["cell_type"] == "code"]

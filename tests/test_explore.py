@@ -257,3 +257,16 @@ def test_model_results_are_shared_not_stale(monkeypatch):
     unhashable = explore(lambda amplitude, shape, extra: _model(amplitude, shape), _view,
                          _explorer().controls, alt="x", fixed={"extra": [1, 2]})
     assert unhashable.compute()[1][-1] == pytest.approx(1.0)
+
+
+def test_static_frames_render_with_the_main_control_fastest(monkeypatch):
+    """Consecutive frames differ in the main control, so a menu that forces a full drawing
+    changes once (not at every frame), and the page's frames keep their keys."""
+    monkeypatch.setenv(WORKERS_ENV, "1")
+    calls = []
+    ex = explore(_model, _counting_view(calls), _explorer().controls, alt="x")
+    frames = _frames(ex.static_html())["frames"]
+    assert len(frames) == 10 and set(frames) == {f"{i}-{j}" for i in range(5) for j in range(2)}
+    # the layout drawing at the defaults, then the menu's second option once
+    assert calls.count("view") == 2
+    assert len(set(frames.values())) == 10

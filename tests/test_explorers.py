@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
@@ -32,6 +33,18 @@ def test_every_chapter_module_offers_explorers():
         assert module.EXPLORERS, f"{module.__name__} has no explorer"
 
 
+def _drawn(fig: Figure) -> list:
+    """What a figure shows, layout aside: every axes' ranges, texts, line data and bar extents."""
+    shown = [sorted(t.get_text() for t in fig.texts)]
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        shown.append((np.round(ax.viewLim.bounds, 9).tolist(), ax.get_title(), ax.get_xlabel(), ax.get_ylabel(),
+                      [t.get_text() for t in legend.get_texts()] if legend else None,
+                      [np.asarray(line.get_xydata(), dtype=float).round(9).tolist() for line in ax.get_lines()],
+                      [np.round(p.get_bbox().bounds, 9).tolist() for p in ax.patches]))
+    return shown
+
+
 @pytest.mark.parametrize("chapter, name, factory", EXPLORERS, ids=[f"{c}-{n}" for c, n, _ in EXPLORERS])
 def test_explorer_draws_answers_its_main_control_and_fits_the_budget(chapter, name, factory):
     ex = factory()
@@ -45,31 +58,8 @@ def test_explorer_draws_answers_its_main_control_and_fits_the_budget(chapter, na
     main = ex.controls[0]
     low, high = main.values()[0], main.values()[-1]
     assert ex.png(**{main.name: low}) != ex.png(**{main.name: high}), "the main control must change the figure"
+    # The second picture updated the first in place (as the static frames and a live slider
+    # do): it must show what a drawing from scratch shows (ranges, texts and curves).
+    if ex._canvas is not None:  # (an explorer with a fixed dpi draws every picture anew)
+        assert _drawn(ex._canvas.fig) == _drawn(ex.figure(**{main.name: high}))
 
-
-@pytest.mark.parametrize("chapter, name, factory", EXPLORERS, ids=[f"{c}-{n}" for c, n, _ in EXPLORERS])
-def test_an_updated_frame_matches_a_fresh_drawing(chapter, name, factory):
-    """Where a view returns an updater (artists changed in place while a slider moves), the frame
-    it gives at the main control's other end looks like a drawing made from scratch there."""
-    import io
-
-    import numpy as np
-    from PIL import Image
-
-    from il2.explore import _Canvas, _encode
-
-    ex = factory()
-    main = ex.controls[0]
-    start = {**ex.defaults(), main.name: main.values()[0]}
-    end = {**ex.defaults(), main.name: main.values()[-1]}
-    reused = _Canvas(ex, 1.0)
-    reused.draw(ex.compute(**start), start)
-    if reused.update is None:
-        pytest.skip("this explorer redraws from scratch")
-    reused.draw(ex.compute(**end), end)
-    fresh = _Canvas(ex, 1.0)
-    fresh.draw(ex.compute(**end), end)
-    a = np.asarray(Image.open(io.BytesIO(_encode(fresh.canvas, "png"))), dtype=float)
-    b = np.asarray(Image.open(io.BytesIO(_encode(reused.canvas, "png"))), dtype=float)
-    assert a.shape == b.shape
-    assert np.abs(a - b).mean() < 0.5, f"updated frame differs from a fresh one ({np.abs(a - b).mean():.2f})"

@@ -16,6 +16,8 @@ import numpy as np
 import pytest
 
 from il2.explore import Slider
+
+from .conftest import explorer_cells
 from il2.figures import growth, mechanism, risks, therapy
 
 CHAPTERS = pathlib.Path(__file__).resolve().parents[1] / "chapters"
@@ -195,12 +197,7 @@ def test_every_slider_readout_has_a_unit_and_a_plain_number(make):
 
 def _notebook_explorers(chapter: int) -> list[str]:
     path = next(CHAPTERS.glob(f"0{chapter}_*.ipynb"))
-    cells = json.loads(path.read_text())["cells"]
-    calls = []
-    for cell in cells:
-        if cell["cell_type"] == "code":
-            calls += re.findall(r"figs\.(\w+_explorer)\(\)(?!\.)", "".join(cell["source"]))
-    return calls
+    return [name for names in explorer_cells(path) for name in names]
 
 
 @pytest.mark.parametrize("chapter", [1, 2, 3, 4])

@@ -518,3 +518,28 @@ def test_scan_threshold_and_result_reject_bad_input(default):
         default.fold_at("CD8", 500.0)
     with pytest.raises(ValueError, match="il2_pM"):
         default.hours_above(-1.0)
+
+
+def test_a_kept_run_is_the_callers_own_copy_and_equals_a_fresh_run():
+    from il2.growth import simulation
+
+    first = growth.simulate(helpers=37.0, n_points=50)
+    again = growth.simulate(helpers=37.0, n_points=50)
+    assert again.cells["CD8"] is not first.cells["CD8"]
+    again.cells["CD8"][:] = -1.0  # a caller changing its result changes no one else's
+    again.il2_pM[:] = -1.0
+    kept = growth.simulate(helpers=37.0, n_points=50)
+    simulation.forget_results()
+    fresh = growth.simulate(helpers=37.0, n_points=50)
+    for r in (first, kept):
+        assert np.array_equal(r.cells["CD8"], fresh.cells["CD8"]) and np.array_equal(r.il2_pM, fresh.il2_pM)
+    with pytest.raises(ValueError, match="n_points"):
+        growth.simulate(helpers=37.0, n_points=50.0)  # equal to 50 but not an integer: still an error
+
+
+def test_runs_with_an_outside_input_are_not_kept():
+    from il2.growth import simulation
+
+    simulation.forget_results()
+    growth.simulate(plasma_il2_pM=lambda t: 0.0 * np.asarray(t), n_points=20)
+    assert not simulation._kept

@@ -6,8 +6,9 @@ kernels inherit it, and every explorer then pre-renders its frames for the stati
 
 Parallel execution (``execute_notebooks_in_parallel``): before Sphinx reads the documents, the
 notebooks that the execution cache lacks run several at a time (``IL2_NOTEBOOK_WORKERS``
-processes, default twice the cores) and are put in the cache, where myst-nb then finds them;
-a rebuild with no change runs nothing.
+processes, default twice the cores, forked from a ``forkserver`` that imported nbformat and the
+executor once) and are put in the cache, where myst-nb then finds them; a rebuild with no change
+runs nothing.
 
 Bibliography speed (``cache_plugin_lookups``): pybtex and sphinxcontrib-bibtex look their
 plugins up in the installed packages' entry points for every citation; the answers are kept
@@ -406,8 +407,15 @@ def fill_downloaded_numbers(app: Any, exception: Exception | None) -> None:
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _execute_notebook(path: str, timeout: int | None, allow_errors: bool) -> tuple[str, Any, float, str | None]:
-    """Run one notebook in its own folder (in a worker process); return it with its outputs."""
+def _execute_notebook(path: str, timeout: int | None, allow_errors: bool,
+                      environ: dict[str, str] | None = None) -> tuple[str, Any, float, str | None]:
+    """Run one notebook in its own folder (in a worker process); return it with its outputs.
+
+    ``environ``: the build's environment, for the kernel (a worker forked from a forkserver
+    has the environment the server started with, which may be older)."""
+    if environ is not None:
+        os.environ.clear()
+        os.environ.update(environ)
     import nbformat
     from jupyter_cache.executors.utils import single_nb_execution
 
@@ -472,8 +480,16 @@ def execute_notebooks_in_parallel(app: Any, env: Any, docnames: list[str]) -> No
     logger.info(f"il2: executing {len(todo)} notebooks, {workers} at a time")
     timeout = nb_config.execution_timeout
     allow = bool(nb_config.execution_allow_errors)
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(_execute_notebook, path, timeout, allow) for path in todo]
+    # Workers fork from a server that imported what every worker needs (nbformat, whose
+    # jsonschema takes a second to import, and the executor) once, not once per worker;
+    # where there is no forkserver, each starts afresh.
+    try:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["nbformat", "jupyter_cache.executors.utils", "il2_book"])
+    except ValueError:  # pragma: no cover - a platform without fork
+        context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = [pool.submit(_execute_notebook, path, timeout, allow, dict(os.environ)) for path in todo]
         for future in as_completed(futures):
             try:
                 path, nb, seconds, error = future.result()

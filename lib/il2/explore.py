@@ -490,10 +490,19 @@ class Explorer:
         """The value of every control at its default."""
         return {c.name: c.default for c in self.controls}
 
+    def _arguments(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The model's keyword arguments at ``values``: the fixed ones, then every control
+        (missing controls at their defaults)."""
+        return {**self.fixed, **self.defaults(), **values}
+
     def call_model(self, **values: Any) -> Any:
         """Run the model at ``values`` (missing controls take their defaults), always: the
         results :meth:`compute` keeps are neither read nor written (what a timing measures)."""
-        return self.model(**{**self.fixed, **{**self.defaults(), **values}})
+        return self.model(**self._arguments(values))
+
+    def forget(self) -> None:
+        """Drop the model results :meth:`compute` keeps (the next call runs the model)."""
+        self.__dict__.pop("_results", None)
 
     def compute(self, **values: Any) -> Any:
         """Run the model at ``values`` (missing controls take their defaults).
@@ -502,7 +511,7 @@ class Explorer:
         notebook's preview and live panel, or a frame worker's layout drawing and its frame at
         the defaults, then share one model call.
         """
-        args = {**self.fixed, **{**self.defaults(), **values}}
+        args = self._arguments(values)
         try:
             key: Any = tuple(sorted(args.items()))
             hash(key)
@@ -620,14 +629,22 @@ class Explorer:
         defaults = self.defaults()
         keys: list[str] = []
         combos: list[dict[str, Any]] = []
-        for idx in itertools.product(*(range(len(g)) for g in grids)):
+        indices = list(itertools.product(*(range(len(g)) for g in grids)))
+        for idx in indices:
             vals = dict(defaults)
             vals.update({c.name: g[i] for c, g, i in zip(varied, grids, idx)})
             keys.append("-".join(map(str, idx)))
             combos.append(vals)
         fmt = _frame_format()
         mime = f"image/{fmt}"
-        images = self.render_frames(combos, fmt)
+        # Rendered with the main control varying fastest: consecutive frames differ in one
+        # control, and the later ones (menus that may change the panels and force a full
+        # drawing) change least often, so most frames are quick updates of the one before.
+        order = sorted(range(len(indices)), key=lambda k: indices[k][::-1])
+        rendered = self.render_frames([combos[k] for k in order], fmt)
+        images: list[bytes] = [b""] * len(combos)
+        for k, image in zip(order, rendered):
+            images[k] = image
         frames_dir = os.environ.get(FRAMES_DIR_ENV, "")
         frames: dict[str, str] = {}
         alts: dict[str, str] = {}

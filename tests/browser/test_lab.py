@@ -35,7 +35,7 @@ import urllib.request
 
 import pytest
 
-from ..conftest import ROOT, toc_files
+from ..conftest import ROOT, explorer_cells, toc_files
 from .conftest import HTML
 
 pytestmark = pytest.mark.browser
@@ -218,10 +218,8 @@ def test_chapter_reads_as_its_page_and_explorers_redraw(lab, lab_browser, chapte
 
         explorers = page.locator(".il2-explorer-live")
         n = explorers.count()
-        nb = json.loads((ROOT / f"{chapter}.ipynb").read_text())
         # cells that show an explorer (a setup cell reading an explorer's default is not one)
-        expected = sum(bool(re.search(r"_explorer\(\)(?!\.)", "".join(c["source"])))
-                       for c in nb["cells"] if c["cell_type"] == "code")
+        expected = sum(bool(names) for names in explorer_cells(ROOT / f"{chapter}.ipynb"))
         assert n >= expected, f"{n} live explorers in {chapter}, {expected} explorer cells"
         for i in range(n):
             explorer = explorers.nth(i)

@@ -525,6 +525,7 @@ def _kinetics_view(r: _KineticsResult, fig: Figure, il2_pM: float, cell: str) ->
         for ax in axes:
             ax.set_autoscaley_on(True)  # _nice_top fixed the range of the last drawing
             ax.relim()
+            ax.set_autoscaley_on(True)  # _nice_top's set_ylim turned it off
             ax.autoscale_view()
         _nice_top(axes[0])
         suptitle.set_text(f"{_LABEL[cell]} at {il2_pM:.3g} pM")

@@ -39,9 +39,10 @@ STATE_SIZE = 2 * _N + 1
 IL2_FLOOR_PM = 1e-3
 #: Bounds on ln c while the solver tries steps (far outside anything reached), against overflow.
 _LNC_MIN, _LNC_MAX = -600.0, 30.0
-#: Cap on ln(N(0)/N) in the inflow term: reached only in a solver's rejected trial steps (a
-#: population e^-300 times its start), where it keeps the term finite instead of overflowing.
-_LOG_INFLOW_MAX = 300.0
+#: Largest exponent taken while the solver tries steps (e^700 ~ 1e304, below overflow): a trial
+#: step far outside anything reached then gives huge finite rates, which the solver rejects,
+#: instead of inf - inf = NaN, which stops it.
+_EXP_MAX = 700.0
 #: Right-hand-side evaluations after which a simulation is declared stalled (normal: about 700).
 _MAX_RHS_CALLS = 200_000
 
@@ -199,12 +200,12 @@ class GrowthSystem:
         inv_c = math.exp(-max(float(y[LOG_IL2]), _LNC_MIN))  # 1/c of the state itself
         gsp = self.tables.respond_fast(x_eff, ln_c)
         sig = gsp[:, 1]
-        n = self.present * np.exp(log_n)
+        n = self.present * np.exp(np.minimum(log_n, _EXP_MAX))
         dy = np.empty(STATE_SIZE)
         # d ln N / dt = (r S + p Pi)(1 - N/K) - d (1 - S) + h d N(0) / N
         room = np.maximum(1.0 - n * self.inv_cap, 0.0)
         dy[LOG_CELLS] = ((self._p + (self._r - self._p) * sig) * room + self._e * sig - self._loss
-                         + self.inflow * np.exp(np.minimum(self.log_start - log_n, _LOG_INFLOW_MAX)))
+                         + self.inflow * np.exp(np.minimum(self.log_start - log_n, _EXP_MAX)))
         # d ln(1 + a) / dt = k_a ((a* + 1) e^{-x} - 1), with a* + 1 = T0 + T1 S
         dy[LOG_CD25] = self.k_a * ((self._t0 + self._t1 * sig) / ex - 1.0)
         produced = self.basal + self._secretion_now * n[SECRETOR] * (1.0 - self.nu * sig[SECRETOR])

@@ -7,7 +7,9 @@ Imports: :mod:`il2.growth.dynamics` and the other :mod:`il2.growth` modules,
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -138,7 +140,120 @@ def _check_cells(name: str, value: float | None, default: float) -> float:
     return check_scalar(name, value, 0.0, 1e12)
 
 
+#: Results :func:`simulate` keeps (those without an outside IL-2 input), most recent last.
+_KEPT_RESULTS = 256
+#: Largest total of array bytes kept (so that long, finely sampled runs do not pile up).
+_KEPT_BYTES = 64 * 2**20
+_kept: "OrderedDict[_Key, tuple[GrowthResult, int]]" = OrderedDict()
+_kept_bytes = [0]
+_kept_lock = threading.Lock()
+
+
+class _Key:
+    """A run's arguments, hashed once (they include dataclasses that hash field by field)."""
+
+    __slots__ = ("args", "hash")
+
+    def __init__(self, args: tuple) -> None:
+        self.args = args
+        self.hash = hash(args)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Key) and self.hash == other.hash and self.args == other.args
+
+
+def forget_results() -> None:
+    """Drop the results :func:`simulate` keeps (what a timing of the model needs)."""
+    with _kept_lock:
+        _kept.clear()
+        _kept_bytes[0] = 0
+
+
+def _copy_result(r: GrowthResult) -> GrowthResult:
+    """A result whose arrays and dicts are the caller's own (the kept one cannot be changed)."""
+    changes: dict[str, Any] = {}
+    for f in fields(r):
+        value = getattr(r, f.name)
+        if isinstance(value, np.ndarray):
+            changes[f.name] = value.copy()
+        elif isinstance(value, dict):
+            changes[f.name] = {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in value.items()}
+    return replace(r, **changes)
+
+
+def _nbytes(r: GrowthResult) -> int:
+    total = 0
+    for f in fields(r):
+        value = getattr(r, f.name)
+        if isinstance(value, np.ndarray):
+            total += value.nbytes
+        elif isinstance(value, dict):
+            total += sum(v.nbytes for v in value.values() if isinstance(v, np.ndarray))
+    return total
+
+
 def simulate(
+    compartment: str | Compartment = "lymph node",
+    *,
+    helpers: float | None = None,
+    cd8: float | None = None,
+    nk: float | None = None,
+    treg: float | None = None,
+    nk_bright: float | None = None,
+    antigen_start_h: float = 0.0,
+    antigen_end_h: float | None = None,
+    t_end_h: float = 336.0,
+    il2_block: float = 0.0,
+    cd25_block: float = 0.0,
+    il2_pM0: float | None = None,
+    n_points: int = 337,
+    rtol: float = 1e-4,
+    params: GrowthParameters = GrowthParameters(),
+    plasma_il2_pM: Callable[[NDArray[np.float64]], ArrayLike] | None = None,
+    breakpoints_h: Sequence[float] | ArrayLike = (),
+    model: ReceptorModel = DEFAULT_MODEL,
+) -> GrowthResult:
+    arguments = dict(
+        helpers=helpers, cd8=cd8, nk=nk, treg=treg, nk_bright=nk_bright, antigen_start_h=antigen_start_h,
+        antigen_end_h=antigen_end_h, t_end_h=t_end_h, il2_block=il2_block, cd25_block=cd25_block,
+        il2_pM0=il2_pM0, n_points=n_points, rtol=rtol, params=params, plasma_il2_pM=plasma_il2_pM,
+        breakpoints_h=breakpoints_h, model=model)
+    # The last results without an outside input are kept: the model is a pure function of its
+    # arguments, and chapters, figures and threshold searches ask for the same runs again.
+    key: _Key | None = None
+    if plasma_il2_pM is None:
+        try:
+            comp = get_compartment(compartment)  # the compartment itself, not its name
+            breaks = tuple(float(b) for b in np.asarray(breakpoints_h, dtype=float).ravel())
+            # with each value's type: 337.0 points is an error that 337 is not
+            key = _Key((comp, breaks, *((k, type(v), v) for k, v in arguments.items() if k != "breakpoints_h")))
+        except Exception:  # an argument that is invalid or unhashable: _simulate says what is wrong
+            key = None
+    if key is not None:
+        with _kept_lock:
+            found = _kept.get(key)
+            if found is not None:
+                _kept.move_to_end(key)
+                return _copy_result(found[0])
+    result = _simulate(compartment, **arguments)
+    if key is None:
+        return result
+    size = _nbytes(result)
+    if size <= _KEPT_BYTES // 8:
+        with _kept_lock:
+            old = _kept.pop(key, None)
+            _kept[key] = (result, size)
+            _kept_bytes[0] += size - (old[1] if old else 0)
+            while len(_kept) > _KEPT_RESULTS or _kept_bytes[0] > _KEPT_BYTES:
+                _, (_, n) = _kept.popitem(last=False)
+                _kept_bytes[0] -= n
+    return _copy_result(result)
+
+
+def _simulate(
     compartment: str | Compartment = "lymph node",
     *,
     helpers: float | None = None,
@@ -327,6 +442,15 @@ def simulate(
         plasma_il2_pM=None if plasma_out is None else (
             plasma_out if np.array_equal(t_all, t_out) else _check_plasma(plasma_il2_pM, t_all)),
     )
+
+
+simulate.__doc__ = (_simulate.__doc__ or "").replace("\n    Parameters\n", """
+    The last results of runs without ``plasma_il2_pM`` are kept (up to 256, keyed on the
+    arguments, the compartment by value): asking again for the same run returns a copy of the
+    kept result at once. :func:`forget_results` drops them.
+
+    Parameters
+""", 1)
 
 
 def _check_plasma(fn: Any, t_h: NDArray[np.float64]) -> NDArray[np.float64]:
