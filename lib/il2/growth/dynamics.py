@@ -264,19 +264,18 @@ class GrowthSystem:
         shift_s = ln_c - lean.c0 if fc < 0.0 else 0.0  # below the grid: S proportional to c
         shift_u = lean.c_top - ln_c if fc > lean.c_last else 0.0  # above it: u (not u/c) held
         keep = self.keep_cd25
-        blocks, nc, nx2 = lean.blocks, lean.nc, lean.nx - 2
+        blocks, nc, nx2, x0, inv_dx = lean.blocks, lean.nc, lean.nx - 2, lean.x0, lean.inv_dx
+        k_a = self.k_a
         exp = math.exp
         dy = [0.0] * STATE_SIZE
         uptake = 0.0
-        sig_secretor = 0.0
-        n_secretor = 0.0
-        for i in range(_N):
+        sig_secretor = n_secretor = 0.0
+        for i, (row, pres, inv_cap, log_start, inflow, lp, dr, le, lloss, t0, t1) in enumerate(self._rows):
             xi = ly[_N + i]
             if xi < 0.0:
                 xi = 0.0
             ex = exp(xi)
-            x_eff = math.log1p(keep * (ex - 1.0)) if keep < 1.0 else xi
-            fx = (x_eff - lean.x0) * lean.inv_dx
+            fx = ((math.log1p(keep * (ex - 1.0)) if keep < 1.0 else xi) - x0) * inv_dx
             ix = int(fx)
             if ix < 0:
                 ix = 0
@@ -284,25 +283,28 @@ class GrowthSystem:
                 ix = nx2
             wx = fx - ix
             wx = 0.0 if wx < 0.0 else (1.0 if wx > 1.0 else wx)
-            base = lean.row[i] + ix * nc + ic
+            base = row + ix * nc + ic
             a = blocks[base]
             b = blocks[base + nc]
-            lu = a[0] * w0 + a[1] * w1 + a[2] * w2 + a[3] * w3
             ls = a[4] * w0 + a[5] * w1 + a[6] * w2 + a[7] * w3
-            lu += wx * (b[0] * w0 + b[1] * w1 + b[2] * w2 + b[3] * w3 - lu)
             ls += wx * (b[4] * w0 + b[5] * w1 + b[6] * w2 + b[7] * w3 - ls)
-            g = exp(lu + shift_u)
             sig = exp(ls + shift_s)
+            # d x_i / dt = k_a ((T0 + T1 S) e^{-x} - 1)
+            dy[_N + i] = k_a * ((t0 + t1 * sig) / ex - 1.0)
+            if pres == 0.0:
+                continue  # an absent population: no cells, no uptake, d ln N / dt = 0
+            lu = a[0] * w0 + a[1] * w1 + a[2] * w2 + a[3] * w3
+            lu += wx * (b[0] * w0 + b[1] * w1 + b[2] * w2 + b[3] * w3 - lu)
             log_n = ly[i]
-            n = self._present[i] * exp(log_n)
-            room = 1.0 - n * self._inv_cap[i]
+            n = pres * exp(log_n)
+            room = 1.0 - n * inv_cap
             if room < 0.0:
                 room = 0.0
-            back = self._log_start[i] - log_n
-            dy[i] = ((self._lp[i] + (self._lr[i] - self._lp[i]) * sig) * room + self._le[i] * sig - self._lloss[i]
-                     + self._inflow[i] * exp(back if back < _LOG_INFLOW_MAX else _LOG_INFLOW_MAX))
-            dy[_N + i] = self.k_a * ((self._lt0[i] + self._lt1[i] * sig) / ex - 1.0)
-            uptake += n * g
+            back = log_start - log_n
+            # d ln N / dt = (p + (r - p) S)(1 - N/K) + d S - d + h d N(0)/N
+            dy[i] = ((lp + dr * sig) * room + le * sig - lloss
+                     + inflow * exp(back if back < _LOG_INFLOW_MAX else _LOG_INFLOW_MAX))
+            uptake += n * exp(lu + shift_u)
             if i == SECRETOR:
                 sig_secretor, n_secretor = sig, n
         produced = self.basal + self._secretion_now * n_secretor * (1.0 - self.nu * sig_secretor)
@@ -382,6 +384,8 @@ class GrowthSystem:
         self._lt0, self._lt1 = self._t0.tolist(), self._t1.tolist()
         self._lr, self._lp, self._le, self._lloss = (self._r.tolist(), self._p.tolist(), self._e.tolist(),
                                                      self._loss.tolist())
+        self._rows = list(zip(self._lean.row, self._present, self._inv_cap, self._log_start, self._inflow,
+                              self._lp, (self._r - self._p).tolist(), self._le, self._lloss, self._lt0, self._lt1))
 
     def jac(self, _t: float, y: NDArray[np.float64]) -> NDArray[np.float64]:
         """Analytic Jacobian :math:`\\partial (dy/dt) / \\partial y`, on Python floats like :meth:`rhs`.
