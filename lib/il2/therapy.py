@@ -490,7 +490,8 @@ class PDResult:
         The growth simulation driven by the plasma curve (:class:`il2.growth.GrowthResult`;
         its ``plasma_il2_pM`` is the input on the output grid).
     control
-        The same niche and cells without the drug.
+        The same niche and cells without the drug (cached across calls with the same niche,
+        cells, length and tolerance, whatever the dose: treat its arrays as read-only).
     course_end_h
         End of the last infusion (or the last injection), h from the first dose.
     populations

@@ -472,7 +472,8 @@ class GrowthSystem:
             t1 = self._lt1[i]
             jac[_N + i, _N + i] = self.k_a * (t1 * dsx * dxe - (self._lt0[i] + t1 * sig)) / ex
             jac[_N + i, LOG_IL2] = self.k_a * t1 * dsc / ex
-            n_l[i], s_l[i], g_l[i], dsx_l[i], dsc_l[i], dgx_l[i], dgc_l[i], dxe_l[i] = n, sig, g, dsx, dsc, dgx, dgc, dxe
+            n_l[i], s_l[i], g_l[i], dxe_l[i] = n, sig, g, dxe
+            dsx_l[i], dsc_l[i], dgx_l[i], dgc_l[i] = dsx, dsc, dgx, dgc
         # d ln c / dt, with production (1 - beta)(q_r R + sigma A N_CD4 (1 - nu S_CD4))
         k = SECRETOR
         unit_per_c = self.kappa * self._secretion_now * n_l[k] / c  # per unit (1 - nu S)
