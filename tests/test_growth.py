@@ -87,6 +87,30 @@ def test_response_tables_limits():
         tables.evaluate(np.full(4, 100.0), -1.0)
 
 
+@pytest.mark.parametrize("helpers", [0.0, 1e3])
+@pytest.mark.parametrize("cd25_block", [0.0, 0.6])
+def test_float_rhs_and_jacobian_equal_the_numpy_reference(helpers, cd25_block):
+    """The solver's rhs and jac (Python floats) against rhs_array and jac_array (numpy, through
+    ResponseTables.respond_fast and respond): equal to rounding at random states, with and without
+    antigen, the division program and an outside concentration, inside and outside the tables' grid."""
+    system = GrowthSystem(growth.COMPARTMENTS["lymph node"], np.array([helpers, 1e3, 3e3, 1e4, 1.5e3]), P,
+                          0.2, cd25_block, DEFAULT_MODEL)
+    rng = np.random.default_rng(11)
+    for antigen, program in ((0.0, 0.0), (1.0, 1.0), (0.0, 1.0)):
+        system.set_antigen(antigen, program)
+        for plasma in (None, lambda t: 50.0 * (1.0 + 0.1 * np.sin(np.asarray(t)))):
+            system.plasma = plasma
+            for _ in range(60):
+                y = system.initial_state(None)
+                y[:5] += rng.normal(0.0, 3.0, 5)
+                y[5:10] = rng.uniform(-1.0, 14.0, 5)  # CD25 from below 0 to beyond the grid
+                y[10] = rng.uniform(-20.0, 20.0)  # IL-2 from far below to far above the grid
+                ref = system.rhs_array(1.3, y)
+                np.testing.assert_allclose(system.rhs(1.3, y), ref, rtol=1e-10, atol=1e-12 * np.abs(ref).max())
+                ref_j = system.jac_array(1.3, y)
+                np.testing.assert_allclose(system.jac(1.3, y), ref_j, rtol=1e-9, atol=1e-12 * np.abs(ref_j).max())
+
+
 @pytest.mark.parametrize("plasma_pM", [None, 0.0, 40.0, 3e4])
 @pytest.mark.parametrize("cd25_block", [0.0, 0.6])
 @pytest.mark.parametrize("antigen", [0.0, 1.0])

@@ -215,6 +215,7 @@ def simulate(
     plasma_il2_pM: Callable[[NDArray[np.float64]], ArrayLike] | None = None,
     breakpoints_h: Sequence[float] | ArrayLike = (),
     model: ReceptorModel = DEFAULT_MODEL,
+    restart_at_breakpoints: bool = True,
 ) -> GrowthResult:
     arguments = dict(
         helpers=helpers, cd8=cd8, nk=nk, treg=treg, nk_bright=nk_bright, antigen_start_h=antigen_start_h,
@@ -336,6 +337,13 @@ def _simulate(
         The receptor model (:class:`il2.receptors.ReceptorModel`): binding constants, receptor
         counts, uptake and signalling of every population. A changed model (a weaker CD25, an
         engineered IL-2, more CD122 on NK cells) changes every population's response.
+    restart_at_breakpoints
+        ``True`` (default): the solver stops at every breakpoint and starts afresh from there.
+        ``False``: it stops at each breakpoint exactly (it never steps across one) but carries on
+        with its step size and history, so a course of many doses costs about half as many
+        evaluations; cell numbers then differ from the restarted run by well under 1% at the
+        explorers' ``rtol=1e-2`` and about 0.1% at ``1e-3`` (bounded in ``tests/test_therapy.py``).
+        Only where antigen starts or ends is the solver always restarted (the equations jump there).
 
     Returns
     -------
@@ -375,8 +383,6 @@ def _simulate(
     tol = check_scalar("rtol", rtol, 1e-8, 1e-2)
     breaks = check_array("breakpoints_h", breakpoints_h, 0.0, allow_empty=True).ravel()
 
-    from scipy.integrate import solve_ivp  # imported on first use: keeps `import il2` light
-
     system = GrowthSystem(comp, start, params, b_il2, b_cd25, model)
     y = system.initial_state(c0)
     t_out = np.linspace(0.0, t_end, n_out)
@@ -385,8 +391,9 @@ def _simulate(
         plasma_out = _check_plasma(plasma_il2_pM, t_out)
         system.plasma = plasma_il2_pM
     p_off = a_on + params.program_duration_h if a_off > a_on else a_on
+    inner = sorted({float(b) for b in breaks if 0.0 < b < t_end})
     edges = sorted({0.0, a_on, min(a_off, t_end), min(p_off, t_end), t_end}.union(
-        float(b) for b in breaks if 0.0 < b < t_end))
+        inner if restart_at_breakpoints else ()))
     ts: list[NDArray[np.float64]] = []
     ys: list[NDArray[np.float64]] = []
     for lo, hi in zip(edges[:-1], edges[1:]):
@@ -400,16 +407,13 @@ def _simulate(
         inside = t_out[(t_out >= lo) & (t_out <= hi)]
         if inside.size and inside[-1] == hi and hi != t_end:
             inside = inside[:-1]  # the next piece starts there (antigen switches at the edge)
-        t_eval = np.unique(np.concatenate([[lo], inside, [hi]]))
-        sol = solve_ivp(system.rhs, (lo, hi), y, method="LSODA", t_eval=t_eval, jac=system.jac,
-                        rtol=tol, atol=tol * _ATOL_PER_RTOL)
-        if not sol.success:  # pragma: no cover - defensive
-            raise SolverError(f"the growth ODEs could not be integrated between {lo:g} h and {hi:g} h "
-                              f"with these inputs: {sol.message}")
-        keep = np.isin(sol.t, inside)
-        ts.append(sol.t[keep])
-        ys.append(sol.y[:, keep])
-        y = sol.y[:, -1].copy()
+        stops = [] if restart_at_breakpoints else [b for b in inner if lo < b < hi]
+        t_eval = np.unique(np.concatenate([[lo], inside, stops, [hi]]))
+        y_eval = system.integrate(t_eval, y, tol, tol * _ATOL_PER_RTOL, stops)
+        keep = np.isin(t_eval, inside)
+        ts.append(t_eval[keep])
+        ys.append(y_eval[keep].T)
+        y = y_eval[-1].copy()
     t_all = np.concatenate(ts)
     y_all = np.concatenate(ys, axis=1)
 
