@@ -297,14 +297,14 @@ class GrowthSystem:
             lu = a[0] * w0 + a[1] * w1 + a[2] * w2 + a[3] * w3
             lu += wx * (b[0] * w0 + b[1] * w1 + b[2] * w2 + b[3] * w3 - lu)
             log_n = ly[i]
-            n = pres * exp(log_n)
+            n = pres * exp(log_n if log_n < _EXP_MAX else _EXP_MAX)
             room = 1.0 - n * inv_cap
             if room < 0.0:
                 room = 0.0
             back = log_start - log_n
             # d ln N / dt = (p + (r - p) S)(1 - N/K) + d S - d + h d N(0)/N
             dy[i] = ((lp + dr * sig) * room + le * sig - lloss
-                     + inflow * exp(back if back < _LOG_INFLOW_MAX else _LOG_INFLOW_MAX))
+                     + inflow * exp(back if back < _EXP_MAX else _EXP_MAX))
             uptake += n * exp(lu + shift_u)
             if i == SECRETOR:
                 sig_secretor, n_secretor = sig, n
@@ -458,13 +458,14 @@ class GrowthSystem:
             dgx = g * (lu1 - lu0) * lean.inv_dx if inside_x else 0.0
             dsx = sig * (ls1 - ls0) * lean.inv_dx if inside_x else 0.0
             log_n = ly[i]
-            n = self._present[i] * exp(log_n)
+            n = self._present[i] * exp(log_n if log_n < _EXP_MAX else _EXP_MAX)
             room = 1.0 - n * self._inv_cap[i]
             if room < 0.0:
                 room = 0.0
             raw = self._lp[i] + (self._lr[i] - self._lp[i]) * sig
             # d ln N_i / dt
-            jac[i, i] = -(self._inflow[i] * exp(self._log_start[i] - log_n)
+            back = self._log_start[i] - log_n
+            jac[i, i] = -(self._inflow[i] * exp(back if back < _EXP_MAX else _EXP_MAX)
                           + (raw * n * self._inv_cap[i] if room > 0.0 else 0.0))
             dgrowth_ds = (self._lr[i] - self._lp[i]) * room + self._le[i]
             jac[i, _N + i] = dgrowth_ds * dsx * dxe

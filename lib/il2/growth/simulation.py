@@ -221,7 +221,7 @@ def simulate(
         helpers=helpers, cd8=cd8, nk=nk, treg=treg, nk_bright=nk_bright, antigen_start_h=antigen_start_h,
         antigen_end_h=antigen_end_h, t_end_h=t_end_h, il2_block=il2_block, cd25_block=cd25_block,
         il2_pM0=il2_pM0, n_points=n_points, rtol=rtol, params=params, plasma_il2_pM=plasma_il2_pM,
-        breakpoints_h=breakpoints_h, model=model)
+        breakpoints_h=breakpoints_h, model=model, restart_at_breakpoints=restart_at_breakpoints)
     # The last results without an outside input are kept: the model is a pure function of its
     # arguments, and chapters, figures and threshold searches ask for the same runs again.
     key: _Key | None = None
@@ -274,6 +274,7 @@ def _simulate(
     plasma_il2_pM: Callable[[NDArray[np.float64]], ArrayLike] | None = None,
     breakpoints_h: Sequence[float] | ArrayLike = (),
     model: ReceptorModel = DEFAULT_MODEL,
+    restart_at_breakpoints: bool = True,
 ) -> GrowthResult:
     r"""Simulate IL-2-driven expansion of helper, cytotoxic, NK and regulatory cells.
 
