@@ -108,7 +108,7 @@ from il2.growth.scans import (  # noqa: F401
     expansion_scan,
     expansion_threshold,
 )
-from il2.growth.simulation import GrowthResult, simulate  # noqa: F401
+from il2.growth.simulation import GrowthResult, forget_results, simulate  # noqa: F401
 from il2.growth.tables import Response, ResponseTables, response_tables  # noqa: F401
 
 __all__ = [
@@ -126,6 +126,7 @@ __all__ = [
     "response_tables",
     "GrowthResult",
     "simulate",
+    "forget_results",
     "ExpansionScan",
     "expansion_scan",
     "Threshold",

@@ -28,7 +28,7 @@ from il2.validation import (
     check_scalar,
 )
 
-__all__ = ["GrowthResult", "simulate"]
+__all__ = ["GrowthResult", "simulate", "forget_results"]
 
 _LN2 = math.log(2.0)
 _FLOOR = 1e-300
@@ -452,7 +452,7 @@ def _simulate(
 simulate.__doc__ = (_simulate.__doc__ or "").replace("\n    Parameters\n", """
     The last results of runs without ``plasma_il2_pM`` are kept (up to 256, keyed on the
     arguments, the compartment by value): asking again for the same run returns a copy of the
-    kept result at once. :func:`forget_results` drops them.
+    kept result at once. :func:`il2.growth.forget_results` drops them.
 
     Parameters
 """, 1)
