@@ -163,6 +163,27 @@ def test_downloaded_chapter_is_the_executed_one_with_explorers_reduced(il2_book)
     assert nb["cells"][1]["outputs"] == [] and "user_expressions" in nb["cells"][0]["metadata"]
 
 
+def test_downloads_are_made_once_per_written_page(il2_book, tmp_path):
+    """After a build each page's source copy is the download (marked); a copy Sphinx did not
+    write again (a rebuild with no change) is left as it is, a fresh copy is filled."""
+    import json
+
+    sources = tmp_path / "html" / "_sources" / "chapters"
+    sources.mkdir(parents=True)
+    fresh = nbformat.v4.new_notebook()
+    fresh.cells = [nbformat.v4.new_markdown_cell('K is {eval}`glued("kd:.0f")` pM.')]
+    (sources / "a.ipynb").write_text(nbformat.writes(fresh))
+    done = json_of(fresh)
+    done["metadata"][il2_book.DOWNLOAD_MARK] = "made earlier"
+    (sources / "b.ipynb").write_text(json.dumps(done))
+    before = (sources / "b.ipynb").read_text()
+    app = types.SimpleNamespace(outdir=str(tmp_path / "html"), builder=types.SimpleNamespace(format="html"),
+                                env=types.SimpleNamespace())
+    il2_book.fill_downloaded_numbers(app, None)
+    assert json.loads((sources / "a.ipynb").read_text())["metadata"][il2_book.DOWNLOAD_MARK]
+    assert (sources / "b.ipynb").read_text() == before
+
+
 def json_of(nb):
     import json
 

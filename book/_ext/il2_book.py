@@ -392,7 +392,16 @@ def _cached_notebook(app: Any, path: Any) -> dict:
     return json.loads(nbformat.writes(cache.get_cache_bundle(record.pk).nb))
 
 
+#: Notebook metadata key marking a downloadable copy this extension has already made.
+DOWNLOAD_MARK = "il2_download"
+
+
 def fill_downloaded_numbers(app: Any, exception: Exception | None) -> None:
+    """Turn each chapter's copy in ``_sources`` (the download) into :func:`executed_download`.
+
+    Sphinx copies a page's source afresh whenever it writes the page, so a copy that already
+    carries :data:`DOWNLOAD_MARK` belongs to a page this build did not write and is left as it
+    is (a rebuild with no change rewrites nothing)."""
     import json
     import pathlib
 
@@ -401,9 +410,13 @@ def fill_downloaded_numbers(app: Any, exception: Exception | None) -> None:
     sources = pathlib.Path(app.outdir) / "_sources"
     executed_dir = pathlib.Path(app.outdir).parent / "jupyter_execute"
     for path in sources.rglob("*.ipynb"):
+        source = json.loads(path.read_text(encoding="utf-8"))
+        if source.get("metadata", {}).get(DOWNLOAD_MARK):
+            continue
         glue = (executed_dir / path.relative_to(sources)).with_suffix(".glue.json")
         values = glue_texts(json.loads(glue.read_text(encoding="utf-8"))) if glue.exists() else {}
-        nb = executed_download(json.loads(path.read_text(encoding="utf-8")), _cached_notebook(app, path), values)
+        nb = executed_download(source, _cached_notebook(app, path), values)
+        nb.setdefault("metadata", {})[DOWNLOAD_MARK] = "executed chapter, numbers filled"
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
