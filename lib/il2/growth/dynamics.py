@@ -108,6 +108,22 @@ class _LeanTables:
         self.inv_h = 1.0 / self.h
         self.c_last = float(nc - 1)
 
+    def weights_in_c(self, ln_c: float) -> tuple[float, int, float, float, float, float, float]:
+        """Where ``ln_c`` falls on the grid and its cubic Hermite weights, shared by every
+        population: ``(fc, ic, t, w0, w1, w2, w3)`` with ``fc`` the grid position (outside
+        ``[0, c_last]`` below or above the grid), ``ic`` the lower node, ``t`` the fraction past it,
+        and the weights of (value, slope) at ``ic`` and at ``ic + 1``."""
+        fc = (ln_c - self.c0) * self.inv_h
+        fcl = 0.0 if fc < 0.0 else (self.c_last if fc > self.c_last else fc)
+        ic = int(fcl)
+        if ic > self.c_last - 1:
+            ic = int(self.c_last) - 1
+        t = fcl - ic
+        t2 = t * t
+        t3 = t2 * t
+        h = self.h
+        return fc, ic, t, 2.0 * t3 - 3.0 * t2 + 1.0, (t3 - 2.0 * t2 + t) * h, 3.0 * t2 - 2.0 * t3, (t3 - t2) * h
+
 
 @functools.lru_cache(maxsize=16)
 def _lean_tables(model: ReceptorModel) -> _LeanTables:
@@ -250,18 +266,7 @@ class GrowthSystem:
             ln_c = _LNC_MAX
         inv_c = math.exp(-(l_il2 if l_il2 > _LNC_MIN else _LNC_MIN))
         # Hermite weights in ln c, shared by every population
-        fc = (ln_c - lean.c0) * lean.inv_h
-        fcl = 0.0 if fc < 0.0 else (lean.c_last if fc > lean.c_last else fc)
-        ic = int(fcl)
-        if ic > lean.c_last - 1:
-            ic = int(lean.c_last) - 1
-        t = fcl - ic
-        t2 = t * t
-        t3 = t2 * t
-        w0 = 2.0 * t3 - 3.0 * t2 + 1.0
-        w1 = (t3 - 2.0 * t2 + t) * lean.h
-        w2 = 3.0 * t2 - 2.0 * t3
-        w3 = (t3 - t2) * lean.h
+        fc, ic, _, w0, w1, w2, w3 = lean.weights_in_c(ln_c)
         shift_s = ln_c - lean.c0 if fc < 0.0 else 0.0  # below the grid: S proportional to c
         shift_u = lean.c_top - ln_c if fc > lean.c_last else 0.0  # above it: u (not u/c) held
         keep = self.keep_cd25
@@ -398,16 +403,9 @@ class GrowthSystem:
         ly = y.tolist()
         ln_c = min(max(ly[LOG_IL2], _LNC_MIN), _LNC_MAX)
         c = math.exp(ln_c)
-        fc = (ln_c - lean.c0) * lean.inv_h
-        fcl = 0.0 if fc < 0.0 else (lean.c_last if fc > lean.c_last else fc)
-        ic = int(fcl)
-        if ic > lean.c_last - 1:
-            ic = int(lean.c_last) - 1
-        t = fcl - ic
+        fc, ic, t, w0, w1, w2, w3 = lean.weights_in_c(ln_c)
         t2 = t * t
-        t3 = t2 * t
         h = lean.h
-        w0, w1, w2, w3 = 2.0 * t3 - 3.0 * t2 + 1.0, (t3 - 2.0 * t2 + t) * h, 3.0 * t2 - 2.0 * t3, (t3 - t2) * h
         inside_c = 0.0 <= fc <= lean.c_last
         d0 = (6.0 * t2 - 6.0 * t) / h if inside_c else 0.0
         d1 = 3.0 * t2 - 4.0 * t + 1.0 if inside_c else 0.0
