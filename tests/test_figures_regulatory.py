@@ -187,11 +187,10 @@ def test_pd_course_meets_the_koreth2016_changes():
     T cells within the chapter's "unchanged" band (UNCHANGED_WITHIN), the Treg:Tcon ratio above 5-fold
     (koreth2016)."""
     c = figs.pd_course()
-    assert c.source == "il2.low_dose_pd.low_dose_course"
     a = low_dose.koreth2016_anchors()
     u = figs.UNCHANGED_WITHIN
     assert a["Treg"].consistent_with(c.end_fold("Treg"), unchanged_within=u)
-    assert a["NK"].consistent_with(c.end_fold(figs.nk_population(c)), unchanged_within=u)
+    assert a["NK"].consistent_with(c.end_fold(figs.NK_POPULATION), unchanged_within=u)
     assert a["CD4 Tcon"].consistent_with(c.end_fold("CD4"), unchanged_within=u)
     assert a["CD8 T"].consistent_with(c.end_fold("CD8"), unchanged_within=u)
     i = int(np.argmin(np.abs(c.t_days - 84.0)))

@@ -42,8 +42,9 @@ __all__ = [
     "trafficking_explorer",
 ]
 
-#: The resting blood cells with measured receptor counts (Farhat et al. 2021).
-BLOOD_CELLS = ("Treg", "CD4", "CD8", "NK")
+#: The resting blood cells with measured receptor counts (Farhat et al. 2021), as the library
+#: lists them (:data:`il2.measurements.BLOOD_CELLS`).
+BLOOD_CELLS = measurements.BLOOD_CELLS
 _LABEL = {"Treg": "Treg", "CD4": "CD4 T cells", "CD8": "CD8 T cells", "NK": "NK cells",
           "activated T": "activated T blast"}
 _CONC = np.geomspace(0.1, 1e5, 121)

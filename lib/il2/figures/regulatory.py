@@ -18,7 +18,7 @@ from typing import Any, Callable
 import numpy as np
 from matplotlib.figure import Figure
 
-from il2 import low_dose, low_dose_pd, pk, regulatory, signaling, therapy
+from il2 import low_dose, low_dose_pd, pk, regulatory, signaling
 from il2.explore import Choice, Explorer, Slider, explore
 from il2.outcomes import BinomialCI
 from il2.regulatory import CELLS, BlockadeResult, blockade_response
@@ -45,7 +45,7 @@ __all__ = [
     "draw_trials",
     "PDCourse",
     "DoseResponse",
-    "nk_population",
+    "NK_POPULATION",
     "pd_course",
     "draw_pd",
     "dose_response",
@@ -81,16 +81,6 @@ _HOURS_PER_DAY = 24.0
 # Pharmacodynamics of a daily low-dose course
 # ---------------------------------------------------------------------------------------
 
-def _growth_pd() -> Any:
-    """The growth model's low-dose pharmacodynamics (:mod:`il2.low_dose_pd`), or ``None`` where the
-    library does not have it yet (the niche of :func:`il2.therapy.pharmacodynamics` stands in)."""
-    try:
-        from il2 import low_dose_pd
-    except ImportError:
-        return None
-    return low_dose_pd
-
-
 @dataclass(frozen=True)
 class PDCourse:
     """A low-dose course through the growth model, as fold changes of each population.
@@ -107,12 +97,11 @@ class PDCourse:
         Times from the first dose (days).
     folds
         ``folds[population]``: cells relative to the start of treatment (``"all NK"``: both NK
-        subsets weighted as in blood, when the growth model has them).
+        subsets weighted as in blood).
     ratio_fold
-        Change of the Treg : conventional CD4 T cell ratio on ``t_days`` (``None`` if the model has
-        no conventional CD4 T cells).
-    source
-        Which library function produced it.
+        Change of the Treg : conventional CD4 T cell ratio on ``t_days``.
+    resting_il2_pM
+        Free IL-2 of the niche before the first dose, pM.
     """
 
     daily_dose_miu_per_m2: float
@@ -120,9 +109,8 @@ class PDCourse:
     weeks: float
     t_days: np.ndarray
     folds: dict[str, np.ndarray]
-    ratio_fold: np.ndarray | None
-    source: str
-    resting_il2_pM: float | None = None
+    ratio_fold: np.ndarray
+    resting_il2_pM: float
 
     @property
     def populations(self) -> tuple[str, ...]:
@@ -141,10 +129,9 @@ class PDCourse:
         return float(np.max(self.fold(population)))
 
 
-#: The population whose fold is compared with the trial's NK count.
-def nk_population(course: PDCourse) -> str:
-    """``"all NK"`` (both subsets, blood-weighted) when the model has it, else ``"NK"``."""
-    return "all NK" if "all NK" in course.folds else "NK"
+#: The population whose fold is compared with the trial's NK count: both NK subsets, weighted as in
+#: blood (:func:`il2.low_dose_pd.low_dose_course`).
+NK_POPULATION = "all NK"
 
 
 @functools.lru_cache(maxsize=64)
@@ -152,42 +139,27 @@ def pd_course(daily_dose_miu_per_m2: float = 1.0, interval_days: float = 1.0,
               weeks: float = 12.0) -> PDCourse:
     """A low-dose subcutaneous course through the growth model.
 
-    With :mod:`il2.low_dose_pd` (the growth model's Treg homeostasis on resting IL-2 and both NK
-    subsets) this is :func:`il2.low_dose_pd.low_dose_course`; without it, the lymph-node niche of
-    :func:`il2.therapy.pharmacodynamics` driven by the plasma curve, with two weeks of follow-up.
+    :func:`il2.low_dose_pd.low_dose_course` (the growth model's Treg homeostasis on resting IL-2
+    and both NK subsets), on the schedule whose interval is ``interval_days``.
 
     Raises
     ------
     ValueError
-        For a dose outside (0, 20] MIU/m², an interval other than 1 or 2 days (0.5 to 14 days for
-        the stand-in) or weeks outside [1, 26].
+        For a dose outside (0, 20] MIU/m², an interval other than 1 or 2 days or weeks outside
+        [1, 26].
     """
     d = check_scalar("daily_dose_miu_per_m2", daily_dose_miu_per_m2, 0.0, 20.0, low_open=True)
     k = check_scalar("interval_days", interval_days, 0.5, 14.0)
     w = check_scalar("weeks", weeks, 1.0, 26.0)
-    gp = _growth_pd()
-    if gp is not None:
-        schedules = {v / _HOURS_PER_DAY: name for name, v in gp.SCHEDULES.items()}
-        if k not in schedules:
-            raise ValueError(f"interval_days must be one of {sorted(schedules)}; got {k!r}")
-        c = gp.low_dose_course(d, w, schedule=schedules[k], dose_unit="MIU/m^2")
-        folds = {p: np.asarray(c.fold(p), dtype=float) for p in gp.LD_POPULATIONS}
-        folds["all NK"] = np.asarray(c.fold("all NK"), dtype=float)
-        return PDCourse(daily_dose_miu_per_m2=d, interval_days=k, weeks=w,
-                        t_days=np.asarray(c.t_days, dtype=float), folds=folds,
-                        ratio_fold=np.asarray(c.treg_conv_ratio_fold, dtype=float),
-                        source="il2.low_dose_pd.low_dose_course",
-                        resting_il2_pM=float(c.resting_il2_pM))
-    n = max(1, int(math.floor(w * 7.0 / k + 1e-9)))
-    base = pk.low_dose_sc_regimen(d * 1e6, days=n)
-    reg = pk.Regimen(dose_iu_per_kg=base.dose_iu_per_kg, interval_h=k * _HOURS_PER_DAY,
-                     infusion_h=0.0, doses_per_cycle=n, cycles=1, rest_h=0.0, route="sc")
-    res = therapy.pharmacodynamics(reg, follow_up_h=14 * _HOURS_PER_DAY, rtol=1e-2,
-                                   output_step_h=6.0)
-    folds = {p: np.asarray(res.fold(p), dtype=float) for p in res.populations if p != "CD8"}
+    schedules = {v / _HOURS_PER_DAY: name for name, v in low_dose_pd.SCHEDULES.items()}
+    if k not in schedules:
+        raise ValueError(f"interval_days must be one of {sorted(schedules)}; got {k!r}")
+    c = low_dose_pd.low_dose_course(d, w, schedule=schedules[k], dose_unit="MIU/m^2")
+    folds = {p: np.asarray(c.fold(p), dtype=float) for p in (*low_dose_pd.LD_POPULATIONS, NK_POPULATION)}
     return PDCourse(daily_dose_miu_per_m2=d, interval_days=k, weeks=w,
-                    t_days=np.asarray(res.t_h) / _HOURS_PER_DAY, folds=folds, ratio_fold=None,
-                    source="il2.therapy.pharmacodynamics")
+                    t_days=np.asarray(c.t_days, dtype=float), folds=folds,
+                    ratio_fold=np.asarray(c.treg_conv_ratio_fold, dtype=float),
+                    resting_il2_pM=float(c.resting_il2_pM))
 
 
 @dataclass(frozen=True)
@@ -218,27 +190,12 @@ def dose_response(doses_miu_per_m2: Any = (0.1, 0.3, 1.0, 3.0, 10.0), weeks: flo
     doses = check_array("doses_miu_per_m2", doses_miu_per_m2, 0.0, 20.0)
     if doses.ndim != 1 or np.any(doses <= 0):
         raise ValueError(f"doses_miu_per_m2 must be a 1-D array of doses in (0, 20]; got {doses.tolist()}")
-    gp = _growth_pd()
-    if gp is not None:
-        dr = gp.dose_response(doses, weeks=weeks, dose_unit="MIU/m^2")
-        return DoseResponse(doses_miu_per_m2=doses,
-                            end_fold={k: np.asarray(v, dtype=float) for k, v in dr.final_fold.items()},
-                            plasma_peak_pM=np.asarray(dr.peak_plasma_pM, dtype=float),
-                            hours_above_nk_per_day=np.asarray(dr.hours_above_nk_per_day, dtype=float),
-                            nk_threshold_pM=float(dr.nk_threshold_pM))
-    runs = [pd_course(float(d), 1.0, weeks) for d in doses]
-    theta = therapy.threshold_pM("NK")
-    peaks, hours = [], []
-    for d in doses:
-        r = pk.simulate(pk.low_dose_sc_regimen(float(d) * 1e6, days=14), 70.0)
-        last = r.t_h >= r.dose_times_h[-1]
-        day = last & (r.t_h < r.dose_times_h[-1] + _HOURS_PER_DAY)
-        peaks.append(float(r.il2_pM[last].max()))
-        hours.append(float(np.count_nonzero(r.il2_pM[day] > theta)) * pk.DEFAULT_STEP_H)
+    dr = low_dose_pd.dose_response(doses, weeks=weeks, dose_unit="MIU/m^2")
     return DoseResponse(doses_miu_per_m2=doses,
-                        end_fold={p: np.array([r.end_fold(p) for r in runs]) for p in runs[0].populations},
-                        plasma_peak_pM=np.array(peaks), hours_above_nk_per_day=np.array(hours),
-                        nk_threshold_pM=theta)
+                        end_fold={k: np.asarray(v, dtype=float) for k, v in dr.final_fold.items()},
+                        plasma_peak_pM=np.asarray(dr.peak_plasma_pM, dtype=float),
+                        hours_above_nk_per_day=np.asarray(dr.hours_above_nk_per_day, dtype=float),
+                        nk_threshold_pM=float(dr.nk_threshold_pM))
 
 
 # ---------------------------------------------------------------------------------------
@@ -393,7 +350,7 @@ def comparison_table_markdown() -> str:
                 f"| {p_lo:.0f}–{p_hi:.0f} IU/mL | {s.peak_range_iu_per_ml[0]:g}–{s.peak_range_iu_per_ml[1]:g} IU/mL "
                 f"| {{cite:t}}`piscitelli1996` "
                 f"| {_verdict(s.peak_range_iu_per_ml[0] < p_lo and p_hi < s.peak_range_iu_per_ml[1])} |")
-    pairs = [("Treg", "Treg"), ("NK", nk_population(course)), ("CD4 Tcon", "CD4"), ("CD8 T", "CD8")]
+    pairs = [("Treg", "Treg"), ("NK", NK_POPULATION), ("CD4 Tcon", "CD4"), ("CD8 T", "CD8")]
     for key, pop in pairs:
         a = anchors[key]
         if pop not in course.folds:
@@ -404,12 +361,11 @@ def comparison_table_markdown() -> str:
         rows.append(f"| {key} after 12 weeks | {f:.2f}-fold | {pub} | {{cite:t}}`koreth2016` "
                     f"| {_verdict(a.consistent_with(f, unchanged_within=UNCHANGED_WITHIN))} |")
     a = anchors["Treg:Tcon"]
-    if course.ratio_fold is not None:
-        i = int(np.argmin(np.abs(course.t_days - course.weeks * 7.0)))
-        f = float(course.ratio_fold[i])
-        rows.append(f"| Treg : Tcon ratio after 12 weeks | {f:.2f}-fold | more than {a.fold:g}-fold "
-                    f"| {{cite:t}}`koreth2016` "
-                    f"| {_verdict(a.consistent_with(f, unchanged_within=UNCHANGED_WITHIN))} |")
+    i = int(np.argmin(np.abs(course.t_days - course.weeks * 7.0)))
+    f = float(course.ratio_fold[i])
+    rows.append(f"| Treg : Tcon ratio after 12 weeks | {f:.2f}-fold | more than {a.fold:g}-fold "
+                f"| {{cite:t}}`koreth2016` "
+                f"| {_verdict(a.consistent_with(f, unchanged_within=UNCHANGED_WITHIN))} |")
     return "\n".join(rows)
 
 
@@ -736,7 +692,7 @@ def _course_model(dose_miu_per_m2: float, interval_days: float) -> PDCourse:
 
 def _course_title(r: PDCourse) -> str:
     return (f"end of the course: Treg {r.end_fold('Treg'):.2f}-fold, "
-            f"NK {r.end_fold(nk_population(r)):.2f}-fold")
+            f"NK {r.end_fold(NK_POPULATION):.2f}-fold")
 
 
 def _course_view(r: PDCourse, fig: Figure, **values: Any) -> Callable[..., bool]:

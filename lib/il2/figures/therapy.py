@@ -395,8 +395,9 @@ def time_above_figure(weight_kg: float = 70.0) -> Figure:
 
 @functools.lru_cache(maxsize=8)
 def _pd_runs(weight_kg: float) -> tuple[therapy.PDResult, therapy.PDResult]:
-    """The high-dose and low-dose courses through the growth model (cached: each takes a few
-    tenths of a second, and the chapter quotes and draws the same runs)."""
+    """The high-dose and low-dose courses through the growth model (cached: the two-cycle
+    high-dose course with its follow-up takes most of a second, and the chapter quotes and draws
+    the same runs)."""
     hd = therapy.pharmacodynamics(pk.high_dose_regimen(), weight_kg)
     ld = therapy.pharmacodynamics(pk.low_dose_sc_regimen(weight_kg=weight_kg), weight_kg)
     return hd, ld
