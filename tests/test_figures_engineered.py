@@ -83,6 +83,17 @@ def test_course_explorer_reads_precomputed_courses():
     assert math.isclose(figs._course_model("aldesleukin", "killer cells").variant.dose_factor, 1.0)
 
 
+def test_monovalent_treg_excess_is_one_to_one_and_a_half_orders():
+    """The chapter says the data's Treg shifts of monovalent muteins exceed the model's by one
+    to one and a half orders of magnitude (orcuttjahns2021)."""
+    low, high = figs.monovalent_treg_excess()
+    assert 10 ** 0.95 <= low <= high <= 10 ** 1.6
+    rows = figs.comparison_rows()
+    assert figs.monovalent_treg_excess(rows) == (low, high)
+    with pytest.raises(ValueError, match="rows"):
+        figs.monovalent_treg_excess(tuple(r for r in rows if r.valency == 2))
+
+
 def test_bad_input():
     with pytest.raises(ValueError, match="cd25_fold"):
         figs.affinity_explorer().compute(cd25_fold=-1.0, cd122_fold=1.0)

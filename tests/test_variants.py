@@ -302,6 +302,8 @@ def test_pivot_trials_as_published():
     with pytest.raises(ValueError, match="no response counts"):
         p3.orr_ci()
     assert clinical_outcome("artistry7").variant == "nemvaleukin"
+    a6 = clinical_outcome("artistry6")  # rttnews2025: 92 patients, primary end point missed
+    assert a6.patients == (92,) and a6.responders is None and "†" in a6.result
 
 
 def test_clinical_outcome_validation():

@@ -777,6 +777,18 @@ CLINICAL_OUTCOMES: tuple[ClinicalOutcome, ...] = (
         note=("From the sponsor's press release; patient numbers per arm were not confirmed. No "
               "peer-reviewed report read."),
     ),
+    ClinicalOutcome(
+        key="artistry6", variant="nemvaleukin", trial="ARTISTRY-6 (cohort 2)",
+        phase="II, single arm", setting="mucosal melanoma",
+        arms=("nemvaleukin alone",),
+        patients=(92,), responders=None, orr_percent=None,
+        result=("Primary end point (objective response rate) not met; the sponsor then ended all "
+                "clinical development of nemvaleukin (April 2025; from a news report of the "
+                "announcement †)"),
+        source="rttnews2025",
+        note=("From a news report of the sponsor's announcement (†); no response rate was "
+              "given there and no peer-reviewed report was read."),
+    ),
 )
 
 _OUTCOMES = {o.key: o for o in CLINICAL_OUTCOMES}

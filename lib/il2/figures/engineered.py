@@ -147,6 +147,18 @@ def chapter_numbers() -> ChapterNumbers:
     )
 
 
+def monovalent_treg_excess(rows: tuple[variants.ShiftRow, ...] | None = None) -> tuple[float, float]:
+    """Smallest and largest factor by which a monovalent mutein's measured Treg shift exceeds
+    the model's (measured over predicted EC50 shift, over every Treg row of
+    :func:`comparison_rows`, CD25 subsets included)."""
+    rows = comparison_rows() if rows is None else rows
+    ratios = [r.measured_shift / r.predicted_shift for r in rows
+              if r.valency == 1 and r.cell.startswith("Treg")]
+    if not ratios:
+        raise ValueError("rows must hold at least one monovalent Treg row; got none")
+    return min(ratios), max(ratios)
+
+
 # ---------------------------------------------------------------------------------------
 # Tables
 # ---------------------------------------------------------------------------------------
