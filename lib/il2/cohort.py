@@ -1010,6 +1010,9 @@ class DosesReceivedRecord:
         guidelines: the usual range).
     grade34_hypotension_early_pct, grade34_hypotension_late_pct
         Grade 3-4 hypotension in the first and the last group (``nan`` when not reported).
+    early_group_patients
+        Patients in the first group (0 when not reported; the abstract gives no size for
+        Kammula's last group).
     """
 
     source: str
@@ -1019,6 +1022,7 @@ class DosesReceivedRecord:
     doses_high: float
     grade34_hypotension_early_pct: float = float("nan")
     grade34_hypotension_late_pct: float = float("nan")
+    early_group_patients: int = 0
 
 
 #: Kammula et al. 1998: 1,241 consecutive patients at the NCI, 720,000 IU/kg every 8 h, 1985-1997.
@@ -1026,7 +1030,7 @@ class DosesReceivedRecord:
 #: grade 3-4 hypotension fell from 81% (first 155 patients) to 31% (last group).
 KAMMULA_1998 = DosesReceivedRecord(
     source="kammula1998", dose_iu_per_kg=720_000.0, patients=1241, doses_low=7.0, doses_high=13.0,
-    grade34_hypotension_early_pct=81.0, grade34_hypotension_late_pct=31.0,
+    grade34_hypotension_early_pct=81.0, grade34_hypotension_late_pct=31.0, early_group_patients=155,
 )
 #: Schwartzentruber 2001 (NCI guidelines): 600,000 or 720,000 IU/kg every 8 h until maximally
 #: tolerated, generally 8 to 12 doses in the first cycle. (Patients: not a series, 0.)

@@ -270,8 +270,8 @@ def anchor_table_markdown() -> str:
         ("Vasopressors needed (compared with grade 3–4 hypotension, a different measure)",
          f"{n.vasopressor_pct:.0f}% ({n.vasopressor_low:.0f}–{n.vasopressor_high:.0f}%)",
          f"grade 3–4 hypotension {k.grade34_hypotension_late_pct:.0f}% in the last group, under "
-         f"the later, stricter holds ({k.grade34_hypotension_early_pct:.0f}% in the first 155 "
-         f"patients) {{cite:p}}`{k.source}`",
+         f"the later, stricter holds ({k.grade34_hypotension_early_pct:.0f}% in the first "
+         f"{k.early_group_patients} patients) {{cite:p}}`{k.source}`",
          f"{k.grade34_hypotension_late_pct:.0f}% inside the cohort's 95% interval (no interval for "
          "the published figure: the size of the last group is not recorded)"),
         ("Weight gain at the end of the cycle (median)",
