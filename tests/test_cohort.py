@@ -244,9 +244,12 @@ def test_hypotension_and_fluid_anchors(anchor_result: co.CohortResult) -> None:
     assert label == 71.0
     # the model's cohort is more often hypotensive than the label's patients: within 25 points
     assert abs(100 * np.mean(anchor_result.hypotensive) - label) < 25.0
-    # vasopressor need lies inside Kammula's range of grade 3-4 hypotension (31% to 81%) + 15 points
-    need = 100 * np.mean(anchor_result.needs_vasopressor)
-    assert co.KAMMULA_1998.grade34_hypotension_late_pct <= need <= co.KAMMULA_1998.grade34_hypotension_early_pct + 15
+    # vasopressor need against Kammula's grade 3-4 hypotension under the later practice (31%): the
+    # cohort's 95% interval lies above it, and above the first group's 81% too (the chapter says so)
+    need = anchor_result.fraction(anchor_result.needs_vasopressor)
+    late = co.KAMMULA_1998.grade34_hypotension_late_pct
+    assert co.compare_with_published(100 * need.low, 100 * need.high, late) == "higher than reported"
+    assert 100 * need.low > co.KAMMULA_1998.grade34_hypotension_early_pct
     # Textor: albumin 2.2 g/dL at the end (within 0.3 g/dL); weight gain 4.0 kg (within a factor of 2)
     t = toxicity.TEXTOR_COURSE
     assert abs(np.median(anchor_result.albumin_end_g_per_dl) - t.albumin_after_g_per_dl) < 0.3
@@ -332,3 +335,14 @@ def test_per_patient_hold_thresholds_equal_separate_calls() -> None:
         assert np.array_equal(part.min_systolic_mmHg, alone.min_systolic_mmHg)
     with pytest.raises(ValueError, match="hold_systolic_mmHg"):
         co.simulate_cohort(c, hold_systolic_mmHg=[90.0, 90.0])
+
+
+def test_compare_with_published_gives_each_verdict() -> None:
+    assert co.compare_with_published(88.0, 92.0, 31.0) == "higher than reported"
+    assert co.compare_with_published(20.0, 25.0, 31.0) == "lower than reported"
+    assert co.compare_with_published(25.0, 35.0, 31.0) == "within tolerance"
+    assert co.compare_with_published(31.0, 31.0, 31.0) == "within tolerance"
+    with pytest.raises(ValueError, match="low must not exceed high"):
+        co.compare_with_published(2.0, 1.0, 1.5)
+    with pytest.raises(ValueError, match="published"):
+        co.compare_with_published(1.0, 2.0, float("nan"))

@@ -80,6 +80,12 @@ def test_chapter_numbers_come_from_the_library():
     assert abs(n.hypotensive_pct - n.label_hypotension_pct) < 25
     assert abs(n.albumin_end_median - co.TEXTOR.albumin_after_g_per_dl) < 0.3
     assert co.TEXTOR.weight_gain_kg / 2 < n.gain_end_median < 2 * co.TEXTOR.weight_gain_kg
+    # the verdicts the table prints and the prose discusses: vasopressor need is higher than
+    # Kammula's grade 3-4 hypotension under the later practice (and than the first group's)
+    assert n.verdicts == {"doses": "within tolerance", "hypotension": "within tolerance",
+                          "vasopressor": "higher than reported", "weight": "within tolerance",
+                          "albumin": "within tolerance"}
+    assert n.vasopressor_low > co.KAMMULA_1998.grade34_hypotension_early_pct
 
 
 def test_anchor_table_lists_each_anchor():
@@ -87,3 +93,4 @@ def test_anchor_table_lists_each_anchor():
     for key in ("kammula1998", "schwartzentruber2001", "proleukin_label", "textor1987"):
         assert key in md
     assert md.count("\n") == 6
+    assert md.count("higher than reported") == 1 and md.count("within tolerance") == 4

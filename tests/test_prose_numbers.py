@@ -483,8 +483,11 @@ CHECKS: tuple[Check, ...] = (
     Check(E, "fig-engineered-course", r"\({} doses every", lambda: _regimen().hd_doses_per_cycle),
     Check(E, "fig-engineered-course", r"doses every {} hours", lambda: _regimen().hd_interval_h),
     # --- virtual cohort --------------------------------------------------------------------------
-    Check(V, TK, r"match the {} to \d+ doses", lambda: _figmod("cohort").co.SCHWARTZENTRUBER_2001.doses_low),
-    Check(V, TK, r"match the \d+ to {} doses", lambda: _figmod("cohort").co.SCHWARTZENTRUBER_2001.doses_high),
+    Check(V, TK, r"within the {} to \d+ doses", lambda: _figmod("cohort").co.SCHWARTZENTRUBER_2001.doses_low),
+    Check(V, TK, r"within the \d+ to {} doses", lambda: _figmod("cohort").co.SCHWARTZENTRUBER_2001.doses_high),
+    Check(V, TK, r"median of {} doses", lambda: _cohort().doses_median),
+    Check(V, TK, r"middle half of {} to \d+", lambda: _cohort().doses_q1),
+    Check(V, TK, r"middle half of \d+ to {} lie", lambda: _cohort().doses_q3),
     # --- regulatory T cells -------------------------------------------------------------------
     Check(RT, "fig-tregs-ec50", r"after {} minutes of IL-2", lambda: 60 * _figmod("regulatory").MEASURED_TIME_H),
     Check(RT, "fig-tregs-ec50", r"blood cells after {} minutes", lambda: 60 * _figmod("regulatory").MEASURED_TIME_H),

@@ -95,6 +95,7 @@ __all__ = [
     "bootstrap_ci",
     "spearman_ci",
     "label_incidence",
+    "compare_with_published",
     "TEXTOR",
     "MAX_PATIENTS",
     "SMPC_CLEARANCE_ML_PER_MIN",
@@ -148,9 +149,10 @@ class CohortParameters(CitedParameters):
         math.log(_SMPC_CL_HIGH / _SMPC_CL_LOW) / 4.0, "1",
         "Spread of log aldesleukin clearance between patients", "proleukin_smpc, konrad1990",
         low=0, high=1,
-        note=f"derived: the SmPC's range of mean clearances, {_SMPC_CL_LOW:.0f} to "
-             f"{_SMPC_CL_HIGH:.0f} mL/min, taken to span four standard deviations of log clearance; "
-             "the median stays at Konrad's 120 mL/min (PKParameters)",
+        note=f"modelling choice: the SmPC's {_SMPC_CL_LOW:.0f} to {_SMPC_CL_HIGH:.0f} mL/min is a "
+             "range of mean clearances (one mean per study), not a spread between patients; the "
+             "book takes it to span four standard deviations of log clearance between patients. "
+             "The median stays at Konrad's 120 mL/min (PKParameters), below every SmPC mean",
     )
     volume_log_sd: float = cited(
         0.1, "1", "Spread of log central volume (plasma volume per kg) between patients",
@@ -1008,6 +1010,9 @@ class DosesReceivedRecord:
         guidelines: the usual range).
     grade34_hypotension_early_pct, grade34_hypotension_late_pct
         Grade 3-4 hypotension in the first and the last group (``nan`` when not reported).
+    early_group_patients
+        Patients in the first group (0 when not reported; the abstract gives no size for
+        Kammula's last group).
     """
 
     source: str
@@ -1017,6 +1022,7 @@ class DosesReceivedRecord:
     doses_high: float
     grade34_hypotension_early_pct: float = float("nan")
     grade34_hypotension_late_pct: float = float("nan")
+    early_group_patients: int = 0
 
 
 #: Kammula et al. 1998: 1,241 consecutive patients at the NCI, 720,000 IU/kg every 8 h, 1985-1997.
@@ -1024,7 +1030,7 @@ class DosesReceivedRecord:
 #: grade 3-4 hypotension fell from 81% (first 155 patients) to 31% (last group).
 KAMMULA_1998 = DosesReceivedRecord(
     source="kammula1998", dose_iu_per_kg=720_000.0, patients=1241, doses_low=7.0, doses_high=13.0,
-    grade34_hypotension_early_pct=81.0, grade34_hypotension_late_pct=31.0,
+    grade34_hypotension_early_pct=81.0, grade34_hypotension_late_pct=31.0, early_group_patients=155,
 )
 #: Schwartzentruber 2001 (NCI guidelines): 600,000 or 720,000 IU/kg every 8 h until maximally
 #: tolerated, generally 8 to 12 doses in the first cycle. (Patients: not a series, 0.)
@@ -1040,6 +1046,27 @@ def label_incidence(event: str) -> float:
         if ae.name.lower() == str(event).lower():
             return float(ae.percent)
     raise ValueError(f"event must be one of {[ae.name for ae in ADVERSE_EVENTS]!r}; got {event!r}")
+
+
+def compare_with_published(low: float, high: float, published: float) -> str:
+    """Verdict of a comparison with a published figure.
+
+    ``"within tolerance"`` when ``published`` lies in ``[low, high]`` (the model's interval, or
+    the model's value widened by the stated tolerance); otherwise ``"higher than reported"`` or
+    ``"lower than reported"``. The anchor table of the cohort chapter prints the verdict, and its
+    tests compare it with the verdict the prose discusses.
+    """
+    values = {"low": low, "high": high, "published": published}
+    for name, value in values.items():
+        if not math.isfinite(float(value)):
+            raise ValueError(f"{name} must be a finite number; got {value!r}")
+    if low > high:
+        raise ValueError(f"low must not exceed high; got low={low!r}, high={high!r}")
+    if published < low:
+        return "higher than reported"
+    if published > high:
+        return "lower than reported"
+    return "within tolerance"
 
 
 #: Textor et al. 1987 (il2.toxicity.measured): weight gain and serum albumin after a five-day course.
