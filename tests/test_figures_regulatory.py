@@ -100,6 +100,22 @@ def test_trials_table_quotes_every_count_with_its_exact_interval():
             assert f"{c.events}/{c.patients}: {100 * ci.estimate:.0f}% ({100 * ci.low:.0f}–{100 * ci.high:.0f}%)" in text
 
 
+def test_trials_table_quotes_percentages_published_without_counts():
+    text = figs.trials_table_markdown()
+    for t in low_dose.LOW_DOSE_TRIALS:
+        for r in t.percents:
+            assert f"{r.label}: {r.percent:g}% (counts not read)" in text
+
+
+def test_a_low_dose_injection_is_a_small_fraction_of_one_high_dose_infusion():
+    """600,000 IU/kg for 70 kg is 42 MIU; the trials' injections run from 0.33 MIU to
+    3 MIU/m² (5.4 MIU for 1.8 m²), so 1/127 to 1/8 of one infusion."""
+    n = figs.chapter_numbers()
+    assert n.hd_infusion_miu == pytest.approx(42.0)
+    assert n.trial_dose_range_miu == pytest.approx((0.33, 5.4))
+    assert n.hd_infusion_miu / n.ld_dose_miu == pytest.approx(42.0 / 1.8)
+
+
 def test_koreth2016_response_interval():
     """20 of 33 responders (61%, Koreth 2016); the exact 95% interval is 42.1% to 77.1%."""
     ci = low_dose.trial("koreth2016").count("clinical response (partial) at week 12").ci(0.95)

@@ -128,10 +128,34 @@ def test_rosenzwajg2019_transreg():
 
 
 def test_he2016_lupus_open_label():
-    """He et al. 2016: nothing numeric was readable, so nothing numeric is stored."""
+    """He et al. 2016: 40 patients (supplementary Table S1); dose and schedule not read."""
     t = ld.trial("he2016")
-    assert t.patients is None and t.dose_miu == () and t.interval_days is None
+    assert t.patients == 40 and t.dose_miu == () and t.interval_days is None
     assert t.counts == () and t.fold_changes == ()
+    assert "recombinant human IL-2" in t.drug
+
+
+def test_humrich2022_lupil2():
+    """LUPIL-2: 100 patients, 1.5 MIU/day ILT-101 for 5 days then weekly to week 12; SRI-4 at
+    week 12 68% vs 58% (p = 0.3439, primary end point not met), post hoc per protocol 83.3% vs
+    51.7% (p = 0.0168); percentages only, no counts."""
+    t = ld.trial("humrich2022")
+    assert t.patients == 100 and t.dose_miu == (1.5,) and t.dose_unit == "MIU"
+    assert t.drug == "ILT-101" and t.duration_weeks == 12.0 and t.counts == ()
+    itt = t.percent("SRI-4 response at week 12, ILT-101 (intention to treat)")
+    pl = t.percent("SRI-4 response at week 12, placebo (intention to treat)")
+    assert (itt.percent, pl.percent, itt.p_value) == (68.0, 58.0, 0.3439)
+    pp = t.percent("SRI-4 response at week 12, ILT-101 (post hoc per protocol)")
+    assert (pp.percent, pp.p_value) == (83.3, 0.0168)
+    with pytest.raises(ValueError, match="label"):
+        t.percent("SRI-4 at week 24")
+
+
+def test_reported_percent_checks_its_range():
+    with pytest.raises(ValueError, match="percent"):
+        ld.ReportedPercent("x", 120.0, "humrich2022")
+    with pytest.raises(ValueError, match="p_value"):
+        ld.ReportedPercent("x", 50.0, "humrich2022", p_value=1.5)
 
 
 def test_he2020_lupus_randomised():

@@ -1,7 +1,8 @@
 r"""Published low-dose IL-2 trials and IL-2 deficiency findings, as records with their sources.
 
-This module holds *measured data only* (no model): the daily low doses of aldesleukin given in
-chronic graft-versus-host disease, HCV vasculitis, type 1 diabetes, lupus and other autoimmune
+This module holds *measured data only* (no model): the daily low doses of recombinant IL-2
+(aldesleukin or another preparation; not every paper read names it) given in chronic
+graft-versus-host disease, HCV vasculitis, type 1 diabetes, lupus and other autoimmune
 diseases, the responders counted in each trial, and the cell-count changes the trials report.
 The chapter on regulatory T cells pins its models to these records; the records never change to
 suit a model.
@@ -39,6 +40,7 @@ __all__ = [
     "ORGANISMS",
     "FoldChange",
     "Count",
+    "ReportedPercent",
     "LowDoseTrial",
     "DoseResponsePoint",
     "Deficiency",
@@ -170,8 +172,39 @@ class Count:
 
 
 @dataclass(frozen=True)
+class ReportedPercent:
+    """A percentage of patients with an outcome, published without the counts behind it.
+
+    Attributes
+    ----------
+    label
+        What was counted, in words (which arm, which endpoint, which analysis).
+    percent
+        The percentage as printed.
+    source
+        BibTeX key of the text it was read from.
+    p_value
+        The p value printed with it for the comparison of arms, if any.
+    note
+        For example: why the counts cannot be derived.
+    """
+
+    label: str
+    percent: float
+    source: str
+    p_value: float | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        check_scalar("percent", self.percent, 0.0, 100.0)
+        if self.p_value is not None:
+            check_scalar("p_value", self.p_value, 0.0, 1.0)
+
+
+@dataclass(frozen=True)
 class LowDoseTrial:
-    r"""One published trial of low-dose subcutaneous IL-2 (aldesleukin).
+    r"""One published trial of low-dose subcutaneous IL-2 (aldesleukin or another recombinant
+    IL-2; ``drug`` says which, where the text read names it).
 
     Attributes
     ----------
@@ -195,6 +228,8 @@ class LowDoseTrial:
         read).
     route
         ``"sc"``: all trials here inject under the skin.
+    drug
+        The IL-2 preparation as the text read names it (``None``: not named there).
     schedule
         The schedule in words (courses, pauses, escalation).
     duration_weeks
@@ -203,6 +238,8 @@ class LowDoseTrial:
         The maximum tolerated dose if the trial defined one (same unit as ``dose_miu``).
     counts
         Counted outcomes, each with its source.
+    percents
+        Outcomes published as percentages only (:class:`ReportedPercent`), each with its source.
     fold_changes
         Reported cell-count changes, each with its source.
     findings
@@ -227,7 +264,9 @@ class LowDoseTrial:
     route: str = "sc"
     maximum_tolerated_dose_miu: float | None = None
     counts: tuple[Count, ...] = ()
+    percents: tuple[ReportedPercent, ...] = ()
     fold_changes: tuple[FoldChange, ...] = ()
+    drug: str | None = None
     findings: str = ""
     note: str = ""
 
@@ -245,7 +284,8 @@ class LowDoseTrial:
         if self.maximum_tolerated_dose_miu is not None:
             check_choice("maximum_tolerated_dose_miu", self.maximum_tolerated_dose_miu,
                          self.dose_miu)
-        sources = {c.source for c in self.counts} | {f.source for f in self.fold_changes}
+        sources = ({c.source for c in self.counts} | {f.source for f in self.fold_changes}
+                   | {r.source for r in self.percents})
         missing = sources - set(self.read_in)
         if missing:
             raise ValueError(f"read_in must list every source of the record's numbers; "
@@ -254,6 +294,12 @@ class LowDoseTrial:
     def count(self, label: str) -> Count:
         """The count whose label is ``label``."""
         by = {c.label: c for c in self.counts}
+        check_choice("label", label, list(by))
+        return by[label]
+
+    def percent(self, label: str) -> ReportedPercent:
+        """The reported percentage whose label is ``label``."""
+        by = {r.label: r for r in self.percents}
         check_choice("label", label, list(by))
         return by[label]
 
@@ -459,15 +505,17 @@ _HE2016 = LowDoseTrial(
     key="he2016", source="he2016",
     disease="systemic lupus erythematosus",
     design="open-label (short report)",
-    patients=None,
+    patients=40,
     dose_miu=(), dose_unit="MIU", interval_days=None,
     schedule="not read",
     duration_weeks=None,
+    drug="recombinant human IL-2 (the abstract does not name the product)",
     findings="low-dose IL-2 changed the abundance of Treg, follicular helper T and IL-17-producing "
              "helper T cells but not TH1 or TH2 cells, with reduced disease activity",
     read_in=("he2016",),
-    note="only the abstract was visible, which gives neither the number of patients nor the "
-         "dose or schedule: all are left unrecorded",
+    note="the abstract gives neither the number of patients nor the dose or schedule; the 40 "
+         "patients are those of the paper's supplementary Table S1 (baseline characteristics of "
+         "the patients given low-dose rhIL-2). Dose and schedule are left unrecorded",
 )
 
 _HE2020 = LowDoseTrial(
@@ -493,10 +541,42 @@ _HE2020 = LowDoseTrial(
         Count("complete remission of lupus nephritis, placebo", 2, 12, "he2020",
               published_percent=16.67),
     ),
+    drug="recombinant human IL-2 (the abstract does not name the product)",
     findings="primary endpoint (SRI-4 at week 12) not met (p = 0.052); week 24 p = 0.027; "
              "expansion of Tregs and enhanced NK cells; no serious infection with IL-2, two "
              "with placebo",
     read_in=("he2020",),
+)
+
+_HUMRICH2022 = LowDoseTrial(
+    key="humrich2022", source="humrich2022",
+    disease="systemic lupus erythematosus (moderate to severe activity, with standard treatment)",
+    design="phase 2, multicentre, randomised 1:1, double-blind, placebo-controlled (LUPIL-2)",
+    patients=100,
+    dose_miu=(1.5,), dose_unit="MIU", interval_days=None,
+    schedule="daily for 5 days, then once a week, for 12 weeks",
+    duration_weeks=12.0,
+    drug="ILT-101",
+    percents=(
+        ReportedPercent("SRI-4 response at week 12, ILT-101 (intention to treat)", 68.0,
+                        "humrich2022", p_value=0.3439,
+                        note="primary end point, not met; the numbers per arm behind the "
+                             "percentages were not read"),
+        ReportedPercent("SRI-4 response at week 12, placebo (intention to treat)", 58.0,
+                        "humrich2022", p_value=0.3439),
+        ReportedPercent("SRI-4 response at week 12, ILT-101 (post hoc per protocol)", 83.3,
+                        "humrich2022", p_value=0.0168,
+                        note="post hoc analysis of a prespecified population without the two "
+                             "Bulgarian sites (n = 53)"),
+        ReportedPercent("SRI-4 response at week 12, placebo (post hoc per protocol)", 51.7,
+                        "humrich2022", p_value=0.0168),
+    ),
+    findings="the trial attributes the failed primary end point to a 100% SRI-4 response in the "
+             "placebo group at two Bulgarian sites; ILT-101 was well tolerated and raised no "
+             "antidrug antibodies",
+    read_in=("humrich2022",),
+    note="only the abstract was read. The schedule mixes daily and weekly injections, so "
+         "interval_days is left None",
 )
 
 _WHANGBO2019 = LowDoseTrial(
@@ -534,7 +614,7 @@ _WHANGBO2019 = LowDoseTrial(
 #: The low-dose trials, in the order of the chapter.
 LOW_DOSE_TRIALS: tuple[LowDoseTrial, ...] = (
     _KORETH2011, _KORETH2016, _WHANGBO2019, _SAADOUN2011, _HARTEMANN2013, _ROSENZWAJG2019,
-    _HE2016, _HE2020,
+    _HE2016, _HE2020, _HUMRICH2022,
 )
 
 _TRIALS = {t.key: t for t in LOW_DOSE_TRIALS}
@@ -613,10 +693,11 @@ DEFICIENCIES: tuple[Deficiency, ...] = (
     Deficiency(
         key="setoguchi2005", source="setoguchi2005", organism="mouse", target="circulating IL-2",
         method="neutralising anti-IL-2 monoclonal antibody for a limited period",
-        finding="autoimmune gastritis in BALB/c mice; in NOD mice early diabetes and gastritis, "
-                "thyroiditis, sialadenitis and neuropathy; selectively fewer Foxp3+ CD25+ CD4+ "
-                "T cells but not CD25- CD4+ T cells; the IL-2 that maintains Tregs comes from "
-                "other T cells",
+        finding="Foxp3+ CD25+ CD4+ T cells fell while CD25- CD4+ T cells kept their numbers; "
+                "the stomach was attacked in BALB/c mice, and NOD mice became diabetic early, "
+                "with autoimmune disease of several other organs including the nerves; the "
+                "Tregs' IL-2 comes from other T cells, chiefly activated CD4+ T cells with little "
+                "CD25, self-reactive ones among them",
         confirmed=True),
     Deficiency(
         key="feinerman2010", source="feinerman2010", organism="cells in vitro",

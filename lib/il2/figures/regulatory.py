@@ -72,6 +72,8 @@ _UPTAKE_PM = signaling.ReferenceLevels().physiological_il2_pM
 BLOCKED_FRACTIONS: tuple[float, ...] = (0.0, 0.9, 1.0)
 #: A concentration that a high-dose infusion exceeds for hours (pM), where selectivity is gone.
 HIGH_PM = 1e4
+#: Body weight of the adult for whom the chapter converts doses per kg (kg).
+WEIGHT_KG = 70.0
 #: Confidence level of every interval in the chapter.
 CI_LEVEL = 0.95
 _HOURS_PER_DAY = 24.0
@@ -228,6 +230,8 @@ class RegulatoryNumbers:
     pstat5_at_ld_peak: dict[str, float]
     high_pM: float
     pstat5_at_high: dict[str, float]
+    hd_infusion_miu: float
+    trial_dose_range_miu: tuple[float, float]
 
 
 def _apparent_half_life_h(r: pk.PKResult) -> float:
@@ -235,6 +239,16 @@ def _apparent_half_life_h(r: pk.PKResult) -> float:
     keep = (r.t_h >= 8.0) & (r.t_h <= 20.0)
     slope = np.polyfit(r.t_h[keep], np.log(r.iu_per_ml[keep]), 1)[0]
     return float(math.log(2.0) / -slope)
+
+
+def _trial_dose_range_miu() -> tuple[float, float]:
+    """Smallest and largest dose per injection (million IU) of the trials in
+    :data:`il2.low_dose.LOW_DOSE_TRIALS`, a dose per m² taken for the adult body surface area of
+    :data:`il2.pk.REGIMEN_DEFAULTS`."""
+    bsa = pk.REGIMEN_DEFAULTS.body_surface_area_m2
+    doses = [d * bsa if t.dose_unit == "MIU/m^2" else d
+             for t in low_dose.LOW_DOSE_TRIALS for d in t.dose_miu]
+    return float(min(doses)), float(max(doses))
 
 
 @functools.lru_cache(maxsize=2)
@@ -245,7 +259,7 @@ def chapter_numbers(model: ReceptorModel = DEFAULT_MODEL) -> RegulatoryNumbers:
     cells = model.cells
     uptake = {c: float(model.internalization_rate(c, _UPTAKE_PM)) for c in CELLS}
     blocked = {b: blockade_response(b, model=model).ec50_pM for b in BLOCKED_FRACTIONS}
-    ld = pk.simulate(pk.low_dose_sc_regimen(), 70.0)
+    ld = pk.simulate(pk.low_dose_sc_regimen(), WEIGHT_KG)
     ld_trough, ld_peak = _plasma_range(ld)
     singles = [pk.single_sc_injection(d) for d in pk.PISCITELLI_SC.daily_doses_miu]
     one = singles[0]
@@ -273,6 +287,8 @@ def chapter_numbers(model: ReceptorModel = DEFAULT_MODEL) -> RegulatoryNumbers:
         pstat5_at_ld_peak={c: float(at[c][0]) for c in CELLS},
         high_pM=HIGH_PM,
         pstat5_at_high={c: float(at[c][1]) for c in CELLS},
+        hd_infusion_miu=pk.high_dose_regimen().dose_iu_per_kg * WEIGHT_KG / 1e6,
+        trial_dose_range_miu=_trial_dose_range_miu(),
     )
 
 
@@ -298,7 +314,8 @@ def _ci_text(ci: BinomialCI) -> str:
 
 def trials_table_markdown(level: float = CI_LEVEL) -> str:
     """The low-dose trials (:data:`il2.low_dose.LOW_DOSE_TRIALS`): disease, dose, schedule and each
-    counted outcome with its exact confidence interval, computed here."""
+    counted outcome with its exact confidence interval, computed here (an outcome published as a
+    percentage only is quoted as printed, without an interval)."""
     rows = [f"| Trial | Disease | Dose | Schedule | Counted outcomes, exact {100 * level:g}% CI |",
             "|---|---|---|---|---|"]
     for t in low_dose.LOW_DOSE_TRIALS:
@@ -306,7 +323,9 @@ def trials_table_markdown(level: float = CI_LEVEL) -> str:
             "–".join(f"{d:g}" for d in (t.dose_miu if len(t.dose_miu) < 3 else
                                          (t.dose_miu[0], t.dose_miu[-1])))
             + f" {t.dose_unit.replace('^2', '²')}")
-        outcomes = "; ".join(f"{c.label}: {_ci_text(c.ci(level))}" for c in t.counts) or "—"
+        outcomes = "; ".join(
+            [f"{c.label}: {_ci_text(c.ci(level))}" for c in t.counts]
+            + [f"{r.label}: {r.percent:g}% (counts not read)" for r in t.percents]) or "—"
         schedule = t.schedule if t.schedule != "not read" else "not read †"
         rows.append(f"| {{cite:t}}`{t.source}` | {t.disease.split(' (')[0]} | {dose} | {schedule} "
                     f"| {outcomes} |")
