@@ -533,3 +533,24 @@ def test_starling_forces_start_at_baseline_and_leak_later():
     for bad in (course.t_h.size, 1.5, True):
         with pytest.raises(ValueError, match="index"):
             tox.starling_forces(course, bad)
+
+
+def test_literature_records_of_the_risks_chapter():
+    """The renal recovery of Belldegrun et al. (belldegrun1987) and the label's lung-function
+    limit (proleukin_label) are records with a source in the bibliography, and hang together:
+    recovery only grows with time, the LAK subgroup is part of the cohort."""
+    import re
+
+    from .conftest import ROOT
+
+    bib = (ROOT / "book" / "references.bib").read_text()
+    keys = set(re.findall(r"^@\w+\{([^,\s]+),", bib, flags=re.M))
+    b = tox.measured.BELLDEGRUN_1987
+    assert b.source in keys
+    assert 0 < b.patients_with_lak_cells <= b.patients
+    assert len(b.days) == len(b.recovered_percent)
+    assert np.all(np.diff(b.days) > 0) and np.all(np.diff(b.recovered_percent) > 0)
+    assert 0 < b.recovered_percent[-1] <= 100
+    sel = tox.measured.LABEL_SELECTION
+    assert sel.source in keys
+    assert sel.fev1_max_l > 0 and 0 < sel.fev1_max_percent_predicted < 100

@@ -8,6 +8,9 @@ parameters that were calibrated to them say so on the Parameters page.
 - :data:`MICHIE_FEVER`: latency of fever after an IL-2 bolus (reference :cite:alp:`michie1988`)
 - :data:`HAEMODYNAMIC_STUDIES`: heart rate, blood pressure and cardiac function during
   IL-2 (references :cite:alp:`ognibene1988`, :cite:alp:`fragasso1994`)
+- :data:`BELLDEGRUN_1987`: recovery of renal function after IL-2 (reference :cite:alp:`belldegrun1987`)
+- :data:`LABEL_SELECTION`: the lung-function limit of the label's contraindications
+  (reference :cite:alp:`proleukin_label`)
 
 Imports: nothing from :mod:`il2`.
 """
@@ -25,6 +28,10 @@ __all__ = [
     "HAEMODYNAMIC_STUDIES",
     "OGNIBENE_1988",
     "FRAGASSO_1994",
+    "RenalRecovery",
+    "BELLDEGRUN_1987",
+    "PatientSelection",
+    "LABEL_SELECTION",
 ]
 
 _H_PER_DAY = 24.0
@@ -181,3 +188,74 @@ FRAGASSO_1994 = HemodynamicStudy(
 
 #: The haemodynamic studies, in the order the risks chapter shows them.
 HAEMODYNAMIC_STUDIES: tuple[HemodynamicStudy, ...] = (OGNIBENE_1988, FRAGASSO_1994)
+
+
+@dataclass(frozen=True)
+class RenalRecovery:
+    """Recovery of renal function after a course of IL-2.
+
+    Attributes
+    ----------
+    patients
+        Consecutive patients studied.
+    patients_with_lak_cells
+        Patients who also received lymphokine-activated killer (LAK) cells.
+    days
+        Days after the last dose at which recovery was counted.
+    recovered_percent
+        Patients whose renal function was back to baseline by each of ``days``, %.
+    predictive_creatinine_mg_per_dl
+        Serum creatinine before treatment above which azotemia was more severe and recovery
+        slower, mg/dL.
+    source
+        BibTeX key.
+    note
+        Where each number was read.
+    """
+
+    patients: int
+    patients_with_lak_cells: int
+    days: tuple[float, ...]
+    recovered_percent: tuple[float, ...]
+    predictive_creatinine_mg_per_dl: float
+    source: str
+    note: str
+
+
+#: Belldegrun et al. 1987: 99 consecutive NCI patients given IL-2 with or without LAK cells;
+#: renal function at baseline again within 7, 14 and 30 days in 62%, 84% and 95%; a creatinine
+#: above 1.4 mg/dL before treatment predicted worse azotemia and a slower recovery (abstract).
+BELLDEGRUN_1987 = RenalRecovery(
+    patients=99, patients_with_lak_cells=76, days=(7.0, 14.0, 30.0),
+    recovered_percent=(62.0, 84.0, 95.0), predictive_creatinine_mg_per_dl=1.4,
+    source="belldegrun1987",
+    note="abstract, except the LAK split (76 with LAK cells, 23 with IL-2 alone), read in the "
+         "table of high-dose IL-2 nephrotoxicity series of a 2018 review in J Am Soc Nephrol "
+         "29:2039 (doi:10.1681/ASN.2018050488), not in the paper itself",
+)
+
+
+@dataclass(frozen=True)
+class PatientSelection:
+    """The lung-function limit below which the label contraindicates aldesleukin.
+
+    Attributes
+    ----------
+    fev1_max_l
+        Forced expiratory volume in one second at or below which the drug is contraindicated, L.
+    fev1_max_percent_predicted
+        The same limit as a share of the value predicted for height and age, %.
+    source
+        BibTeX key.
+    """
+
+    fev1_max_l: float
+    fev1_max_percent_predicted: float
+    source: str
+
+
+#: The 2024 US label (section 4): contraindicated with significant pulmonary impairment,
+#: including an FEV1 of 2 L or less, or below 75% of the value predicted for height and age.
+LABEL_SELECTION = PatientSelection(
+    fev1_max_l=2.0, fev1_max_percent_predicted=75.0, source="proleukin_label",
+)
