@@ -22,6 +22,31 @@ def test_atkins_melanoma_ci_reproduced():
     assert round(100 * rec.cr_ci().estimate) == 6  # 17 CR = 6%
 
 
+def test_atkins_durable_complete_responses():
+    """Atkins et al. 1999: 10 of the 17 complete responders (59%) were progression-free at the
+    analysis, about 4% of all 270 patients (the chapter quotes this share)."""
+    rec = outcomes.record("atkins1999")
+    assert rec.complete_progression_free == 10
+    assert round(100 * rec.complete_progression_free / rec.complete) == 59
+    assert round(100 * rec.durable_cr_ci().estimate) == 4
+    assert rec.durable_cr_ci().low < rec.durable_cr_ci().estimate < rec.durable_cr_ci().high
+
+
+def test_klapper_relapses():
+    """Klapper et al. 2008: 23 CR and 30 PR among 259; every PR relapsed, 4 of the 23 CRs did."""
+    rec = outcomes.record("klapper2008")
+    assert (rec.patients, rec.complete, rec.partial) == (259, 23, 30)
+    assert rec.complete - rec.complete_progression_free == 4
+
+
+def test_durable_cr_needs_a_count():
+    with pytest.raises(ValueError, match="complete_progression_free"):
+        outcomes.record("fyfe1995").durable_cr_ci()
+    with pytest.raises(ValueError, match="complete_progression_free"):
+        outcomes.ResponseRecord(key="x", source="x", disease="both", series="", patients=10,
+                                complete=2, partial=1, complete_progression_free=3)
+
+
 def test_fyfe_rcc_ci_and_its_stated_level():
     """Fyfe et al. 1995 (fyfe1995): 255 patients, 12 CR + 24 PR, ORR 14%, printed as
     '90% CI 10-19%'. The exact interval reproduces 10-19% at the 95% level; the exact 90%

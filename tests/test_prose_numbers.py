@@ -364,8 +364,8 @@ CHECKS: tuple[Check, ...] = (
     Check(T, TK, r"two phases of {} and", lambda: _therapy().alpha_half_life_min),
     Check(T, TK, r"two phases of \d+ and {} minutes", lambda: _therapy().beta_half_life_min),
     Check(T, TK, r"repeated every {} hours", lambda: _regimen().hd_interval_h),
-    Check(T, TK, r"T cells {}- to", lambda: _pd().hd_cycle1_peak_fold["CD8"]),
-    Check(T, TK, r"to {}-fold in each high-dose cycle", lambda: _pd().hd_cycle2_peak_fold["CD8"]),
+    Check(T, TK, r"peaks of about {}-fold in the first", lambda: _pd().hd_cycle1_peak_fold["CD8"]),
+    Check(T, TK, r"high-dose cycle and {}-fold in the second", lambda: _pd().hd_cycle2_peak_fold["CD8"]),
     # --- risks -----------------------------------------------------------------------------
     Check(R, "fig-risks-course", r"first cycle \({} IU/kg", lambda: _regimen().hd_dose_iu_per_kg),
     Check(R, "fig-risks-course", r"IU/kg every {} hours", lambda: _regimen().hd_interval_h),

@@ -128,6 +128,9 @@ class ResponseRecord:
         Key of the earlier report of the *same patients* that this record updates with longer
         follow-up (``None`` for a first report). Fyfe 1995, Fisher 1997 and Fisher 2000 are one
         cohort of 255 patients, not three series.
+    complete_progression_free
+        Complete responders still free of progression at the report's last analysis, if the
+        report counts them (``None`` otherwise); at most ``complete``.
     """
 
     key: str
@@ -147,11 +150,15 @@ class ResponseRecord:
     treatment_deaths: int | None = None
     note: str = ""
     update_of: str | None = None
+    complete_progression_free: int | None = None
 
     def __post_init__(self) -> None:
         n = check_integer("patients", self.patients, 1)
         check_integer("complete", self.complete, 0, n)
         check_integer("partial", self.partial, 0, n - self.complete)
+        if self.complete_progression_free is not None:
+            check_integer("complete_progression_free", self.complete_progression_free, 0,
+                          self.complete)
 
     @property
     def responders(self) -> int:
@@ -167,6 +174,20 @@ class ResponseRecord:
         """Complete-response rate with an exact CI."""
         return exact_ci(self.complete, self.patients, level)
 
+    def durable_cr_ci(self, level: float = 0.95) -> BinomialCI:
+        """Share of *all* patients who responded completely and were still free of progression
+        at the last analysis, with an exact CI.
+
+        Raises
+        ------
+        ValueError
+            If the report gives no such count (``complete_progression_free`` is None).
+        """
+        if self.complete_progression_free is None:
+            raise ValueError(f"rec must count progression-free complete responders; {self.key} "
+                             "does not (complete_progression_free is None)")
+        return exact_ci(self.complete_progression_free, self.patients, level)
+
 
 #: The published series the book tabulates, in the order the chapter discusses them.
 RESPONSE_RECORDS: tuple[ResponseRecord, ...] = (
@@ -179,6 +200,7 @@ RESPONSE_RECORDS: tuple[ResponseRecord, ...] = (
         durability="median CR duration not reached; 10 of 17 complete responders progression-free "
                    "at report; no progression in any responder beyond 30 months",
         treatment_deaths=6,
+        complete_progression_free=10,  # abstract: 10 (59%) of the CRs, fall 1996
     ),
     ResponseRecord(
         key="fyfe1995", source="fyfe1995", disease="metastatic renal cell carcinoma",
@@ -222,6 +244,7 @@ RESPONSE_RECORDS: tuple[ResponseRecord, ...] = (
         durability="every partial responder had relapsed at last follow-up, but only 4 of 23 "
                    "complete responders",
         treatment_deaths=2,
+        complete_progression_free=19,  # abstract: 4 of the 23 CRs had recurred
         note="the kidney-cancer patients of the same centre as rosenberg1998, followed for longer "
              "and with later patients added; not independent of that series",
     ),
