@@ -122,3 +122,22 @@ def test_static_figures_are_compact_palette_pngs():
     assert Image.open(io.BytesIO(full)).mode in ("RGB", "RGBA")
     assert len(compact) < len(full)
     assert Image.open(io.BytesIO(compact)).size == Image.open(io.BytesIO(full)).size
+
+
+def test_plain_log_ticks_label_a_narrow_log_axis_in_plain_numbers():
+    """A log axis spanning about a decade is labelled at 1-2-5 values, in plain numbers, without
+    the minor labels that run into each other on a narrow panel (cohort chapter, traits)."""
+    from il2.plotting import new_figure, plain_log_ticks
+
+    fig, ax = new_figure()
+    ax.set_xscale("log")
+    ax.set_xlim(0.22, 4.5)
+    plain_log_ticks(ax.xaxis, 0.22, 4.5)
+    fig.canvas.draw()
+    assert list(ax.get_xticks()) == [0.5, 1.0, 2.0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0.5", "1", "2"]
+    assert len(ax.xaxis.get_minorticklocs()) == 0
+    with pytest.raises(ValueError, match="low"):
+        plain_log_ticks(ax.xaxis, 0.0, 1.0)
+    with pytest.raises(ValueError, match="high"):
+        plain_log_ticks(ax.xaxis, 2.0, 1.0)

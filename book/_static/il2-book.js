@@ -5,10 +5,12 @@
  * "column: value" lines on a narrow screen. Parameter tables (div.il2-parameters) have their
  * own narrow layout.
  *
- * Full-size figures: a click, tap, Enter or Space on a static figure (a figure directive or a
- * notebook's image output, not an explorer) opens the image at full resolution in a dialog
- * that scrolls when the image is larger than the screen. A click anywhere, Escape or the
- * close button closes it and returns focus to the figure. */
+ * Full-size figures: a click, tap, Enter or Space on a figure (a figure directive, a
+ * notebook's image output, or an explorer's current frame) opens the image at full resolution
+ * in a dialog that scrolls when the image is larger than the screen. On a phone an explorer's
+ * frame is shown at about a fifth of its size, too small to read its axes: the dialog shows the
+ * frame the controls have chosen, at full size. A click anywhere, Escape or the close button
+ * closes it and returns focus to the figure. */
 (function () {
   "use strict";
 
@@ -16,8 +18,8 @@
   var dialog = null;
   var opener = null;
 
-  function isStaticFigure(img) {
-    return !img.closest(".il2-explorer") && !img.closest("a");
+  function isZoomable(img) {
+    return !img.closest("a");  // a linked image keeps its link
   }
 
   function build() {
@@ -64,7 +66,7 @@
   function init() {
     labelTables();
     document.querySelectorAll(SELECTOR).forEach(function (img) {
-      if (!isStaticFigure(img)) return;
+      if (!isZoomable(img)) return;
       img.classList.add("il2-zoomable");
       img.setAttribute("tabindex", "0");
       img.title = "Open the full-size figure";

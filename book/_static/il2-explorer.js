@@ -3,13 +3,16 @@
  * (inline), and a JSON block: for every combination of control values ("2-0", ...) a frame
  * (a file name in _static/il2-frames/, or inline data), its alt text and its caption.
  * Frames are fetched only when needed: those of the main control when the explorer comes
- * near the screen, all of them when a control is first touched. Moving a control swaps the
- * image, its alt text and caption. No kernel and no other host are needed. */
+ * near the screen, all of them when a control is first touched. A reader who asked the browser
+ * to save data (Save-Data, navigator.connection.saveData) gets no frame ahead of time: each
+ * frame loads when a control shows it. Moving a control swaps the image, its alt text and
+ * caption. No kernel and no other host are needed. */
 (function () {
   "use strict";
   // Frame files sit next to this script (_static/), whatever the depth of the page.
   var self = document.currentScript || document.querySelector('script[src*="il2-explorer.js"]');
   var staticBase = self && self.src ? self.src.split("?")[0].replace(/[^\/]*$/, "") : "";
+  var saveData = !!(navigator.connection && navigator.connection.saveData);
 
   function setup(root) {
     if (root.dataset.il2Ready) return;
@@ -55,7 +58,7 @@
     startKey = currentKey();
     var all = false;
     function fetchAll() {
-      if (all) return;
+      if (all || saveData) return;
       all = true;
       fetchFrames(Object.keys(data.frames));
     }
@@ -85,7 +88,7 @@
         el.addEventListener(type, fetchAll, { passive: true });
       });
     });
-    if ("IntersectionObserver" in window) {
+    if ("IntersectionObserver" in window && !saveData) {
       var seen = new IntersectionObserver(function (entries) {
         entries.forEach(function (entry) {
           if (entry.isIntersecting) {

@@ -41,6 +41,7 @@ __all__ = [
     "enforce_min_text",
     "figure_png",
     "new_figure",
+    "plain_log_ticks",
     "register_notebook_display",
     "style",
     "styled",
@@ -256,6 +257,32 @@ def _ensure_notebook_display() -> None:
     shell = get_ipython()
     if shell is not None and id(shell) not in _REGISTERED:
         register_notebook_display()
+
+
+def plain_log_ticks(axis: Any, low: float, high: float) -> None:
+    """Label a logarithmic axis (``ax.xaxis`` or ``ax.yaxis``) at 1, 2 and 5 times the powers of
+    ten between ``low`` and ``high``, in plain numbers (0.5, 1, 2 rather than 5×10⁻¹), and drop its
+    minor ticks.
+
+    A logarithmic axis that spans about a decade or less otherwise labels its minor ticks in
+    scientific notation, and on a narrow panel the labels run into each other.
+
+    Raises
+    ------
+    ValueError
+        If ``low`` is not positive or ``high`` is not above it.
+    """
+    import math
+
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+    lo = check_scalar("low", low, 0.0, low_open=True)
+    hi = check_scalar("high", high, lo, low_open=True)
+    ticks = [m * 10.0 ** k for k in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+             for m in (1.0, 2.0, 5.0) if lo <= m * 10.0 ** k <= hi]
+    axis.set_major_locator(FixedLocator(ticks))
+    axis.set_minor_locator(NullLocator())
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
 
 
 def new_figure(

@@ -127,3 +127,36 @@ def test_dark_theme_explorer_panel_follows_the_page(browser, book_url):
         assert found["card"] > 0.95, "the figure card stays white"
     finally:
         context.close()
+
+
+def test_save_data_fetches_no_frame_ahead(browser, book_url):
+    """A reader whose browser asks to save data (navigator.connection.saveData) gets no frame
+    before a control shows it, and then only that frame; without the request the frames along
+    the main control arrive as the explorer nears the screen."""
+    fetched = {}
+    for save in (False, True):
+        context = browser.new_context(**PHONE)
+        if save:
+            context.add_init_script(
+                "Object.defineProperty(navigator, 'connection',"
+                " {value: {saveData: true}, configurable: true})")
+        page = context.new_page()
+        frames: list[str] = []
+        page.on("request", lambda r, frames=frames: frames.append(r.url) if "il2-frames/" in r.url else None)
+        try:
+            page.goto(f"{book_url}/{CHAPTERS[0]}", wait_until="networkidle")
+            explorer = page.locator(".il2-explorer").first
+            explorer.scroll_into_view_if_needed()
+            page.wait_for_timeout(500)
+            fetched[save] = len(frames)
+            if save:
+                slider = explorer.locator("input[type=range]").first
+                slider.focus()
+                at_top = slider.input_value() == slider.get_attribute("max")
+                page.keyboard.press("ArrowLeft" if at_top else "ArrowRight")
+                page.wait_for_timeout(500)
+                assert len(frames) == 1, f"one step of a slider fetched {len(frames)} frames"
+        finally:
+            context.close()
+    assert fetched[False] > 1, "frames along the main control were not fetched ahead"
+    assert fetched[True] == 0, f"with Save-Data {fetched[True]} frames were fetched ahead"

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from il2 import cohort as co
 from il2.explore import Explorer, Slider, explore
-from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure, styled
+from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure, plain_log_ticks, styled
 from il2.toxicity import ManagementParameters
 from il2.toxicity.measured import TEXTOR_COURSE
 
@@ -330,6 +330,7 @@ def draw_traits(r: co.CohortResult) -> Figure:
         ax.hist(values, bins=bins, color=color, alpha=0.85)
         if log:
             ax.set_xscale("log")
+            plain_log_ticks(ax.xaxis, float(values.min()), float(values.max()))
         ax.set_xlabel(label)
         ax.set_yticks([])
     axes[0, 0].set_ylabel("patients")
@@ -389,6 +390,7 @@ def draw_sensitivity(r: co.CohortResult) -> Figure:
     sc = ax2.scatter(r.cohort.sensitivity, r.doses_given + jitter, c=np.log(r.clearance_ml_per_min),
                      cmap="viridis", s=6, alpha=0.7, lw=0)
     ax2.set_xscale("log")
+    plain_log_ticks(ax2.xaxis, float(r.cohort.sensitivity.min()), float(r.cohort.sensitivity.max()))
     ax2.set_xlabel("endothelial sensitivity (× reference)")
     ax2.set_ylabel("doses received")
     ax2.set_title("Sensitivity and clearance")
