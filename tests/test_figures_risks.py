@@ -56,6 +56,9 @@ def test_adverse_event_table_lists_every_label_event():
     for a in toxicity.ADVERSE_EVENTS:
         name = f"{a.name} ({a.note})" if a.note else a.name
         assert f"| {name} | {a.percent:.0f}" in md
+    rows = [r for r in md.splitlines()[2:]]
+    assert [r.endswith("| yes |") for r in rows] == [a.modelled for a in figs.adverse_events.adverse_event_table()]
+    assert all(r.endswith(("| yes |", "| no |")) for r in rows)  # no empty cell (bare on a phone)
 
 
 def test_draw_functions_take_a_changed_model_call():

@@ -3,7 +3,8 @@
  * Tables on a phone: each body cell of a table with a header row gets its column's name
  * (data-label) and the table the class il2-stack; il2-book.css then shows each row as a block of
  * "column: value" lines on a narrow screen. Parameter tables (div.il2-parameters) have their
- * own narrow layout.
+ * own narrow layout. An empty cell is left out of the narrow layout rather than shown as its
+ * column's name with nothing after it.
  *
  * Full-size figures: a click, tap, Enter or Space on a figure (a figure directive, a
  * notebook's image output, or an explorer's current frame) opens the image at full resolution
@@ -58,6 +59,8 @@
       table.querySelectorAll("tbody tr").forEach(function (tr) {
         Array.prototype.forEach.call(tr.children, function (cell, i) {
           if (heads[i]) cell.setAttribute("data-label", heads[i]);
+          // an empty cell would show its column's name alone on a phone
+          if (!cell.textContent.trim() && !cell.querySelector("img, svg")) cell.classList.add("il2-empty");
         });
       });
     });

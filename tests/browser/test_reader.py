@@ -278,6 +278,13 @@ def test_tables_fit_a_phone(browser, book_url, path):
             }).map(c => c.innerText.slice(0, 40))"""
         )
         assert not clipped, f"table captions cut off on a phone: {clipped}"
+        # a stacked row shows no column name without a value after it
+        bare = page.evaluate(
+            """() => Array.from(document.querySelectorAll('table.il2-stack td')).filter(td =>
+                td.offsetParent !== null && !td.textContent.trim() && !td.querySelector('img, svg')
+            ).length"""
+        )
+        assert bare == 0, f"{path}: {bare} empty table cells shown as a bare column name on a phone"
     finally:
         context.close()
 

@@ -271,7 +271,7 @@ def adverse_event_table_markdown() -> str:
     for a in adverse_events.adverse_event_table():
         mark = "†" if a.name in adverse_events.RATES_NOT_RECHECKED else ""
         name = f"{a.name} ({a.note})" if a.note else a.name
-        lines.append(f"| {name} | {a.percent:.0f}{mark} | {a.mechanism} | {'yes' if a.modelled else ''} |")
+        lines.append(f"| {name} | {a.percent:.0f}{mark} | {a.mechanism} | {'yes' if a.modelled else 'no'} |")
     return "\n".join(lines)
 
 
