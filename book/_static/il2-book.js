@@ -6,6 +6,8 @@
  * own narrow layout. An empty cell is left out of the narrow layout rather than shown as its
  * column's name with nothing after it.
  *
+ * Names such as IL-2 never break after their hyphen (a span with white-space: nowrap).
+ *
  * Full-size figures: a click, tap, Enter or Space on a figure (a figure directive, a
  * notebook's image output, or an explorer's current frame) opens the image at full resolution
  * in a dialog that scrolls when the image is larger than the screen. On a phone an explorer's
@@ -66,7 +68,42 @@
     });
   }
 
+  // A name with a hyphen before a number (IL-2, IL-15, PIVOT-09) is kept on one line: a break
+  // after its hyphen leaves "IL-" at the end of a line and "2" on the next, in a phone's headings
+  // above all. Code, mathematics and scripts are left as they are.
+  var HYPHENATED = /\b[A-Z][A-Za-z]*-\d+[A-Za-z0-9\u03b1-\u03c9]*/g;
+  var SKIP = "code, pre, script, style, mjx-container, .math, .il2-nowrap, .il2-explorer script";
+
+  function keepNamesWhole() {
+    var root = document.querySelector(".bd-article");
+    if (!root) return;
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) {
+        HYPHENATED.lastIndex = 0;
+        if (!HYPHENATED.test(node.nodeValue)) return NodeFilter.FILTER_REJECT;
+        return node.parentElement.closest(SKIP) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      }
+    });
+    var nodes = [];
+    while (walker.nextNode()) nodes.push(walker.currentNode);
+    nodes.forEach(function (node) {
+      var text = node.nodeValue, last = 0, frag = document.createDocumentFragment(), m;
+      HYPHENATED.lastIndex = 0;
+      while ((m = HYPHENATED.exec(text)) !== null) {
+        if (m.index > last) frag.appendChild(document.createTextNode(text.slice(last, m.index)));
+        var span = document.createElement("span");
+        span.className = "il2-nowrap";
+        span.textContent = m[0];
+        frag.appendChild(span);
+        last = m.index + m[0].length;
+      }
+      if (last < text.length) frag.appendChild(document.createTextNode(text.slice(last)));
+      node.parentNode.replaceChild(frag, node);
+    });
+  }
+
   function init() {
+    keepNamesWhole();
     labelTables();
     document.querySelectorAll(SELECTOR).forEach(function (img) {
       if (!isZoomable(img)) return;

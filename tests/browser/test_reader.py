@@ -319,3 +319,26 @@ def test_static_figure_opens_at_full_size(browser, book_url, size):
         page.keyboard.press("Escape")
     finally:
         context.close()
+
+
+def test_hyphenated_names_stay_on_one_line_on_a_phone(browser, book_url):
+    """IL-2 in a chapter title never breaks after its hyphen ("IL-" / "2") on a phone, and the
+    names in running text are kept whole too, outside code and mathematics."""
+    spans = 0
+    for path in CHAPTERS:
+        context, page = _page(browser, f"{book_url}/{path}", "phone")
+        try:
+            broken = page.evaluate(
+                "() => Array.from(document.querySelectorAll('.bd-article .il2-nowrap'))"
+                ".filter(s => s.getClientRects().length > 1).map(s => s.textContent)"
+            )
+            assert not broken, f"{path}: names broken across lines: {broken[:5]}"
+            in_title = page.locator(".bd-article h1 .il2-nowrap").count()
+            in_code = page.locator(".bd-article code .il2-nowrap, .bd-article pre .il2-nowrap").count()
+            assert in_code == 0, f"{path}: a name inside code was wrapped"
+            if "IL-2" in page.locator(".bd-article h1").first.inner_text():
+                assert in_title >= 1, f"{path}: IL-2 in the title is not kept whole"
+            spans += page.locator(".bd-article .il2-nowrap").count()
+        finally:
+            context.close()
+    assert spans > 100
