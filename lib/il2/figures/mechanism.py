@@ -82,6 +82,7 @@ class ChapterNumbers:
     half_time_cd25_s: float
     half_time_intermediate_min: float
     half_time_high_min: float
+    association_half_time_high_1nM_s: float
     il2_left_ratio_2d1_3days: float
     recycled_ratio_2d1_3days: float
 
@@ -117,6 +118,8 @@ def chapter_numbers() -> ChapterNumbers:
         half_time_cd25_s=binding.kinetics(alpha_only, 1000.0, t, "dissociation").half_time_h() * 3600,
         half_time_intermediate_min=binding.kinetics("CD8", 1000.0, t, "dissociation").half_time_h() * 60,
         half_time_high_min=binding.kinetics("activated T", 10.0, t, "dissociation").half_time_h() * 60,
+        association_half_time_high_1nM_s=binding.kinetics(
+            "activated T", 1000.0, t, "association").half_time_h() * 3600,
         il2_left_ratio_2d1_3days=float(mut.il2_pM[-1] / wt.il2_pM[-1]),
         recycled_ratio_2d1_3days=float(mut.recycled_il2_pM[-1] / wt.recycled_il2_pM[-1]),
     )
