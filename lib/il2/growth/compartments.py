@@ -57,8 +57,10 @@ class LymphNodeCompartment(Compartment):
     volume_l: float = cited(
         1e-7, "L", "Extracellular fluid of a lymph-node niche that shares IL-2", "oyleryaniv2017",
         low=0.0, low_open=True,
-        note="modelling choice: IL-2 is consumed within about 100 µm of its source (oyleryaniv2017), "
-        "so cells a few hundred µm apart share it; a sphere of radius 300 µm holds 0.11 µL",
+        note="modelling choice: IL-2 is taken to be consumed within about 100 µm of its source, the "
+        "length scale of the diffusion-consumption models of oyleryaniv2017 (not confirmed in the "
+        "paper itself, †), so cells a few hundred µm apart share it; a sphere of radius 300 µm "
+        "holds 0.11 µL",
     )
     clearance_per_h: float = cited(
         4.0, "1/h", "Loss of free IL-2 from the niche by diffusion out of it", "oyleryaniv2017",
