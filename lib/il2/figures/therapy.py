@@ -415,7 +415,6 @@ class PDNumbers:
 
     hd_peak_fold: dict[str, float]
     hd_peak_day: dict[str, float]
-    hd_cycle1_end_fold: dict[str, float]
     hd_cycle2_start_fold: dict[str, float]
     hd_cycle2_peak_fold: dict[str, float]
     hd_final_fold: dict[str, float]
@@ -445,7 +444,6 @@ def pd_numbers(weight_kg: float = 70.0) -> PDNumbers:
     return PDNumbers(
         hd_peak_fold=dict(hd.peak_fold),
         hd_peak_day={p: t / _HOURS_PER_DAY for p, t in hd.peak_time_h.items()},
-        hd_cycle1_end_fold={p: tr.fold_at(p, cycle1_end) for p in hd.populations},
         hd_cycle2_start_fold={p: tr.fold_at(p, cycle2_start) for p in hd.populations},
         hd_cycle2_peak_fold={p: float(tr.fold(p)[in_cycle2].max()) for p in hd.populations},
         hd_final_fold=dict(hd.final_fold),
