@@ -348,7 +348,7 @@ def test_overlap_window_is_the_overlap_of_two_intervals() -> None:
 
     label = co.label_fraction("Hypotension")
     assert label.trials == 525 and abs(100 * label.estimate - 71.0) < 0.1
-    for k in (300, 340, 350, 360, 380, 420):  # a model interval from 400 patients, below to above
+    for k in (230, 250, 300, 310, 340, 360, 390):  # model intervals (400 patients), below to above
         model = exact_ci(k, 400)
         low, high = co.overlap_window(model, label)
         overlap = model.low <= label.high and label.low <= model.high
