@@ -242,8 +242,14 @@ def test_stricter_hold_rule_gives_fewer_doses_and_less_hypotension() -> None:
 def test_hypotension_and_fluid_anchors(anchor_result: co.CohortResult) -> None:
     label = co.label_incidence("Hypotension")
     assert label == 71.0
-    # the model's cohort is more often hypotensive than the label's patients: within 25 points
-    assert abs(100 * np.mean(anchor_result.hypotensive) - label) < 25.0
+    # the model's cohort is more often hypotensive than the label's patients: the two exact 95%
+    # intervals (the label's: 373 of 525) do not overlap
+    hyp = anchor_result.fraction(anchor_result.hypotensive)
+    on_label = co.label_fraction("Hypotension")
+    assert (on_label.successes, on_label.trials) == (373, 525)
+    low, high = co.overlap_window(hyp, on_label)
+    assert co.compare_with_published(low, high, 100 * on_label.estimate) == "higher than reported"
+    assert on_label.high < hyp.low
     # vasopressor need against Kammula's grade 3-4 hypotension under the later practice (31%): the
     # cohort's 95% interval lies above it, and above the first group's 81% too (the chapter says so)
     need = anchor_result.fraction(anchor_result.needs_vasopressor)
@@ -335,6 +341,20 @@ def test_per_patient_hold_thresholds_equal_separate_calls() -> None:
         assert np.array_equal(part.min_systolic_mmHg, alone.min_systolic_mmHg)
     with pytest.raises(ValueError, match="hold_systolic_mmHg"):
         co.simulate_cohort(c, hold_systolic_mmHg=[90.0, 90.0])
+
+
+def test_overlap_window_is_the_overlap_of_two_intervals() -> None:
+    from il2.outcomes import exact_ci
+
+    label = co.label_fraction("Hypotension")
+    assert label.trials == 525 and abs(100 * label.estimate - 71.0) < 0.1
+    for k in (230, 250, 300, 310, 340, 360, 390):  # model intervals (400 patients), below to above
+        model = exact_ci(k, 400)
+        low, high = co.overlap_window(model, label)
+        overlap = model.low <= label.high and label.low <= model.high
+        assert (co.compare_with_published(low, high, 100 * label.estimate) == "within tolerance") == overlap
+    with pytest.raises(ValueError, match="event"):
+        co.label_fraction("Sneezing")
 
 
 def test_compare_with_published_gives_each_verdict() -> None:

@@ -71,7 +71,7 @@ from il2.registry import CitedParameters, cited, register
 from il2.therapy import TherapyReference, threshold_pM
 from il2.toxicity import course as _course
 from il2.toxicity import endothelium as _endo
-from il2.toxicity.adverse_events import ADVERSE_EVENTS
+from il2.toxicity.adverse_events import ADVERSE_EVENTS, LABEL_PATIENTS
 from il2.toxicity.measured import TEXTOR_COURSE
 from il2.units import pM_to_iu_per_ml
 from il2.validation import SolverError, check_array, check_integer, check_scalar
@@ -95,6 +95,8 @@ __all__ = [
     "bootstrap_ci",
     "spearman_ci",
     "label_incidence",
+    "label_fraction",
+    "overlap_window",
     "compare_with_published",
     "TEXTOR",
     "MAX_PATIENTS",
@@ -1046,6 +1048,23 @@ def label_incidence(event: str) -> float:
         if ae.name.lower() == str(event).lower():
             return float(ae.percent)
     raise ValueError(f"event must be one of {[ae.name for ae in ADVERSE_EVENTS]!r}; got {event!r}")
+
+
+def label_fraction(event: str, level: float = 0.95) -> BinomialCI:
+    """Incidence of an adverse event on the label as a count of its 525 patients, with its exact
+    (Clopper-Pearson) interval. The label gives whole percentages, so the count is the percentage
+    of :data:`il2.toxicity.LABEL_PATIENTS` rounded (71% of 525: 373 patients)."""
+    incidence = label_incidence(event)
+    return exact_ci(round(incidence / 100.0 * LABEL_PATIENTS), LABEL_PATIENTS, level)
+
+
+def overlap_window(model: BinomialCI, published: BinomialCI) -> tuple[float, float]:
+    """The window (in %) around the model's interval that holds the published estimate exactly
+    when the two intervals overlap: the model's interval widened below by the published interval's
+    upper half-width and above by its lower half-width. With :func:`compare_with_published` it gives
+    ``"within tolerance"`` when the two 95% intervals overlap."""
+    p = 100 * published.estimate
+    return 100 * model.low - (100 * published.high - p), 100 * model.high + (p - 100 * published.low)
 
 
 def compare_with_published(low: float, high: float, published: float) -> str:
