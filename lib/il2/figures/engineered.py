@@ -319,7 +319,7 @@ def draw_comparison(rows: Any) -> Figure:
     ax.set_ylim(lo, hi)
     ax.set_xlabel("model: EC50 shift (mutein / IL-2)")
     ax.set_ylabel("data: EC50 shift (mutein / own WT)")
-    ax.legend(fontsize=8.5, loc="upper left")
+    ax.legend(fontsize=8.5, loc="lower right")  # free: below the diagonal, right of every point
     return fig
 
 
