@@ -311,3 +311,18 @@ def test_explorer_2_4_opens_on_weaker_endosomal_binding_than_natural_il2():
     from il2 import trafficking
 
     assert mechanism.trafficking_explorer().defaults()["kd_endosome_pM"] > trafficking.TraffickingParameters().kd_endosome_pM
+
+
+def test_explorer_6_1_legend_covers_no_curve_in_any_corner_frame():
+    """Inside the panel (upper left) the EC50 legend lay over the curves of every frame with
+    strong CD122 binding; below it, centred, it stays on the page whatever the EC50 texts."""
+    from il2.figures import engineered
+
+    e = engineered.affinity_explorer()
+    cd25, cd122 = e.controls
+    for a in (cd25.min, cd25.default, cd25.max):
+        for b in (cd122.min, cd122.default, cd122.max):
+            fig = e.figure(cd25_fold=a, cd122_fold=b)
+            assert _legend_covers(fig) == [], (a, b)
+            box = fig.legends[0].get_window_extent(_drawn(fig))
+            assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1 and box.y0 >= fig.bbox.y0, (a, b)

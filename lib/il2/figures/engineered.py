@@ -442,7 +442,9 @@ def _affinity_view(r: _AffinityResult, fig: Figure, cd25_fold: float, cd122_fold
     ax.set_ylabel("pSTAT5, fraction of maximum")
     ax.set_ylim(0, 1.05)
     ax.set_title(_affinity_title(r), fontsize=10.5)
-    legend = ax.legend(loc="upper left", fontsize=8.5, title="EC50", title_fontsize=8.5)
+    # below the panel, centred: inside it the curves of strong-CD122 frames ran under it, and
+    # centred it stays on the page when a frame's EC50s make its texts longer (frozen layout)
+    legend = fig.legend(loc="outside lower center", ncol=3, fontsize=8.5, title="EC50", title_fontsize=8.5)
     for artist in (*lines.values(), ax.title, legend):
         artist.set_animated(True)
 
