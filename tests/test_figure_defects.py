@@ -18,7 +18,7 @@ import pytest
 from il2.explore import Slider
 
 from .conftest import explorer_cells
-from il2.figures import growth, mechanism, risks, therapy
+from il2.figures import engineered, growth, mechanism, risks, therapy
 
 CHAPTERS = pathlib.Path(__file__).resolve().parents[1] / "chapters"
 MODULES = {1: growth, 2: mechanism, 3: therapy, 4: risks}
@@ -53,16 +53,78 @@ def _legend_covers(fig) -> list[str]:
     """Labels of curves that pass under a legend of ``fig``."""
     renderer = _drawn(fig)
     hits = []
-    for ax in fig.axes:
-        legend = ax.get_legend()
+    legends = [(repr(ax.get_title()), ax.get_legend()) for ax in fig.axes]
+    legends += [("figure", legend) for legend in fig.legends]
+    for name, legend in legends:
         if legend is None:
             continue
         box = legend.get_window_extent(renderer)
         for other in fig.axes:
             for line in other.get_lines():
                 if _points_inside(_line_points_px(line), box):
-                    hits.append(f"{ax.get_title()!r} legend over {line.get_label()!r}")
+                    hits.append(f"{name} legend over {line.get_label()!r}")
     return hits
+
+
+def _as_the_book_shows(fig):
+    """``fig`` with its small text raised as :func:`il2.plotting.figure_png` does, drawn."""
+    from il2.plotting import enforce_min_text, style
+
+    with style():
+        enforce_min_text(fig)
+    return _drawn(fig)
+
+
+def _label_clashes(fig) -> list[str]:
+    """Point labels (texts inside an axes) of ``fig`` that overlap each other, cover the centre
+    of a symbol other than their own point's, or run off the figure."""
+    renderer = _as_the_book_shows(fig)
+    page = fig.bbox
+    hits = []
+    for k, ax in enumerate(fig.axes):
+        texts = [t for t in ax.texts if t.get_text()]
+        boxes = [t.get_window_extent(renderer) for t in texts]
+        symbols = np.array([ax.transData.transform(np.column_stack(line.get_data()).astype(float))[0]
+                            for line in ax.get_lines()
+                            if line.get_marker() not in (None, "None", "") and len(line.get_xdata()) == 1])
+        for i, (text, box) in enumerate(zip(texts, boxes)):
+            name = f"axes {k}: {text.get_text()!r}"
+            if box.x0 < page.x0 or box.x1 > page.x1 or box.y0 < page.y0 or box.y1 > page.y1:
+                hits.append(f"{name} runs off the figure")
+            for other, other_box in zip(texts[i + 1:], boxes[i + 1:]):
+                if box.overlaps(other_box):
+                    hits.append(f"{name} overlaps {other.get_text()!r}")
+            if len(symbols):
+                own = ax.transData.transform(np.asarray(text.xy, dtype=float)) if hasattr(text, "xy") else None
+                for centre in symbols:
+                    if own is not None and np.allclose(centre, own, atol=0.5):
+                        continue
+                    if box.x0 < centre[0] < box.x1 and box.y0 < centre[1] < box.y1:
+                        hits.append(f"{name} covers the symbol at {np.round(centre)}")
+    return hits
+
+
+def _chapter_6_figures():
+    sm = engineered.variants.selectivity_map(np.geomspace(0.1, 1000, 7), np.geomspace(0.01, 100, 7),
+                                             cells=("Treg", "CD8", "NK"))
+    runs = [engineered.variants.variant_course(n, route="CD25") for n in (None, "F42Q", "nemvaleukin", "N88D")]
+    killer = engineered.variants.variant_course(None, route="killer cells")
+    return {"map": engineered.draw_selectivity_map(sm), "course": engineered.draw_course(runs, killer),
+            "comparison": engineered.draw_comparison(engineered.variants.mutein_comparison())}
+
+
+@pytest.fixture(scope="module")
+def chapter_6_figures():
+    return _chapter_6_figures()
+
+
+@pytest.mark.parametrize("name", ["map", "course", "comparison"])
+def test_chapter_6_figures_keep_labels_and_legends_apart(chapter_6_figures, name):
+    """A phone reader found the labels H16N / V91K / N88D and R38Q bi / H16N bi overlapping,
+    and legends over the course curves (figures 6.1 to 6.3)."""
+    fig = chapter_6_figures[name]
+    assert _label_clashes(fig) == []
+    assert _legend_covers(fig) == []
 
 
 @pytest.mark.parametrize("make", [growth.nk_figure, mechanism.receptor_forms_figure,
@@ -249,3 +311,18 @@ def test_explorer_2_4_opens_on_weaker_endosomal_binding_than_natural_il2():
     from il2 import trafficking
 
     assert mechanism.trafficking_explorer().defaults()["kd_endosome_pM"] > trafficking.TraffickingParameters().kd_endosome_pM
+
+
+def test_explorer_6_1_legend_covers_no_curve_in_any_corner_frame():
+    """Inside the panel (upper left) the EC50 legend lay over the curves of every frame with
+    strong CD122 binding; below it, centred, it stays on the page whatever the EC50 texts."""
+    from il2.figures import engineered
+
+    e = engineered.affinity_explorer()
+    cd25, cd122 = e.controls
+    for a in (cd25.min, cd25.default, cd25.max):
+        for b in (cd122.min, cd122.default, cd122.max):
+            fig = e.figure(cd25_fold=a, cd122_fold=b)
+            assert _legend_covers(fig) == [], (a, b)
+            box = fig.legends[0].get_window_extent(_drawn(fig))
+            assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1 and box.y0 >= fig.bbox.y0, (a, b)

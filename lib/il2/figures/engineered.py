@@ -234,6 +234,22 @@ def outcome_table_markdown() -> str:
 _MARK = {"F42Q": "o", "R38Q": "s", "V91K": "^", "N88D": "v", "H16N": "D", "nemvaleukin": ">"}
 
 
+#: Where each point label of the selectivity map sits: offset from its symbol (points) and
+#: alignment. H16N, N88D and V91K lie within a few points of each other, so their labels go
+#: above, right and below-right respectively; IL-2's goes below-left, clear of V91K's.
+_MAP_LABEL: dict[str, tuple[float, float, str, str]] = {
+    "F42Q": (6, 3, "left", "bottom"), "R38Q": (-7, 0, "right", "center"),
+    "H16N": (0, 7, "center", "bottom"), "N88D": (7, 0, "left", "center"),
+    "V91K": (5, -6, "left", "top"), "nemvaleukin": (6, -6, "left", "top"),
+    "IL-2": (-6, -7, "right", "top"),
+}
+
+
+def _map_label(ax: Any, name: str, x: float, y: float) -> None:
+    dx, dy, ha, va = _MAP_LABEL.get(name, (5, 3, "left", "bottom"))
+    ax.annotate(name, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, fontsize=9)
+
+
 @styled
 def draw_selectivity_map(sm: variants.SelectivityMap) -> Figure:
     """Treg selectivity (NK EC50 / Treg EC50 and CD8 EC50 / Treg EC50, log colour) over the
@@ -253,17 +269,26 @@ def draw_selectivity_map(sm: variants.SelectivityMap) -> Figure:
             if v.cd25_kd_fold is None or v.cd122_kd_fold is None:
                 continue
             y = min(v.cd25_kd_fold, sm.cd25_folds[-1])
-            ax.plot(v.cd122_kd_fold, y, _MARK[v.name], color="k", mfc="white", ms=7)
-            ax.annotate(v.name, (v.cd122_kd_fold, y), xytext=(5, -10 if v.name == "nemvaleukin" else 3),
-                        textcoords="offset points", fontsize=9)
+            # clip_on=False: nemvaleukin sits on the top edge and would lose half its symbol
+            ax.plot(v.cd122_kd_fold, y, _MARK[v.name], color="k", mfc="white", ms=7, clip_on=False)
+            _map_label(ax, v.name, v.cd122_kd_fold, y)
         ax.plot(1, 1, "*", color="k", ms=11)
-        ax.annotate("IL-2", (1, 1), xytext=(5, -11), textcoords="offset points", fontsize=9)
+        _map_label(ax, "IL-2", 1.0, 1.0)
     axes[0].set_ylabel("CD25 $K_d$ fold (>1: weaker)")
     fig.colorbar(mesh, ax=axes, label="log$_{10}$ EC50 ratio (>0: Treg first)")
     return fig
 
 
 _CELL_MARK = {"Treg": "o", "CD4": "s", "CD8": "^", "NK": "D", "CD56bright NK": "v"}
+
+
+#: Labels of the mutein scatter placed away from the default (4, 2) points up-right, by
+#: (variant, valency, cell): offset (points), alignment and whether a thin leader line is drawn.
+#: The bivalent Treg points of H16N and R38Q sit next to each other and to their CD25 subsets.
+_COMPARISON_LABEL: dict[tuple[str, int, str], tuple[float, float, str, bool]] = {
+    ("H16N", 2, "Treg"): (-7, 0, "right", False),
+    ("R38Q", 2, "Treg"): (16, 7, "left", True),
+}
 
 
 @styled
@@ -282,15 +307,19 @@ def draw_comparison(rows: Any) -> Figure:
         ax.plot(r.predicted_shift, r.measured_shift, _CELL_MARK.get(base_cell, "o"), color=color,
                 mfc=color if r.valency == 1 else "white", ms=7, label=label)
         if r.cell in ("Treg", "NK", "CD4", "CD8", "CD56bright NK"):
+            dx, dy, ha, leader = _COMPARISON_LABEL.get((r.variant, r.valency, r.cell), (4, 2, "left", False))
             ax.annotate(f"{r.variant}{'' if r.valency == 1 else ' bi'}", (r.predicted_shift, r.measured_shift),
-                        xytext=(4, 2), textcoords="offset points", fontsize=8)
+                        xytext=(dx, dy), textcoords="offset points", fontsize=8, ha=ha,
+                        va="center" if leader or ha == "right" else "baseline",
+                        arrowprops=dict(arrowstyle="-", lw=0.6, color="#555555", shrinkA=0, shrinkB=4)
+                        if leader else None)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlim(lo, hi)
     ax.set_ylim(lo, hi)
     ax.set_xlabel("model: EC50 shift (mutein / IL-2)")
     ax.set_ylabel("data: EC50 shift (mutein / own WT)")
-    ax.legend(fontsize=8.5, loc="upper left")
+    ax.legend(fontsize=8.5, loc="lower right")  # free: below the diagonal, right of every point
     return fig
 
 
@@ -307,7 +336,7 @@ def draw_course(runs: Any, killer: variants.VariantCourse | None = None) -> Figu
     styles = ["-", "--", ":", "-."]
     if not 1 <= len(runs) <= len(styles):
         raise ValueError(f"runs must hold 1 to {len(styles)} variant courses; got {len(runs)}")
-    fig, axes = new_figure(1, 3, width_in=9.0, height_in=3.4)
+    fig, axes = new_figure(1, 3, width_in=9.0, height_in=4.0)
 
     def killer_line() -> None:
         axes[2].plot(killer.leak.t_h / 24, killer.leak.weight_kg - killer.leak.weight_at_start_kg,
@@ -336,8 +365,16 @@ def draw_course(runs: Any, killer: variants.VariantCourse | None = None) -> Figu
     axes[2].set_ylabel("kg")
     for ax in axes:
         ax.set_xlabel("days")
-    axes[0].legend(fontsize=8)
-    axes[2].legend(fontsize=7.5, loc="center right")
+    # one legend for the three panels, below them: the line style names the variant in every
+    # panel (the colour names the panel's quantity), and inside a panel it covered the curves
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color="k", ls=ls, label=_COURSE_LABEL.get(c.name, c.name))
+               for c, ls in zip(runs, styles)]
+    if killer is not None:
+        handles.append(Line2D([], [], color=QUANTITY_COLORS["interstitium"], lw=4, alpha=0.35,
+                              label="killer-cell route (all)"))
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=9.5)
     return fig
 
 
@@ -405,7 +442,9 @@ def _affinity_view(r: _AffinityResult, fig: Figure, cd25_fold: float, cd122_fold
     ax.set_ylabel("pSTAT5, fraction of maximum")
     ax.set_ylim(0, 1.05)
     ax.set_title(_affinity_title(r), fontsize=10.5)
-    legend = ax.legend(loc="upper left", fontsize=8.5, title="EC50", title_fontsize=8.5)
+    # below the panel, centred: inside it the curves of strong-CD122 frames ran under it, and
+    # centred it stays on the page when a frame's EC50s make its texts longer (frozen layout)
+    legend = fig.legend(loc="outside lower center", ncol=3, fontsize=8.5, title="EC50", title_fontsize=8.5)
     for artist in (*lines.values(), ax.title, legend):
         artist.set_animated(True)
 
