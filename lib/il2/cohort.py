@@ -1042,20 +1042,23 @@ SCHWARTZENTRUBER_2001 = DosesReceivedRecord(
 )
 
 
-def label_incidence(event: str) -> float:
-    """Incidence (%) of an adverse event on the label (:data:`il2.toxicity.ADVERSE_EVENTS`)."""
+def _label_event(event: str) -> Any:
     for ae in ADVERSE_EVENTS:
         if ae.name.lower() == str(event).lower():
-            return float(ae.percent)
+            return ae
     raise ValueError(f"event must be one of {[ae.name for ae in ADVERSE_EVENTS]!r}; got {event!r}")
+
+
+def label_incidence(event: str) -> float:
+    """Incidence (%) of an adverse event on the label (:data:`il2.toxicity.ADVERSE_EVENTS`)."""
+    return float(_label_event(event).percent)
 
 
 def label_fraction(event: str, level: float = 0.95) -> BinomialCI:
     """Incidence of an adverse event on the label as a count of its 525 patients, with its exact
     (Clopper-Pearson) interval. The label gives whole percentages, so the count is the percentage
-    of :data:`il2.toxicity.LABEL_PATIENTS` rounded (71% of 525: 373 patients)."""
-    incidence = label_incidence(event)
-    return exact_ci(round(incidence / 100.0 * LABEL_PATIENTS), LABEL_PATIENTS, level)
+    of the 525 rounded (``AdverseEvent.patients``; 71%: 373 patients)."""
+    return exact_ci(_label_event(event).patients, LABEL_PATIENTS, level)
 
 
 def overlap_window(model: BinomialCI, published: BinomialCI) -> tuple[float, float]:
