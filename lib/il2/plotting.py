@@ -24,7 +24,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
-from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TypeVar
 
 from il2.validation import check_choice, check_integer, check_scalar
 
@@ -259,13 +259,14 @@ def _ensure_notebook_display() -> None:
         register_notebook_display()
 
 
-def plain_log_ticks(axis: Any, low: float, high: float) -> None:
+def plain_log_ticks(axis: Any, low: float, high: float, ticks: Sequence[float] | None = None) -> None:
     """Label a logarithmic axis (``ax.xaxis`` or ``ax.yaxis``) at 1, 2 and 5 times the powers of
     ten between ``low`` and ``high``, in plain numbers (0.5, 1, 2 rather than 5×10⁻¹), and drop its
     minor ticks.
 
     A logarithmic axis that spans about a decade or less otherwise labels its minor ticks in
-    scientific notation, and on a narrow panel the labels run into each other.
+    scientific notation, and on a narrow panel the labels run into each other. ``ticks`` replaces
+    the 1-2-5 values by others (those between ``low`` and ``high`` are kept).
 
     Raises
     ------
@@ -278,9 +279,10 @@ def plain_log_ticks(axis: Any, low: float, high: float) -> None:
 
     lo = check_scalar("low", low, 0.0, low_open=True)
     hi = check_scalar("high", high, lo, low_open=True)
-    ticks = [m * 10.0 ** k for k in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
-             for m in (1.0, 2.0, 5.0) if lo <= m * 10.0 ** k <= hi]
-    axis.set_major_locator(FixedLocator(ticks))
+    if ticks is None:
+        ticks = [m * 10.0 ** k for k in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+                 for m in (1.0, 2.0, 5.0)]
+    axis.set_major_locator(FixedLocator([t for t in ticks if lo <= t <= hi]))
     axis.set_minor_locator(NullLocator())
     axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
 

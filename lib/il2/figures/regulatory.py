@@ -22,7 +22,7 @@ from il2 import low_dose, low_dose_pd, pk, regulatory, signaling
 from il2.explore import Choice, Explorer, Slider, explore
 from il2.outcomes import BinomialCI
 from il2.regulatory import CELLS, BlockadeResult, blockade_response
-from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure, styled
+from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure, plain_log_ticks, styled
 from il2.receptors import DEFAULT_MODEL, ReceptorModel, check_model
 from il2.validation import check_array, check_choice, check_scalar
 
@@ -613,15 +613,10 @@ def _pd_lines(ax: Any, t_days: np.ndarray, folds: dict[str, np.ndarray]) -> dict
 
 
 def _fold_axis(ax: Any, low: float, high: float) -> None:
-    """A logarithmic fold-change axis labelled 1, 2, 5, 10 ... in plain numbers."""
-    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
-
+    """A logarithmic fold-change axis labelled 0.3, 0.5, 1, 2, 5, 10 ... in plain numbers."""
     ax.set_yscale("log")
     ax.set_ylim(low, high)
-    ticks = [t for t in (0.3, 0.5, 1, 2, 5, 10, 20, 50) if low <= t <= high]
-    ax.yaxis.set_major_locator(FixedLocator(ticks))
-    ax.yaxis.set_minor_locator(NullLocator())
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    plain_log_ticks(ax.yaxis, low, high, ticks=(0.3, 0.5, 1, 2, 5, 10, 20, 50))
 
 
 def _course_axes(ax: Any, course: Any, folds: dict[str, np.ndarray]) -> dict[str, Any]:
