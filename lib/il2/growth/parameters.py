@@ -57,9 +57,12 @@ class GrowthParameters(CitedParameters):
 
     secretion_molecules_per_s: float = cited(
         10.0, "molecules/cell/s", "IL-2 secretion rate of an activated CD4+ helper T cell seeing antigen",
-        "hofer2012,oyleryaniv2017", low=0.0,
+        "hofer2012,oyleryaniv2017,tkach2014", low=0.0,
         note="value used by the IL-2 secretion and consumption models of the Höfer and Altan-Bonnet "
-        "groups; the primary measurement is uncertain, and their parameter scans span 10-100",
+        "groups, whose parameter scans span 10-100 (read in their modelling code, †); tkach2014 "
+        "start the IL-2 output of a newly activated T cell at 7.5 molecules per second, taken from "
+        "their own measurements, and report that the output per cell rises up to thirtyfold while "
+        "antigen signalling lasts",
     )
     secretion_feedback: float = cited(
         1.0, "1", "How strongly a helper's own IL-2 signal shuts down its IL-2 secretion",
