@@ -320,6 +320,20 @@ def test_secretion_rate_threshold_lies_below_the_cited_rate():
     assert t.unit == "molecules/cell/s"
 
 
+def test_secretion_rate_sits_between_the_measured_basal_and_boosted_rates():
+    """tkach2014 estimated 7.5 molecules/cell/s at the start of stimulation and up to 30-fold
+    more under strong antigen; the model's helper (hofer2012, oyleryaniv2017) secretes within
+    that range and within a factor of two of the basal rate, the regime of a helper that has
+    just been activated."""
+    m = growth.TKACH_SECRETION
+    assert m.source in set(re.findall(r"^@\w+\{([^,\s]+),", BIB.read_text(), flags=re.M))
+    assert (m.basal_molecules_per_s, m.max_boost_fold) == (7.5, 30.0)
+    assert m.max_molecules_per_s == pytest.approx(225.0)
+    q = P.secretion_molecules_per_s
+    assert m.basal_molecules_per_s <= q <= m.max_molecules_per_s
+    assert q / m.basal_molecules_per_s < 2.0
+
+
 def test_expansion_grows_with_helpers_and_secretion():
     scan = growth.expansion_scan("helpers", [100.0, 300.0, 1000.0, 3000.0])
     assert np.all(np.diff(scan.peak_fold["CD8"]) >= -1e-6)

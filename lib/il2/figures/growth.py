@@ -66,6 +66,8 @@ class ChapterNumbers:
     """Every model number the chapter quotes, each from a library call."""
 
     secretion_per_s: float
+    measured_basal_secretion_per_s: float
+    measured_secretion_boost_fold: float
     division_time_h: float
     niche_volume_ul: float
     niche_clearance_per_h: float
@@ -159,6 +161,8 @@ def chapter_numbers() -> ChapterNumbers:
 
     return ChapterNumbers(
         secretion_per_s=p.secretion_molecules_per_s,
+        measured_basal_secretion_per_s=growth.TKACH_SECRETION.basal_molecules_per_s,
+        measured_secretion_boost_fold=growth.TKACH_SECRETION.max_boost_fold,
         division_time_h=p.division_time_h,
         niche_volume_ul=niche.volume_l * 1e6,
         niche_clearance_per_h=niche.clearance_per_h,

@@ -98,7 +98,9 @@ from il2.growth.parameters import (  # noqa: F401
     EFFECTORS,
     POPULATIONS,
     RESIDENTS,
+    TKACH_SECRETION,
     GrowthParameters,
+    SecretionMeasurement,
     max_division_rate_per_h,
 )
 from il2.growth.scans import (  # noqa: F401
@@ -116,6 +118,8 @@ __all__ = [
     "EFFECTORS",
     "RESIDENTS",
     "GrowthParameters",
+    "SecretionMeasurement",
+    "TKACH_SECRETION",
     "Compartment",
     "LymphNodeCompartment",
     "CultureWellCompartment",

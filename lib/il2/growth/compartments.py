@@ -59,8 +59,10 @@ class LymphNodeCompartment(Compartment):
         low=0.0, low_open=True,
         note="modelling choice: IL-2 is taken to be consumed within about 100 µm of its source, the "
         "length scale of the diffusion-consumption models of oyleryaniv2017 (not confirmed in the "
-        "paper itself, †), so cells a few hundred µm apart share it; a sphere of radius 300 µm "
-        "holds 0.11 µL",
+        "paper itself, †), so cells a few hundred µm apart share it; the three-dimensional models "
+        "of thurley2015 give a shorter range, IL-2 around a secreting cell dropping off over a "
+        "distance of only a few cells unless producers are dense or consumers sparse, so the "
+        "shared volume is an upper estimate; a sphere of radius 300 µm holds 0.11 µL",
     )
     clearance_per_h: float = cited(
         4.0, "1/h", "Loss of free IL-2 from the niche by diffusion out of it", "oyleryaniv2017",
