@@ -127,7 +127,7 @@ def test_mimebundle_in_a_live_kernel_skips_the_frames(monkeypatch):
 def test_live_widget_redraws_while_dragging():
     ex = _explorer(caption="Amplitude {amplitude}.")
     panel = ex.widget()
-    slider = panel.children[1]
+    slider, readout = panel.children[1].children
     picture, caption, alt = panel.children[-3:]
     before = bytes(picture.value)
     assert before.startswith(b"\x89PNG")
@@ -135,6 +135,23 @@ def test_live_widget_redraws_while_dragging():
     assert bytes(picture.value) != before
     assert "amplitude 2 a.u." in alt.value and "Amplitude 2 a.u.." in caption.value
     assert slider.continuous_update is True, "redraw while dragging (changes are coalesced)"
+    assert readout.value == "2 a.u.", "the value is read out with its unit, as the book writes it"
+
+
+def test_live_readout_writes_the_value_as_the_book_does():
+    """The widget's own readout would show 6.00e+5 for a dose of 600,000 IU/kg; the panel hides it
+    and shows the control's label instead, also between grid values and for integer sliders."""
+    dose = Slider("dose", "Dose", 6_000.0, 720_000.0, 600_000.0, log=True, unit="IU/kg")
+    doses = Slider("doses", "Doses", 1, 14, 14, integer=True, unit="doses")
+    ex = explore(lambda dose, doses: dose * doses, lambda r, fig, **v: fig.add_subplot().plot([0, 1]),
+                 [dose, doses], alt="x")
+    panel = ex.widget()
+    (dose_w, dose_label), (doses_w, doses_label) = (row.children for row in panel.children[:2])
+    assert (dose_w.readout, doses_w.readout) == (False, False)
+    assert (dose_label.value, doses_label.value) == ("600,000 IU/kg", "14 doses")
+    dose_w.value = 238_765.4
+    doses_w.value = 3
+    assert (dose_label.value, doses_label.value) == ("239,000 IU/kg", "3 doses")
 
 
 def _counting_view(calls):
@@ -222,7 +239,7 @@ def test_changes_during_a_redraw_are_coalesced_into_one_drawing_of_the_latest_va
 
     async def drag():
         panel = _explorer().widget()
-        slider = panel.children[1]
+        slider = panel.children[1].children[0]
         for value in (1.2, 1.4, 1.6, 1.8):
             slider.value = value
         assert drawn == [1.0], "nothing is drawn while changes keep arriving"

@@ -186,25 +186,27 @@ class Slider:
         import ipywidgets as w
 
         # Redraw while dragging: the panel coalesces changes that arrive during a redraw
-        # (Explorer.widget), so a fast drag never queues work.
+        # (Explorer.widget), so a fast drag never queues work. The value is read out with its
+        # unit as the book writes it (label_for: "600,000 IU/kg", not the widget's "6.00e+5"):
+        # a grid slider's options carry it, the others get a label beside them (Explorer.widget).
         common = {
-            "description": f"{self.label} ({self.unit})" if self.unit else self.label,
+            "description": self.label,
             "style": {"description_width": "initial"},
-            "layout": w.Layout(width="95%", min_width="200px"),
+            "layout": w.Layout(flex="1 1 auto", width="auto", min_width="200px"),
             "continuous_update": True,
         }
         if self.grid_only:
-            # the readout carries the unit, so the description does not repeat it
             return w.SelectionSlider(options=[(self.label_for(v), v) for v in self.values()],
-                                     value=self.default, **{**common, "description": self.label})
+                                     value=self.default, **common)
         if self.integer:
-            return w.IntSlider(value=int(self.default), min=int(self.min), max=int(self.max), **common)
+            return w.IntSlider(value=int(self.default), min=int(self.min), max=int(self.max), readout=False,
+                               **common)
         if self.log:
             return w.FloatLogSlider(value=self.default, base=10, min=math.log10(self.min),
-                                    max=math.log10(self.max), step=0.02, readout_format=".3g", **common)
+                                    max=math.log10(self.max), step=0.02, readout=False, **common)
         step = (self.max - self.min) / 200
-        return w.FloatSlider(value=self.default, min=self.min, max=self.max, step=step,
-                             readout_format=".3g", **common)
+        return w.FloatSlider(value=self.default, min=self.min, max=self.max, step=step, readout=False,
+                             **common)
 
 
 @dataclass(frozen=True)
@@ -728,6 +730,19 @@ class Explorer:
         import ipywidgets as w
 
         inputs = {c.name: c.widget() for c in self.controls}
+        # each free slider with its value read out beside it, as the book writes it
+        rows, readouts = [], []
+        for c in self.controls:
+            wid = inputs[c.name]
+            if isinstance(c, Slider) and not c.grid_only:
+                label = w.Label(c.label_for(wid.value), layout=w.Layout(min_width="7em"))
+                label.add_class("il2x-readout")
+                readouts.append((c, wid, label))
+                row = w.HBox([wid, label], layout=w.Layout(width="95%", align_items="center"))
+                row.add_class("il2x-row")
+                rows.append(row)
+            else:
+                rows.append(wid)
         width = round(self.css_width_px())
         picture = w.Image(format="png", layout=w.Layout(width=f"{width}px", max_width="100%", height="auto"))
         alt = w.HTML()  # the figure's description for screen readers (visually hidden)
@@ -749,6 +764,8 @@ class Explorer:
                 caption.value = f'<p class="il2x-caption">{html.escape(self.caption_for(**vals))}</p>'
 
         def changed(_change: Any = None) -> None:
+            for c, wid, label in readouts:  # the readouts follow at once; the figure when free
+                label.value = c.label_for(wid.value)
             if state["scheduled"]:
                 return
             try:
@@ -763,7 +780,7 @@ class Explorer:
             wid.observe(changed, names="value")
         draw()
         children = ([w.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []) + [
-            *inputs.values(),
+            *rows,
             picture,
             caption,
             alt,
