@@ -95,6 +95,35 @@ def test_bibliography_labels_are_author_year_and_match_pybtex_rendering(il2_book
     assert all(re.fullmatch(r".+, (\d{4}[a-z]?|n\.d\.)", label) for label in labels)
 
 
+def test_an_author_list_cut_short_reads_et_al(il2_book):
+    """"Setoguchi and others" (bibtex's way to cut a list short) is cited "Setoguchi et al., 2005"
+    and listed "Ruka Setoguchi et al.", never "Setoguchi and others"; full lists are untouched."""
+    import types
+
+    import pybtex.database
+    import pybtex.plugin
+
+    bib = pybtex.database.parse_string(
+        "@article{one, author={Setoguchi, Ruka and others}, title={T}, journal={J}, year={2005}}\n"
+        "@article{two, author={Mier, J. and Vachino, G. and others}, title={T}, journal={J}, year={1988}}\n"
+        "@article{pair, author={Konrad, M. and Hemstreet, G.}, title={T}, journal={J}, year={1990}}\n",
+        "bibtex")
+    domain = types.SimpleNamespace(bibdata=types.SimpleNamespace(data=bib))
+    app = types.SimpleNamespace(env=types.SimpleNamespace(get_domain=lambda name: domain))
+    il2_book.et_al_authors(app)
+    il2_book.et_al_authors(app)  # a rebuild reads the same (cached) data again
+    entries = list(bib.entries.values())
+    assert [len(e.persons["author"]) for e in entries] == [3, 3, 2]
+    assert il2_book.author_year_labels(entries) == ["Setoguchi et al., 2005", "Mier et al., 1988",
+                                                    "Konrad and Hemstreet, 1990"]
+    il2_book.register_bibliography_style()
+    style = pybtex.plugin.find_plugin("pybtex.style.formatting", "il2")()
+    listed = {e.key: e.text.render_as("text") for e in style.format_entries(entries)}
+    assert listed == {"one": "Ruka Setoguchi et al. T. J, 2005.",
+                      "two": "J. Mier, G. Vachino, et al. T. J, 1988.",
+                      "pair": "M. Konrad and G. Hemstreet. T. J, 1990."}
+
+
 # -- the library reference -------------------------------------------------------------------
 
 

@@ -190,6 +190,31 @@ def _plain_names(persons: list) -> str:
     return f"{names[0]} et al."
 
 
+def _is_others(person: Any) -> bool:
+    """Whether ``person`` is bibtex's "others", the end of an author list cut short."""
+    return str(person) == "others"
+
+
+def et_al_authors(app: Any) -> None:
+    """Author lists that end in "and others" read "et al." in citations and labels.
+
+    A bib entry whose co-authors are not all known ends its list with ``and others``; bibtex
+    prints that as "et al.", but pybtex and sphinxcontrib-bibtex keep "others" as a name, so a
+    first author with "others" was cited as "Setoguchi and others, 2005". Such a list is padded
+    with "others" to three names, which the author-year citations and :func:`author_year_labels`
+    shorten to "Setoguchi et al."; the reference list drops every "others" and ends with "et al."
+    (the ``il2`` style's ``format_names``). Runs after sphinxcontrib-bibtex has read the bib files.
+    """
+    from pybtex.database import Person
+
+    dom = app.env.get_domain("cite")
+    for entry in dom.bibdata.data.entries.values():
+        for persons in entry.persons.values():
+            if persons and _is_others(persons[-1]):
+                while len(persons) < 3:
+                    persons.append(Person("others"))
+
+
 def author_year_labels(entries: list) -> list[str]:
     """One label per entry, "Surname et al., 1976", with a, b, ... where two would be equal."""
     labels = []
@@ -228,9 +253,26 @@ def register_bibliography_style() -> None:
             who, _, year = author_year_labels([entry])[0].rpartition(", ")
             return (who.casefold(), year, str(entry.fields.get("title", "")).casefold())
 
+    from pybtex.richtext import Text
+    from pybtex.style.template import join, node, sentence
+
+    @node
+    def names_et_al(children, context, role, **kwargs):
+        """pybtex's ``names`` with "others" left out and "et al." after the known names."""
+        persons = context["entry"].persons[role]
+        style = context["style"]
+        known = [style.format_name(p, style.abbreviate_names) for p in persons if not _is_others(p)]
+        if len(known) == len(persons):
+            return join(**kwargs)[known].format_data(context)
+        return Text(join(sep=", ")[known].format_data(context), " et al." if len(known) == 1 else ", et al.")
+
     class Il2Style(PlainStyle):
         default_label_style = "il2_author_year"
         default_sorting_style = "il2_author_year"
+
+        def format_names(self, role, as_sentence=True):
+            formatted = names_et_al(role, sep=", ", sep2=" and ", last_sep=", and ")
+            return sentence[formatted] if as_sentence else formatted
 
     pybtex.plugin.register_plugin("pybtex.style.labels", "il2_author_year", AuthorYearLabelStyle, force=True)
     pybtex.plugin.register_plugin("pybtex.style.sorting", "il2_author_year", AuthorYearSortingStyle, force=True)
@@ -779,6 +821,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("builder-inited", prose_constants_for_napoleon)
     app.connect("autodoc-process-signature", short_signatures)
     app.connect("builder-inited", search_only_main_objects)
+    app.connect("builder-inited", et_al_authors, priority=900)  # after sphinxcontrib-bibtex reads the bib
     app.connect("html-page-context", slim_front_matter)
     register_bibliography_style()
     cache_plugin_lookups()
