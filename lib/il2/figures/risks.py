@@ -66,6 +66,8 @@ FEVER_AXIS_C = (36.8, 40.5)
 FEVER_SPAN_H = 24.0
 _SCHEDULE_STYLE = ("-", "--", ":")
 _SCHEDULE_MARK = ("o", "s", "^")
+#: How far below its axes a legend under a panel starts (points): tick labels and axis label.
+_LEGEND_DROP_PT = 36.0
 
 
 def efficacy_threshold_pM() -> float:
@@ -324,6 +326,24 @@ def starling_figure() -> Figure:
     return draw_starling(c, toxicity.starling_forces(c), toxicity.starling_forces(c, k), k)
 
 
+def _day_axis(ax: Any, last_day: float) -> None:
+    """Days 0 to ``last_day`` on the x axis, with 2% of the span to spare either side, so that a
+    marker on the first or the last day (a measurement, a dose) is drawn whole."""
+    pad = 0.02 * float(last_day)
+    ax.set_xlim(-pad, float(last_day) + pad)
+
+
+def _legend_below(ax: Any, ncol: int) -> Any:
+    """The legend of ``ax`` under its x-axis label, centred on the panel: a fixed distance in
+    points below the axes, so it clears the tick labels and the axis label whatever the panel's
+    height, and no curve runs through it."""
+    from matplotlib.transforms import ScaledTranslation
+
+    below = ScaledTranslation(0.0, -_LEGEND_DROP_PT / 72.0, ax.figure.dpi_scale_trans)
+    return ax.legend(fontsize=7.5, ncol=ncol, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                     bbox_transform=ax.transAxes + below, handlelength=1.8, columnspacing=1.0)
+
+
 def _mark_doses(ax: Any, result: toxicity.CourseResult, y: float, *, text: bool = False) -> None:
     """Tick marks at the top of an axis: filled for doses given, crosses for doses held."""
     given = result.scheduled_times_h[result.given] / _DAY_H
@@ -385,7 +405,7 @@ def draw_course(course: toxicity.CourseResult) -> Figure:
     ax.set_title("Albumin leaves the blood")
     ax.legend(fontsize=7.5, loc="lower left")
     for a in axes.ravel():
-        a.set_xlim(0, days[-1])
+        _day_axis(a, days[-1])
     return fig
 
 
@@ -464,7 +484,6 @@ def draw_circulation(course: toxicity.CourseResult) -> Figure:
              clip_on=False, label="Fragasso et al. 1994 (before, end)")
     ax1.set_ylabel("heart rate (beats/min)")
     ax1.set_title("Tachycardia")
-    ax1.legend(fontsize=7.5, loc="lower right")
     ax2.plot(days, c.cardiac_output_l_per_min / hp.cardiac_output_l_per_min, color=_C["pressure"], lw=1.5,
              label="cardiac output")
     ax2.plot(days, c.resistance_ratio, color=_C["tissue"], lw=1.5, ls="--", label="vascular resistance")
@@ -473,10 +492,11 @@ def draw_circulation(course: toxicity.CourseResult) -> Figure:
     ax2.axhline(1.0, color="black", lw=0.6)
     ax2.set_ylabel("relative to baseline")
     ax2.set_title("Flow up, resistance down")
-    ax2.legend(fontsize=7.5, loc="upper left")
-    for a in (ax1, ax2):
+    # the curves fill both panels: the legends go under them
+    for a, ncol in ((ax1, 1), (ax2, 2)):
         a.set_xlabel("day of the course")
-        a.set_xlim(0, days[-1])
+        _day_axis(a, max(days[-1], 5.0))
+        _legend_below(a, ncol)
     return fig
 
 
@@ -610,7 +630,7 @@ def _explorer_view(result: toxicity.CourseResult, fig: Figure, **values: Any) ->
     ax.set_ylim(1, 4)
     ax.set_ylabel("serum albumin (g/dL)")
     for a in axes:
-        a.set_xlim(0, 5)
+        _day_axis(a, 5.0)
         a.set_xlabel("day")
 
     def update(result: toxicity.CourseResult, **values: Any) -> None:
