@@ -66,7 +66,8 @@ FEVER_AXIS_C = (36.8, 40.5)
 FEVER_SPAN_H = 24.0
 _SCHEDULE_STYLE = ("-", "--", ":")
 _SCHEDULE_MARK = ("o", "s", "^")
-#: How far below its axes a legend under a panel starts (points): tick labels and axis label.
+#: How far below its axes a legend under a panel starts (points): tick labels and axis label
+#: (half as far under a panel without an axis label).
 _LEGEND_DROP_PT = 36.0
 
 
@@ -339,7 +340,8 @@ def _legend_below(ax: Any, ncol: int) -> Any:
     height, and no curve runs through it."""
     from matplotlib.transforms import ScaledTranslation
 
-    below = ScaledTranslation(0.0, -_LEGEND_DROP_PT / 72.0, ax.figure.dpi_scale_trans)
+    drop_pt = _LEGEND_DROP_PT if ax.get_xlabel() else _LEGEND_DROP_PT / 2
+    below = ScaledTranslation(0.0, -drop_pt / 72.0, ax.figure.dpi_scale_trans)
     return ax.legend(fontsize=7.5, ncol=ncol, loc="upper center", bbox_to_anchor=(0.5, 0.0),
                      bbox_transform=ax.transAxes + below, handlelength=1.8, columnspacing=1.0)
 
@@ -361,7 +363,7 @@ def draw_course(course: toxicity.CourseResult) -> Figure:
     measurements (:data:`il2.toxicity.TEXTOR_COURSE`)."""
     c = course
     days = c.t_h / _DAY_H
-    fig, axes = new_figure(2, 2, width_in=8.0, height_in=5.6)
+    fig, axes = new_figure(2, 2, width_in=8.0, height_in=6.4)  # legends under the panels
     ax = axes[0, 0]
     ax.semilogy(days, np.maximum(c.iu_per_ml, 0.1), color=_C["il2"], lw=0.9, label="plasma IL-2")
     ax.set_ylim(1, 3e4)
@@ -377,11 +379,11 @@ def draw_course(course: toxicity.CourseResult) -> Figure:
     ax.plot(days, c.systolic_pressure_mmHg, color=_C["pressure"], lw=1.5, label="systolic")
     ax.plot(days, c.mean_pressure_mmHg, color=_C["pressure"], lw=1.0, ls="--", label="mean")
     ax.axhline(_HOLD, color=_C["grey"], ls=":", lw=1.2, label=f"hold below {_HOLD:.0f}")
-    _mark_doses(ax, c, 128, text=True)
-    ax.set_ylim(40, 130)
+    _mark_doses(ax, c, 137, text=True)
+    ax.set_ylim(40, 140)  # the systolic pressure ends the course a little above 130
     ax.set_ylabel("arterial pressure (mmHg)")
     ax.set_title(f"Blood pressure: {c.doses_held} of {c.given.size} doses held")
-    ax.legend(fontsize=7.5, ncol=2, loc="lower left")
+    _legend_below(ax, 3)
     ax = axes[1, 0]
     ax.plot(days, c.weight_kg - c.weight_at_start_kg, color=_C["tissue"], lw=1.8, label="weight gain")
     ax.plot(days, c.interstitial_volume_l - c.interstitial_volume_l[0], color=_C["tissue"], lw=1.0,
@@ -393,7 +395,7 @@ def draw_course(course: toxicity.CourseResult) -> Figure:
     ax.set_xlabel("day of the course")
     ax.set_ylabel("change (kg or L)")
     ax.set_title("Where the fluid goes")
-    ax.legend(fontsize=7.5, loc="upper left")
+    _legend_below(ax, 2)
     ax = axes[1, 1]
     ax.plot(days, c.albumin_g_per_dl, color=_C["plasma"], lw=1.8, label="serum")
     ax.plot(days, c.interstitial_albumin_g_per_dl, color=_C["tissue"], lw=1.2, ls="--", label="interstitial")
@@ -403,7 +405,7 @@ def draw_course(course: toxicity.CourseResult) -> Figure:
     ax.set_xlabel("day of the course")
     ax.set_ylabel("albumin (g/dL)")
     ax.set_title("Albumin leaves the blood")
-    ax.legend(fontsize=7.5, loc="lower left")
+    _legend_below(ax, 3)  # the curves fill the panels: every legend goes under its panel
     for a in axes.ravel():
         _day_axis(a, days[-1])
     return fig
@@ -478,7 +480,7 @@ def draw_circulation(course: toxicity.CourseResult) -> Figure:
     days = c.t_h / _DAY_H
     fr = toxicity.measured.FRAGASSO_1994
     hp = c.params.hemodynamics
-    fig, (ax1, ax2) = new_figure(1, 2, width_in=8.0, height_in=3.3)
+    fig, (ax1, ax2) = new_figure(1, 2, width_in=8.0, height_in=3.8)  # legends under the panels
     ax1.plot(days, c.heart_rate_bpm, color=_C["pressure"], lw=1.5, label="model")
     ax1.plot([0.0, 5.0], [fr.heart_rate_before_bpm, fr.heart_rate_during_bpm], "D", color="black", ms=5,
              clip_on=False, label="Fragasso et al. 1994 (before, end)")
