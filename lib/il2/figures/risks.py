@@ -374,7 +374,7 @@ def draw_course(course: toxicity.CourseResult) -> Figure:
     twin.set_ylabel("activation $E$", color=_C["pressure"])
     twin.grid(False)
     ax.set_title("IL-2 and the vessel wall")
-    _mark_doses(ax, c, 2.6e4)
+    _mark_doses(ax, c, 1.8e4)  # whole inside the axes, above the peaks
     ax = axes[0, 1]
     ax.plot(days, c.systolic_pressure_mmHg, color=_C["pressure"], lw=1.5, label="systolic")
     ax.plot(days, c.mean_pressure_mmHg, color=_C["pressure"], lw=1.0, ls="--", label="mean")
