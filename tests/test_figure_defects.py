@@ -393,11 +393,12 @@ def test_figure_3_4_legend_names_the_courses_in_grey_solid_and_hatched():
 
     fig = therapy.time_above_figure()
     ax = fig.axes[0]
-    handles = ax.get_legend().legend_handles
-    assert [h.get_label() for h in handles] == ["high dose (IV)", "low dose (SC)"]
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["high dose (IV)", "low dose (SC)"]
+    handles = legend.legend_handles
     for h in handles:
         r, g, b = to_rgb(h.get_facecolor())
-        assert r == pytest.approx(g) == pytest.approx(b), h.get_label()  # no hue: no cell type
+        assert r == pytest.approx(g) == pytest.approx(b), h.get_facecolor()  # no hue: no cell type
     bar_hatches = {p.get_hatch() or "" for p in ax.patches}
     assert bar_hatches == {"", "//"}
     assert [h.get_hatch() or "" for h in handles] == ["", "//"]
