@@ -326,3 +326,79 @@ def test_explorer_6_1_legend_covers_no_curve_in_any_corner_frame():
             assert _legend_covers(fig) == [], (a, b)
             box = fig.legends[0].get_window_extent(_drawn(fig))
             assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1 and box.y0 >= fig.bbox.y0, (a, b)
+
+
+def _markers_cut(fig) -> list[str]:
+    """Symbols (markers of lines drawn without a line, such as measurements) of ``fig`` that are
+    not whole inside their axes: a symbol on an axis edge is cut by it, or stands half outside."""
+    renderer = _as_the_book_shows(fig)
+    hits = []
+    for k, ax in enumerate(fig.axes):
+        box = ax.get_window_extent(renderer)
+        for line in ax.get_lines():
+            if line.get_marker() in (None, "None", "") or line.get_linestyle() not in ("None", "", " "):
+                continue
+            xy = line.get_transform().transform(np.column_stack(line.get_data()).astype(float))
+            half = (line.get_markersize() + line.get_markeredgewidth()) / 2 * fig.dpi / 72.0
+            for x, y in xy:
+                if not (box.x0 + half <= x <= box.x1 - half and box.y0 + half <= y <= box.y1 - half):
+                    hits.append(f"axes {k} {ax.get_title()!r}: {line.get_label()!r} at {np.round((x, y))}")
+    return hits
+
+
+def test_figure_2_2_legend_and_time_labels_leave_the_curves_clear():
+    """The grey 1 min line ran through the legend text, the CD25 curve passed behind the legend,
+    and the 1 min label was drawn under the bound curves (figure 2.2)."""
+    from matplotlib.text import Text
+
+    fig = mechanism.binding_kinetics_figure()
+    assert _legend_covers(fig) == []
+    renderer = _as_the_book_shows(fig)
+    ax = fig.axes[0]
+    curves = [line for line in ax.get_lines() if not line.get_label().startswith("_")]
+    marks = [line for line in ax.get_lines() if line.get_label().startswith("_")]
+    assert len(curves) == 3 and len(marks) == 2
+    labels = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text() in ("1 min", "1 h")]
+    assert sorted(t.get_text() for t in labels) == ["1 h", "1 min"]
+    for text in labels:
+        box = text.get_window_extent(renderer)
+        for line in curves:
+            assert _points_inside(_line_points_px(line), box) == 0, (text.get_text(), line.get_label())
+    # the time lines under the curves, not across them
+    assert max(m.get_zorder() for m in marks) < min(c.get_zorder() for c in curves)
+
+
+def test_figure_4_3_legends_leave_the_heart_rate_clear_and_fragassos_diamonds_are_whole():
+    """The legend sat on the heart-rate curve, and the end-of-infusion diamond (day 5) stood half
+    outside the top right corner of the panel (figure 4.3)."""
+    fig = risks.circulation_figure()
+    assert _legend_covers(fig) == []
+    assert _markers_cut(fig) == []
+
+
+def test_textors_diamonds_are_whole_in_the_course_figure_and_the_risk_explorers():
+    """The x axes ended on day 0 and on the last day, where Textor's diamonds sit: half of each
+    stood outside its panel."""
+    fig = risks.course_figure()
+    assert _markers_cut(fig) == []
+    assert _legend_covers(fig) == []
+    for make in risks.EXPLORERS.values():
+        assert _markers_cut(make().figure()) == []
+
+
+def test_figure_3_4_legend_names_the_courses_in_grey_solid_and_hatched():
+    """The swatches for the two courses were coloured like regulatory T cells, while the bars'
+    colours name the cell types and their fill the course (figure 3.4)."""
+    from matplotlib.colors import to_rgb
+
+    fig = therapy.time_above_figure()
+    ax = fig.axes[0]
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["high dose (IV)", "low dose (SC)"]
+    handles = legend.legend_handles
+    for h in handles:
+        r, g, b = to_rgb(h.get_facecolor())
+        assert r == pytest.approx(g) == pytest.approx(b), h.get_facecolor()  # no hue: no cell type
+    bar_hatches = {p.get_hatch() or "" for p in ax.patches}
+    assert bar_hatches == {"", "//"}
+    assert [h.get_hatch() or "" for h in handles] == ["", "//"]

@@ -40,7 +40,8 @@ def test_draw_functions_take_a_changed_model_call():
     assert isinstance(fig, Figure) and len(fig.axes[0].get_lines()) == 2  # curve and half-point
     t = np.concatenate([[0.0], np.geomspace(1e-4, 2.0, 40)])
     fig = figs.draw_binding_kinetics({"Treg": binding.kinetics("Treg", 100.0, t, "dissociation")})
-    assert "half-time" in fig.axes[0].get_legend().get_texts()[0].get_text()
+    (legend,) = fig.legends  # below the axes, clear of the curves
+    assert "half-time" in legend.get_texts()[0].get_text()
     t_h = np.linspace(0.0, 48.0, 25)
     fig = figs.draw_trafficking({"wild type": trafficking.simulate(t_h)})
     assert fig.axes[0].get_xlim()[1] <= 2.2

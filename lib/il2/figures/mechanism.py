@@ -16,6 +16,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
 
 from il2 import binding, measurements, signaling, trafficking
 from il2.explore import Choice, Explorer, Slider, explore
@@ -271,13 +272,21 @@ def draw_binding_kinetics(results: Mapping[str, binding.BindingKinetics]) -> Fig
         ax.plot(k.t_h[1:] * 3600, k.bound_il2[1:] / k.bound_il2[0], color=color,
                 label=f"{label}: half-time {_fmt_time_h(k.half_time_h())}")
     ax.set_xscale("log")
-    for sec, lab in [(60, "1 min"), (3600, "1 h")]:
-        ax.axvline(sec, color="#BBBBBB", lw=1)
-        ax.text(sec * 1.1, 1.0, lab, fontsize=8.5, va="top", color="#555555")
+    # 1 min and 1 h: grey lines under the curves, named on a top axis (the curves start at 1,
+    # so a label inside the axes would sit on them)
+    marks = {60.0: "1 min", 3600.0: "1 h"}
+    for sec in marks:
+        ax.axvline(sec, color="#BBBBBB", lw=1, zorder=1)
+    top = ax.secondary_xaxis("top")
+    top.set_xticks(list(marks), list(marks.values()), fontsize=8.5, color="#555555")
+    top.xaxis.set_minor_locator(NullLocator())
+    top.tick_params(length=0)
+    top.spines["top"].set_visible(False)
     ax.set_xlabel("Time after washing the IL-2 away (s)")
     ax.set_ylabel("IL-2 still bound (fraction)")
     ax.set_ylim(0, 1.05)
-    ax.legend(loc="lower left", fontsize=8.5)
+    # below the axes: every part of the plotting area carries a curve or a time line
+    fig.legend(loc="outside lower center", fontsize=8.5, ncol=2)
     ax.set_title("How long each receptor form holds IL-2")
     return fig
 

@@ -66,6 +66,9 @@ FEVER_AXIS_C = (36.8, 40.5)
 FEVER_SPAN_H = 24.0
 _SCHEDULE_STYLE = ("-", "--", ":")
 _SCHEDULE_MARK = ("o", "s", "^")
+#: How far below its axes a legend under a panel starts (points): tick labels and axis label
+#: (half as far under a panel without an axis label).
+_LEGEND_DROP_PT = 36.0
 
 
 def efficacy_threshold_pM() -> float:
@@ -324,6 +327,25 @@ def starling_figure() -> Figure:
     return draw_starling(c, toxicity.starling_forces(c), toxicity.starling_forces(c, k), k)
 
 
+def _day_axis(ax: Any, last_day: float) -> None:
+    """Days 0 to ``last_day`` on the x axis, with 2% of the span to spare either side, so that a
+    marker on the first or the last day (a measurement, a dose) is drawn whole."""
+    pad = 0.02 * float(last_day)
+    ax.set_xlim(-pad, float(last_day) + pad)
+
+
+def _legend_below(ax: Any, ncol: int) -> Any:
+    """The legend of ``ax`` under its x-axis label, centred on the panel: a fixed distance in
+    points below the axes, so it clears the tick labels and the axis label whatever the panel's
+    height, and no curve runs through it."""
+    from matplotlib.transforms import ScaledTranslation
+
+    drop_pt = _LEGEND_DROP_PT if ax.get_xlabel() else _LEGEND_DROP_PT / 2
+    below = ScaledTranslation(0.0, -drop_pt / 72.0, ax.figure.dpi_scale_trans)
+    return ax.legend(fontsize=7.5, ncol=ncol, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                     bbox_transform=ax.transAxes + below, handlelength=1.8, columnspacing=1.0)
+
+
 def _mark_doses(ax: Any, result: toxicity.CourseResult, y: float, *, text: bool = False) -> None:
     """Tick marks at the top of an axis: filled for doses given, crosses for doses held."""
     given = result.scheduled_times_h[result.given] / _DAY_H
@@ -341,7 +363,7 @@ def draw_course(course: toxicity.CourseResult) -> Figure:
     measurements (:data:`il2.toxicity.TEXTOR_COURSE`)."""
     c = course
     days = c.t_h / _DAY_H
-    fig, axes = new_figure(2, 2, width_in=8.0, height_in=5.6)
+    fig, axes = new_figure(2, 2, width_in=8.0, height_in=6.4)  # legends under the panels
     ax = axes[0, 0]
     ax.semilogy(days, np.maximum(c.iu_per_ml, 0.1), color=_C["il2"], lw=0.9, label="plasma IL-2")
     ax.set_ylim(1, 3e4)
@@ -352,16 +374,16 @@ def draw_course(course: toxicity.CourseResult) -> Figure:
     twin.set_ylabel("activation $E$", color=_C["pressure"])
     twin.grid(False)
     ax.set_title("IL-2 and the vessel wall")
-    _mark_doses(ax, c, 2.6e4)
+    _mark_doses(ax, c, 1.8e4)  # whole inside the axes, above the peaks
     ax = axes[0, 1]
     ax.plot(days, c.systolic_pressure_mmHg, color=_C["pressure"], lw=1.5, label="systolic")
     ax.plot(days, c.mean_pressure_mmHg, color=_C["pressure"], lw=1.0, ls="--", label="mean")
     ax.axhline(_HOLD, color=_C["grey"], ls=":", lw=1.2, label=f"hold below {_HOLD:.0f}")
-    _mark_doses(ax, c, 128, text=True)
-    ax.set_ylim(40, 130)
+    _mark_doses(ax, c, 137, text=True)
+    ax.set_ylim(40, 140)  # the systolic pressure ends the course a little above 130
     ax.set_ylabel("arterial pressure (mmHg)")
     ax.set_title(f"Blood pressure: {c.doses_held} of {c.given.size} doses held")
-    ax.legend(fontsize=7.5, ncol=2, loc="lower left")
+    _legend_below(ax, 3)
     ax = axes[1, 0]
     ax.plot(days, c.weight_kg - c.weight_at_start_kg, color=_C["tissue"], lw=1.8, label="weight gain")
     ax.plot(days, c.interstitial_volume_l - c.interstitial_volume_l[0], color=_C["tissue"], lw=1.0,
@@ -373,7 +395,7 @@ def draw_course(course: toxicity.CourseResult) -> Figure:
     ax.set_xlabel("day of the course")
     ax.set_ylabel("change (kg or L)")
     ax.set_title("Where the fluid goes")
-    ax.legend(fontsize=7.5, loc="upper left")
+    _legend_below(ax, 2)
     ax = axes[1, 1]
     ax.plot(days, c.albumin_g_per_dl, color=_C["plasma"], lw=1.8, label="serum")
     ax.plot(days, c.interstitial_albumin_g_per_dl, color=_C["tissue"], lw=1.2, ls="--", label="interstitial")
@@ -383,9 +405,9 @@ def draw_course(course: toxicity.CourseResult) -> Figure:
     ax.set_xlabel("day of the course")
     ax.set_ylabel("albumin (g/dL)")
     ax.set_title("Albumin leaves the blood")
-    ax.legend(fontsize=7.5, loc="lower left")
+    _legend_below(ax, 3)  # the curves fill the panels: every legend goes under its panel
     for a in axes.ravel():
-        a.set_xlim(0, days[-1])
+        _day_axis(a, days[-1])
     return fig
 
 
@@ -458,13 +480,12 @@ def draw_circulation(course: toxicity.CourseResult) -> Figure:
     days = c.t_h / _DAY_H
     fr = toxicity.measured.FRAGASSO_1994
     hp = c.params.hemodynamics
-    fig, (ax1, ax2) = new_figure(1, 2, width_in=8.0, height_in=3.3)
+    fig, (ax1, ax2) = new_figure(1, 2, width_in=8.0, height_in=3.8)  # legends under the panels
     ax1.plot(days, c.heart_rate_bpm, color=_C["pressure"], lw=1.5, label="model")
     ax1.plot([0.0, 5.0], [fr.heart_rate_before_bpm, fr.heart_rate_during_bpm], "D", color="black", ms=5,
              clip_on=False, label="Fragasso et al. 1994 (before, end)")
     ax1.set_ylabel("heart rate (beats/min)")
     ax1.set_title("Tachycardia")
-    ax1.legend(fontsize=7.5, loc="lower right")
     ax2.plot(days, c.cardiac_output_l_per_min / hp.cardiac_output_l_per_min, color=_C["pressure"], lw=1.5,
              label="cardiac output")
     ax2.plot(days, c.resistance_ratio, color=_C["tissue"], lw=1.5, ls="--", label="vascular resistance")
@@ -473,10 +494,11 @@ def draw_circulation(course: toxicity.CourseResult) -> Figure:
     ax2.axhline(1.0, color="black", lw=0.6)
     ax2.set_ylabel("relative to baseline")
     ax2.set_title("Flow up, resistance down")
-    ax2.legend(fontsize=7.5, loc="upper left")
-    for a in (ax1, ax2):
+    # the curves fill both panels: the legends go under them
+    for a, ncol in ((ax1, 1), (ax2, 2)):
         a.set_xlabel("day of the course")
-        a.set_xlim(0, days[-1])
+        _day_axis(a, max(days[-1], 5.0))
+        _legend_below(a, ncol)
     return fig
 
 
@@ -610,7 +632,7 @@ def _explorer_view(result: toxicity.CourseResult, fig: Figure, **values: Any) ->
     ax.set_ylim(1, 4)
     ax.set_ylabel("serum albumin (g/dL)")
     for a in axes:
-        a.set_xlim(0, 5)
+        _day_axis(a, 5.0)
         a.set_xlabel("day")
 
     def update(result: toxicity.CourseResult, **values: Any) -> None:

@@ -15,6 +15,7 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from il2 import outcomes, pk, signaling, therapy, units
 from il2.explore import Choice, Explorer, Slider, explore
@@ -61,6 +62,8 @@ WINDOW_AXIS_PM = (0.3, 1e5)
 WINDOW_DAYS = (2, 4)
 #: Confidence level of the intervals in the outcomes figure.
 CI_LEVEL = 0.95
+#: Neutral grey of legend swatches that name a course, not a cell type (bars take the cell's colour).
+_COURSE_GREY = "#8C8C8C"
 
 
 def _iu_to_pm_factor() -> float:
@@ -370,14 +373,18 @@ def draw_time_above(high: therapy.TreatmentCourse, low: therapy.TreatmentCourse,
     hd = [float(high.engagement.daily_hours_above_threshold[c][day - 1]) for c in cells]
     ld = [float(low.engagement.daily_hours_above_threshold[c][day - 1]) for c in cells]
     colors = [CELL_COLORS[c] for c in cells]
-    ax.bar(x - 0.2, hd, width=0.38, color=colors, edgecolor="#333333", label="high dose (IV)")
-    ax.bar(x + 0.2, ld, width=0.38, color=colors, alpha=0.35, edgecolor="#333333", hatch="//",
-           label="low dose (SC)")
+    solid = dict(edgecolor="#333333")
+    hatched = dict(alpha=0.35, edgecolor="#333333", hatch="//")
+    ax.bar(x - 0.2, hd, width=0.38, color=colors, **solid)
+    ax.bar(x + 0.2, ld, width=0.38, color=colors, **hatched)
     ax.set_xticks(x, [_LABEL[c] for c in cells])
     ax.set_ylabel(f"hours above threshold on day {day}")
     ax.set_ylim(0, 24.5)
     ax.set_yticks([0, 6, 12, 18, 24])
-    ax.legend(loc="upper right")
+    # the colour names the cell type, the fill the course: grey swatches, solid and hatched
+    ax.legend(handles=[Patch(facecolor=_COURSE_GREY, label="high dose (IV)", **solid),
+                       Patch(facecolor=_COURSE_GREY, label="low dose (SC)", **hatched)],
+              loc="upper right")
     return fig
 
 
