@@ -513,7 +513,7 @@ def draw_sc_pk(singles: Any, course: pk.PKResult, ec50: regulatory.EC50Compariso
     singles = list(singles)
     if not 1 <= len(singles) <= len(shades):
         raise ValueError(f"singles must hold 1 to {len(shades)} injections; got {len(singles)}")
-    fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.8)
+    fig, axes = new_figure(1, 2, width_in=9.0, height_in=4.8)
     ax, bx = axes
     ax.axvspan(2.0, 6.0, color=QUANTITY_COLORS["plasma"], alpha=0.2, lw=0,
                label="peak window of the SmPC")
@@ -529,7 +529,7 @@ def draw_sc_pk(singles: Any, course: pk.PKResult, ec50: regulatory.EC50Compariso
     ax.set_ylim(0, 130)
     ax.set_xlabel("hours after the injection")
     ax.set_ylabel("plasma IL-2 (IU/mL)")
-    ax.legend(loc="upper right", fontsize=7.5)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=7.5)
     keep = course.t_h <= 7 * _HOURS_PER_DAY
     bx.plot(course.t_h[keep] / _HOURS_PER_DAY, course.il2_pM[keep], color=QUANTITY_COLORS["plasma"],
             label="plasma IL-2, low dose")
