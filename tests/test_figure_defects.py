@@ -418,3 +418,62 @@ def test_slider_grid_is_checked():
         Slider("d", "dose", 0.1, 10.0, 1.0, grid=(0.1, 0.3, 3.0, 10.0))  # default missing
     with pytest.raises(ValueError, match="grid"):
         Slider("d", "dose", 0.1, 10.0, 1.0, grid=(0.3, 1.0, 10.0))  # does not start at min
+
+
+@pytest.fixture(scope="module")
+def chapter_7_result():
+    from il2 import cohort as co
+
+    return co.virtual_cohort(n_patients=120, seed=2026)
+
+
+def test_figure_7_1_has_a_panel_for_every_trait_and_the_text_counts_them(chapter_7_result):
+    """Fig 7.1 left out the central volume, and the text said five log-normal traits of seven
+    while naming six."""
+    from il2 import cohort as co
+    from il2.figures import cohort as figs
+
+    fig = figs.draw_traits(chapter_7_result)
+    drawn = [ax for ax in fig.axes if ax.axison]
+    assert len(drawn) == len(co.TRAITS)
+    assert any("central volume" in ax.get_xlabel() for ax in drawn)
+    assert len(figs.LOG_NORMAL_TRAITS) + len(figs.NORMAL_TRAITS) == len(co.TRAITS)
+    nb = json.loads((CHAPTERS / "07_virtual_cohort.ipynb").read_text())
+    text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "seven traits" not in text and "Five are" not in text  # counts are glued now
+    assert 'glued("cohort-n-traits' in text and 'glued("cohort-n-lognormal' in text
+
+
+def test_figure_7_4_keeps_nk_and_cd8_points_apart(chapter_7_result):
+    """Fig 7.4: NK and CD8 markers lay on each other in nearly the same colour."""
+    from il2.figures import cohort as figs
+
+    ax = figs.draw_exposure(chapter_7_result).axes[0]
+    nk, cd8 = ax.collections[:2]
+    frac = chapter_7_result.doses_given / chapter_7_result.scheduled_doses
+    dx_nk = nk.get_offsets()[:, 0] - frac
+    dx_cd8 = cd8.get_offsets()[:, 0] - frac
+    assert np.all(dx_nk < 0) and np.all(dx_cd8 > 0)  # NK left, CD8 right of each dose count
+    assert not np.allclose(nk.get_facecolor()[0][:3], cd8.get_facecolor()[0][:3], atol=0.15)
+
+
+def test_figure_7_5_plots_the_vasopressor_share_the_text_cites_and_its_legend_is_clear():
+    """Sections 7.3 and 7.6 cite Fig 7.5 for the share needing the vasopressor, which it did not
+    plot."""
+    from il2 import cohort as co
+    from il2.figures import cohort as figs
+
+    scan = co.hold_scan([80.0, 90.0, 100.0], n_patients=30, seed=4)
+    fig = figs.draw_hold_rule(scan)
+    labels = [line.get_label() for line in fig.axes[1].get_lines()]
+    assert "needed the vasopressor" in labels
+    _as_the_book_shows(fig)
+    assert _legend_covers(fig) == []
+
+
+def test_table_7_1_names_its_criterion_column_apart_from_the_tests():
+    """'tolerance (tests)' read as if the two 'higher than reported' rows were failing tests."""
+    from il2.figures import cohort as figs
+
+    header = figs.anchor_table_markdown().splitlines()[0]
+    assert "agreement would need" in header and "tests" not in header and "verdict" in header
