@@ -366,3 +366,19 @@ def test_compare_with_published_gives_each_verdict() -> None:
         co.compare_with_published(2.0, 1.0, 1.5)
     with pytest.raises(ValueError, match="published"):
         co.compare_with_published(1.0, 2.0, float("nan"))
+
+
+def test_exercise_7_3_solution_describes_what_the_vasopressor_changes():
+    """The solution of Exercise 7.3 (chapter 7) says, for its 200 patients of seed 3: with the
+    vasopressor only a few more doses in all and about the same median nadir, a lowest tenth
+    that falls a little further, and more weight gain. A change of the model that breaks one
+    of these must change that text too."""
+    group = co.draw_cohort(200, seed=3)
+    without = co.simulate_cohort(group, vasopressor_max=0.0)
+    with_drug = co.simulate_cohort(group)
+    total_0, total_1 = without.doses_given.sum(), with_drug.doses_given.sum()
+    assert total_0 <= total_1 <= 1.1 * total_0  # "only a few more in all"
+    assert abs(np.median(with_drug.doses_given) - np.median(without.doses_given)) <= 1.0
+    assert abs(np.median(with_drug.min_systolic_mmHg) - np.median(without.min_systolic_mmHg)) < 2.0
+    assert np.percentile(with_drug.min_systolic_mmHg, 10) <= np.percentile(without.min_systolic_mmHg, 10)
+    assert np.median(with_drug.weight_gain_end_kg) > np.median(without.weight_gain_end_kg) + 0.5

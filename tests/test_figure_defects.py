@@ -402,3 +402,154 @@ def test_figure_3_4_legend_names_the_courses_in_grey_solid_and_hatched():
     bar_hatches = {p.get_hatch() or "" for p in ax.patches}
     assert bar_hatches == {"", "//"}
     assert [h.get_hatch() or "" for h in handles] == ["", "//"]
+
+
+# --- chapter 5 (regulatory T cells) and chapter 7 (virtual cohort), found in a reader's pass ---
+
+
+def _legend_covers_visible(fig) -> list[str]:
+    """As :func:`_legend_covers`, counting only the part of each curve inside its own axes (a
+    log axis sends a curve's zero start far below the panel, where nobody sees it)."""
+    renderer = _drawn(fig)
+    hits = []
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        box = legend.get_window_extent(renderer)
+        for other in fig.axes:
+            panel = other.get_window_extent(renderer)
+            for line in other.get_lines():
+                pts = _line_points_px(line)
+                pts = pts[(pts[:, 0] >= panel.x0) & (pts[:, 0] <= panel.x1)
+                          & (pts[:, 1] >= panel.y0) & (pts[:, 1] <= panel.y1)]
+                if _points_inside(pts, box):
+                    hits.append(f"legend over {line.get_label()!r}")
+    return hits
+
+
+@pytest.fixture(scope="module")
+def chapter_5_figures():
+    from il2 import low_dose_pd, therapy
+    from il2.figures import regulatory as reg
+
+    dr = low_dose_pd.dose_response(reg.DOSE_GRID_MIU, weeks=12, dose_unit="MIU/m^2")
+    thresholds = {c: therapy.threshold_pM(c) for c in ("Treg", "CD56bright NK", "NK")}
+    return {"dose response": reg.draw_dose_response(dr, thresholds), "course": reg.draw_pd(reg.pd_course())}
+
+
+@pytest.mark.parametrize("name", ["dose response", "course"])
+def test_chapter_5_legends_cover_no_curve(chapter_5_figures, name):
+    """Fig 5.7: the CD56bright and NK lines ran through the left legend and the 1,100 pM CD56dim
+    threshold crossed the right one."""
+    fig = chapter_5_figures[name]
+    _as_the_book_shows(fig)
+    assert _legend_covers(fig) == []
+
+
+def test_chapter_5_5_legend_covers_no_ec50_line():
+    """Fig 5.5, right: the CD56dim NK EC50 line ran through the legend."""
+    import json as _json
+
+    from il2 import pk, regulatory
+    from il2.figures import regulatory as reg
+
+    nb = _json.loads((CHAPTERS / "05_regulatory_t_cells.ipynb").read_text())
+    code = next("".join(c["source"]) for c in nb["cells"]
+                if c["cell_type"] == "code" and "draw_sc_pk" in "".join(c["source"]))
+    scope = {"pk": pk, "regulatory": regulatory, "figs": reg, "np": np}
+    setup = "".join(c for c in code.splitlines(keepends=True) if "draw_sc_pk" not in c)
+    exec(setup, scope)  # the chapter's own model calls
+    fig = reg.draw_sc_pk(scope["singles"], scope["course"], scope["ec50"])
+    _as_the_book_shows(fig)  # the book raises small legend text, which is when it met the line
+    assert _legend_covers_visible(fig) == []
+
+
+@pytest.mark.parametrize("name", ["dose response", "course"])
+def test_chapter_5_cd56dim_line_shows_on_the_all_nk_line(chapter_5_figures, name):
+    """Fig 5.6: the dotted CD56dim line, the same colour as the all-NK line and nearly on it,
+    disappeared under it. The all-NK line must be a wider, paler band drawn first."""
+    ax = chapter_5_figures[name].axes[0]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    every, dim = lines["NK (all, as in blood)"], lines["NK (CD56dim)"]
+    assert every.get_linewidth() >= 2 * dim.get_linewidth()
+    assert (every.get_alpha() or 1.0) <= 0.5
+    assert ax.get_lines().index(every) < ax.get_lines().index(dim)
+
+
+def test_explorer_5_2_steps_through_the_dose_grid_of_figure_5_7():
+    """Explorer 5.2 offered 0.32 and 3.2 MIU/m² while Fig 5.7 and the prose use 0.3 and 3."""
+    from il2.figures import regulatory as reg
+
+    slider = reg.course_explorer().controls[0]
+    assert slider.values() == list(reg.DOSE_GRID_MIU)
+    assert reg.COURSE_DOSES == reg.DOSE_GRID_MIU
+    nb = json.loads((CHAPTERS / "05_regulatory_t_cells.ipynb").read_text())
+    code = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert "0.1, 0.3, 1, 3, 10" not in code  # the figure cell takes the grid from the library
+
+
+def test_slider_grid_is_checked():
+    with pytest.raises(ValueError, match="grid"):
+        Slider("d", "dose", 0.1, 10.0, 1.0, grid=(0.1, 0.3, 3.0, 10.0))  # default missing
+    with pytest.raises(ValueError, match="grid"):
+        Slider("d", "dose", 0.1, 10.0, 1.0, grid=(0.3, 1.0, 10.0))  # does not start at min
+
+
+@pytest.fixture(scope="module")
+def chapter_7_result():
+    from il2 import cohort as co
+
+    return co.virtual_cohort(n_patients=120, seed=2026)
+
+
+def test_figure_7_1_has_a_panel_for_every_trait_and_the_text_counts_them(chapter_7_result):
+    """Fig 7.1 left out the central volume, and the text said five log-normal traits of seven
+    while naming six."""
+    from il2 import cohort as co
+    from il2.figures import cohort as figs
+
+    fig = figs.draw_traits(chapter_7_result)
+    drawn = [ax for ax in fig.axes if ax.axison]
+    assert len(drawn) == len(co.TRAITS)
+    assert any("central volume" in ax.get_xlabel() for ax in drawn)
+    assert len(figs.LOG_NORMAL_TRAITS) + len(figs.NORMAL_TRAITS) == len(co.TRAITS)
+    nb = json.loads((CHAPTERS / "07_virtual_cohort.ipynb").read_text())
+    text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "seven traits" not in text and "Five are" not in text  # counts are glued now
+    assert 'glued("cohort-n-traits' in text and 'glued("cohort-n-lognormal' in text
+
+
+def test_figure_7_4_keeps_nk_and_cd8_points_apart(chapter_7_result):
+    """Fig 7.4: NK and CD8 markers lay on each other in nearly the same colour."""
+    from il2.figures import cohort as figs
+
+    ax = figs.draw_exposure(chapter_7_result).axes[0]
+    nk, cd8 = ax.collections[:2]
+    frac = chapter_7_result.doses_given / chapter_7_result.scheduled_doses
+    dx_nk = nk.get_offsets()[:, 0] - frac
+    dx_cd8 = cd8.get_offsets()[:, 0] - frac
+    assert np.all(dx_nk < 0) and np.all(dx_cd8 > 0)  # NK left, CD8 right of each dose count
+    assert not np.allclose(nk.get_facecolor()[0][:3], cd8.get_facecolor()[0][:3], atol=0.15)
+
+
+def test_figure_7_5_plots_the_vasopressor_share_the_text_cites_and_its_legend_is_clear():
+    """Sections 7.3 and 7.6 cite Fig 7.5 for the share needing the vasopressor, which it did not
+    plot."""
+    from il2 import cohort as co
+    from il2.figures import cohort as figs
+
+    scan = co.hold_scan([80.0, 90.0, 100.0], n_patients=30, seed=4)
+    fig = figs.draw_hold_rule(scan)
+    labels = [line.get_label() for line in fig.axes[1].get_lines()]
+    assert "needed the vasopressor" in labels
+    _as_the_book_shows(fig)
+    assert _legend_covers(fig) == []
+
+
+def test_table_7_1_names_its_criterion_column_apart_from_the_tests():
+    """'tolerance (tests)' read as if the two 'higher than reported' rows were failing tests."""
+    from il2.figures import cohort as figs
+
+    header = figs.anchor_table_markdown().splitlines()[0]
+    assert "agreement would need" in header and "tests" not in header and "verdict" in header

@@ -225,6 +225,25 @@ def test_dose_response_window_closes_at_high_dose():
     assert np.all(np.diff(dr.plasma_peak_pM) > 0)
 
 
+def test_cd56bright_nk_cells_lead_the_tregs_as_section_5_6_1_says():
+    """Section 5.6.1: Tregs lead the blood NK cells (mostly CD56dim) at the lowest dose, but the
+    CD56bright subset rises further than the Tregs at every dose of the figure, the gap narrowing
+    with the dose; and the reason it gives: at a low concentration CD56bright cells make more
+    pSTAT5 than Tregs although their half-maximal concentration is higher."""
+    from il2.receptors import DEFAULT_MODEL
+
+    dr = figs.dose_response(figs.DOSE_GRID_MIU)
+    treg, bright, nk = dr.end_fold["Treg"], dr.end_fold["CD56bright NK"], dr.end_fold["all NK"]
+    assert treg[0] > nk[0]
+    assert np.all(bright > treg)
+    assert np.all(np.diff(bright / treg) < 0)
+    low = np.array([1.0, 4.0])
+    assert np.all(DEFAULT_MODEL.pstat5("CD56bright NK", low) > DEFAULT_MODEL.pstat5("Treg", low))
+    n = figs.chapter_numbers()
+    assert n.ec50_eq_pM["CD56bright NK"] > n.ec50_eq_pM["Treg"]
+    assert n.cd122_per_cell["CD56bright NK"] == max(n.cd122_per_cell.values())
+
+
 def test_course_explorer_looks_up_the_precomputed_courses():
     ex = figs.course_explorer()
     r1 = ex.model(**ex.defaults())

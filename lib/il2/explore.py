@@ -128,6 +128,10 @@ class Slider:
     grid_only
         The live slider, too, steps through the static grid only (for a model computed once at
         those values): every position then shows a result of its own, never the nearest one.
+    grid
+        The static grid's values, given outright (sorted, from ``min`` to ``max``, the default
+        among them), for a slider that must step through the same values as a figure or a
+        table; ``steps`` and ``log`` then no longer set the values.
 
     Notes
     -----
@@ -147,6 +151,7 @@ class Slider:
     fmt: str = ""
     unit_one: str = ""
     grid_only: bool = False
+    grid: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
         check_scalar(f"{self.name}.max", self.max, low=self.min, low_open=True)
@@ -154,9 +159,19 @@ class Slider:
         check_integer(f"{self.name}.steps", self.steps, 2, 60)
         if self.log:
             check_scalar(f"{self.name}.min", self.min, 0.0, low_open=True)
+        if self.grid:
+            g = [float(v) for v in self.grid]
+            if (len(g) < 2 or g != sorted(set(g)) or g[0] != float(self.min) or g[-1] != float(self.max)
+                    or float(self.default) not in g):
+                raise ValueError(f"{self.name}.grid must be at least 2 increasing values from min "
+                                 f"{self.min} to max {self.max} that include the default "
+                                 f"{self.default}; got {list(self.grid)!r}")
 
     def values(self) -> list[float]:
-        """The static grid: ``steps`` values over the range, with the default among them."""
+        """The static grid: ``steps`` values over the range, with the default among them (or
+        ``grid`` when it is given)."""
+        if self.grid:
+            return [int(v) if self.integer else float(v) for v in self.grid]
         if self.log:
             grid = np.geomspace(self.min, self.max, self.steps)
             grid[1:-1] = [float(f"{v:.2g}") for v in grid[1:-1]]

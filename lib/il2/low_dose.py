@@ -393,7 +393,7 @@ _KORETH2011 = LowDoseTrial(
         FoldChange("CD4 Tcon", None, "unchanged", "tahvildari2019",
                    note="no effect on conventional CD4 T cells"),
     ),
-    findings="3 x 10^6 IU/m^2 caused severe constitutional symptoms; 1 x 10^6 IU/m^2 was the "
+    findings="3 MIU/m² caused severe constitutional symptoms; 1 MIU/m² was the "
              "maximum tolerated dose",
     read_in=("tahvildari2019",),
     note="the trial paper's abstract was not visible to the search tool; every number here is "
@@ -585,8 +585,8 @@ _WHANGBO2019 = LowDoseTrial(
     design="phase 1, dose escalation",
     patients=21,
     dose_miu=(0.33, 0.67, 1.0, 2.0), dose_unit="MIU/m^2", interval_days=1.0,
-    schedule="daily; start 0.33 (children) or 0.67 (adults) x 10^6 IU/m^2/day, escalations at "
-             "weeks 2 and 4 to at most 1 (children) or 2 (adults) x 10^6 IU/m^2/day; the "
+    schedule="daily; start 0.33 (children) or 0.67 (adults) MIU/m² a day, escalations at "
+             "weeks 2 and 4 to at most 1 (children) or 2 (adults) MIU/m² a day; the "
              "tolerated dose continued to week 8",
     duration_weeks=8.0,
     counts=(
@@ -602,7 +602,7 @@ _WHANGBO2019 = LowDoseTrial(
     ),
     findings="daily low-dose IL-2 gives a rapid rise of plasma IL-2 and Treg proliferation, but "
              "both fall over time despite continued daily dosing (the waning this trial tried "
-             "to overcome by escalation); escalation above 1 x 10^6 IU/m^2/day was poorly "
+             "to overcome by escalation); escalation above 1 MIU/m² a day was poorly "
              "tolerated in adults and did not improve Treg expansion; Tregs and NK cells "
              "expanded in both cohorts; median Treg/Tcon ratio at week 8: 0.4 in children, "
              "0.18 in adults",

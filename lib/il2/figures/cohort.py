@@ -25,6 +25,8 @@ from il2.toxicity.adverse_events import LABEL_PATIENTS
 from il2.toxicity.measured import TEXTOR_COURSE
 
 __all__ = [
+    "NORMAL_TRAITS",
+    "LOG_NORMAL_TRAITS",
     "N_PATIENTS",
     "SEED",
     "EXPLORER_PATIENTS",
@@ -61,6 +63,10 @@ _C = {
     "plasma": QUANTITY_COLORS["plasma"],
     "grey": QUANTITY_COLORS["threshold"],
 }
+#: The traits :func:`il2.cohort.draw_cohort` draws from a normal distribution; every other trait
+#: of :data:`il2.cohort.TRAITS` is log-normal (the chapter counts both from here).
+NORMAL_TRAITS: tuple[str, ...] = ("mean_pressure_mmHg",)
+LOG_NORMAL_TRAITS: tuple[str, ...] = tuple(t for t in co.TRAITS if t not in NORMAL_TRAITS)
 _TRAIT_LABELS = {
     "weight_kg": "body weight",
     "clearance_factor": "aldesleukin clearance",
@@ -312,7 +318,7 @@ def anchor_table_markdown() -> str:
          "within 0.3 g/dL"),
     ]
     verdicts = [n.verdicts[key] for key in ("doses", "hypotension", "vasopressor", "weight", "albumin")]
-    lines = ["| quantity | virtual cohort (95% CI) | published | tolerance (tests) | verdict |",
+    lines = ["| quantity | virtual cohort (95% CI) | published | agreement would need | verdict |",
              "|---|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} | {v} |" for (a, b, c, d), v in zip(rows, verdicts)]
     return "\n".join(lines)
@@ -338,30 +344,45 @@ def _hist_doses(ax: Any, doses: np.ndarray, scheduled: int, color: str = _C["dos
     return bars
 
 
+#: Tick values of the traits' logarithmic axes (default: 1, 2, 5 times powers of ten).
+_TRAIT_TICKS: dict[str, tuple[float, ...]] = {
+    "volume_factor": (0.8, 1.0, 1.25),
+    "sensitivity": (0.25, 0.5, 1.0, 2.0, 4.0),
+    "nk_receptor_factor": (0.5, 1.0, 2.0),
+    "cd8_receptor_factor": (0.5, 1.0, 2.0),
+}
+
+
 @styled
 def draw_traits(r: co.CohortResult) -> Figure:
     """The virtual patients of a cohort result (:func:`il2.cohort.virtual_cohort`): distributions
     of the traits that differ between them."""
     c = r.cohort
     sbp0 = c.mean_pressure_mmHg + 2.0 * r.settings.params.hemodynamics.pulse_pressure_mmHg / 3.0
-    panels = [
-        ("body weight (kg)", c.weight_kg, False),
-        ("aldesleukin clearance (mL/min)", r.clearance_ml_per_min, True),
-        ("endothelial sensitivity (× reference)", c.sensitivity, True),
-        ("baseline systolic pressure (mmHg)", sbp0, False),
-        ("NK receptor counts (× reference)", c.nk_receptor_factor, True),
-        ("CD8 receptor counts (× reference)", c.cd8_receptor_factor, True),
-    ]
-    fig, axes = new_figure(2, 3, width_in=8.6, height_in=4.8)
-    colors = [_C["tissue"], _C["plasma"], _C["pressure"], _C["pressure"], CELL_COLORS["NK"], CELL_COLORS["CD8"]]
-    for ax, (label, values, log), color in zip(axes.ravel(), panels, colors):
+    panels = {
+        "weight_kg": ("body weight\n(kg)", c.weight_kg, False, _C["tissue"]),
+        "clearance_factor": ("aldesleukin clearance\n(mL/min)", r.clearance_ml_per_min, True, _C["plasma"]),
+        "volume_factor": ("central volume\n(× reference)", c.volume_factor, True, _C["plasma"]),
+        "sensitivity": ("endothelial sensitivity\n(× reference)", c.sensitivity, True, _C["pressure"]),
+        "mean_pressure_mmHg": ("baseline systolic\npressure (mmHg)", sbp0, False, _C["pressure"]),
+        "nk_receptor_factor": ("NK receptor counts\n(× reference)", c.nk_receptor_factor, True, CELL_COLORS["NK"]),
+        "cd8_receptor_factor": ("CD8 receptor counts\n(× reference)", c.cd8_receptor_factor, True,
+                                CELL_COLORS["CD8"]),
+    }
+    # one panel per trait the library draws, in its order (a trait added there fails loudly here)
+    fig, axes = new_figure(2, 4, width_in=9.6, height_in=4.8)
+    for ax, name in zip(axes.ravel(), co.TRAITS):
+        label, values, log, color = panels[name]
         bins = np.geomspace(values.min(), values.max(), 30) if log else 30
         ax.hist(values, bins=bins, color=color, alpha=0.85)
         if log:
             ax.set_xscale("log")
-            plain_log_ticks(ax.xaxis, float(values.min()), float(values.max()))
+            plain_log_ticks(ax.xaxis, float(values.min()), float(values.max()),
+                            ticks=_TRAIT_TICKS.get(name))
         ax.set_xlabel(label)
         ax.set_yticks([])
+    for ax in axes.ravel()[len(co.TRAITS):]:
+        ax.set_axis_off()
     axes[0, 0].set_ylabel("patients")
     axes[1, 0].set_ylabel("patients")
     return fig
@@ -438,16 +459,19 @@ def draw_exposure(r: co.CohortResult) -> Figure:
     frac = r.doses_given / r.scheduled_doses
     fig, ax = new_figure(1, 1, width_in=5.2, height_in=4.0)
     rng = np.random.default_rng(1)
-    jitter = rng.uniform(-0.012, 0.012, r.size)
-    for cell, marker in (("NK", "o"), ("CD8", "s")):
-        ax.scatter(frac + jitter, r.exposure_retained(cell), s=7, alpha=0.5, lw=0, marker=marker,
+    jitter = rng.uniform(0.002, 0.014, r.size)
+    # the two cells keep nearly the same share, so their points would fall on each other: NK
+    # cells (circles) just left of each dose count, CD8 T cells (crosses) just right of it
+    for cell, marker, side in (("NK", "o", -1.0), ("CD8", "x", 1.0)):
+        ax.scatter(frac + side * jitter, r.exposure_retained(cell), s=12, alpha=0.7,
+                   lw=0 if marker == "o" else 0.9, marker=marker,
                    color=CELL_COLORS[cell], label=f"{cell} cells")
     ax.plot([0, 1], [0, 1], color=_C["grey"], ls=":", lw=1.2, label="in proportion to doses")
     ax.set_xlim(0.3, 1.03)
     ax.set_ylim(0.3, 1.03)
     ax.set_xlabel("share of the scheduled doses received")
     ax.set_ylabel("share of the full cycle's hours above threshold")
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=8, loc="upper left", markerscale=1.8)
     return fig
 
 
@@ -461,7 +485,8 @@ def draw_hold_rule(scan: dict[float, co.CohortResult]) -> Figure:
     q3 = np.array([np.percentile(scan[h].doses_given, 75) for h in holds])
     low = np.array([100 * np.mean(scan[h].min_systolic_mmHg < 90.0) for h in holds])
     deep = np.array([100 * np.mean(scan[h].min_systolic_mmHg < 80.0) for h in holds])
-    fig, (ax1, ax2) = new_figure(1, 2, width_in=8.4, height_in=3.4)
+    vaso = np.array([100 * np.mean(scan[h].needs_vasopressor) for h in holds])
+    fig, (ax1, ax2) = new_figure(1, 2, width_in=8.4, height_in=4.0)
     ax1.fill_between(holds, q1, q3, color=_C["grey"], alpha=0.25, lw=0, label="middle half")
     ax1.plot(holds, med, color=_C["doses"], marker="o", ms=4, lw=1.5, label="median")
     for m in (co.KAMMULA_1998.doses_low, co.KAMMULA_1998.doses_high):
@@ -473,12 +498,14 @@ def draw_hold_rule(scan: dict[float, co.CohortResult]) -> Figure:
     ax1.set_title("Doses")
     ax2.plot(holds, low, color=_C["pressure"], marker="o", ms=4, lw=1.5, label="lowest systolic < 90 mmHg")
     ax2.plot(holds, deep, color=_C["pressure"], ls="--", marker="s", ms=4, lw=1.2, label="lowest systolic < 80 mmHg")
+    ax2.plot(holds, vaso, color=_C["doses"], ls="-.", marker="^", ms=4, lw=1.2, label="needed the vasopressor")
     for m in (co.KAMMULA_1998.grade34_hypotension_late_pct, co.KAMMULA_1998.grade34_hypotension_early_pct):
         ax2.axhline(m, color="black", ls=":", lw=1.0)
     ax2.set_ylim(0, 105)
     ax2.set_xlabel("hold a dose below systolic (mmHg)")
     ax2.set_ylabel("patients (%)")
-    ax2.legend(fontsize=8, loc="lower left")
+    # below the panel: inside, three entries reach up to Kammula's later rate (dotted)
+    ax2.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)
     ax2.set_title("Hypotension")
     for a in (ax1, ax2):
         a.axvline(_HOLD, color=_C["grey"], lw=1.0)

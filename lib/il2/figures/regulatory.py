@@ -60,8 +60,13 @@ COLORS: dict[str, str] = {**CELL_COLORS, "CD56bright NK": "#117733", "all NK": "
 _LABEL = {"Treg": "Treg", "CD56bright NK": "CD56bright NK", "CD4": "CD4 T (conv.)",
           "NK": "NK (CD56dim)", "CD8": "CD8 T", "activated T": "activated T blasts",
           "all NK": "NK (all, as in blood)"}
-#: Line styles of the pharmacodynamic curves (the two NK curves that are not drawn solid).
-_PD_STYLE = {"NK": ":", "all NK": "-", "CD56bright NK": "--"}
+#: How the NK curves are drawn: blood NK cells are mostly CD56dim, so the two curves nearly
+#: coincide in the same colour; "all NK" is a wide pale band drawn first, the CD56dim dots on top.
+_PD_LOOK: dict[str, dict[str, Any]] = {
+    "all NK": {"ls": "-", "lw": 5.0, "alpha": 0.35, "solid_capstyle": "butt"},
+    "NK": {"ls": ":", "lw": 2.0},
+    "CD56bright NK": {"ls": "--"},
+}
 #: Concentration grid (pM) of the dose-response curves (:data:`il2.regulatory.CONC_PM`).
 _CONC = regulatory.CONC_PM
 #: The measured pSTAT5 EC50s compared with the model were read after this stimulation (h).
@@ -179,7 +184,12 @@ class DoseResponse:
     nk_threshold_pM: float
 
 
-def dose_response(doses_miu_per_m2: Any = (0.1, 0.3, 1.0, 3.0, 10.0), weeks: float = 12.0
+#: Doses per injection (million IU/m²) of the dose-response figure, of the prose that quotes it
+#: and of the course explorer's slider: one grid for all three.
+DOSE_GRID_MIU: tuple[float, ...] = (0.1, 0.3, 1.0, 3.0, 10.0)
+
+
+def dose_response(doses_miu_per_m2: Any = DOSE_GRID_MIU, weeks: float = 12.0
                   ) -> DoseResponse:
     """Fold changes at the end of a daily course for each dose per injection (MIU/m²), the
     plasma peak at steady state and the hours per day above the NK threshold.
@@ -503,7 +513,7 @@ def draw_sc_pk(singles: Any, course: pk.PKResult, ec50: regulatory.EC50Compariso
     singles = list(singles)
     if not 1 <= len(singles) <= len(shades):
         raise ValueError(f"singles must hold 1 to {len(shades)} injections; got {len(singles)}")
-    fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.8)
+    fig, axes = new_figure(1, 2, width_in=9.0, height_in=4.8)
     ax, bx = axes
     ax.axvspan(2.0, 6.0, color=QUANTITY_COLORS["plasma"], alpha=0.2, lw=0,
                label="peak window of the SmPC")
@@ -519,7 +529,7 @@ def draw_sc_pk(singles: Any, course: pk.PKResult, ec50: regulatory.EC50Compariso
     ax.set_ylim(0, 130)
     ax.set_xlabel("hours after the injection")
     ax.set_ylabel("plasma IL-2 (IU/mL)")
-    ax.legend(loc="upper right", fontsize=7.5)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=7.5)
     keep = course.t_h <= 7 * _HOURS_PER_DAY
     bx.plot(course.t_h[keep] / _HOURS_PER_DAY, course.il2_pM[keep], color=QUANTITY_COLORS["plasma"],
             label="plasma IL-2, low dose")
@@ -531,7 +541,8 @@ def draw_sc_pk(singles: Any, course: pk.PKResult, ec50: regulatory.EC50Compariso
     bx.set_xlim(0, 7)
     bx.set_xlabel("day of the low-dose course")
     bx.set_ylabel("plasma IL-2 (pM)")
-    bx.legend(loc="upper right", fontsize=7.5, ncol=2)
+    # below the panel: inside, it lay over the CD56dim NK EC50 line
+    bx.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=7.5)
     return fig
 
 
@@ -608,8 +619,8 @@ def _koreth_marks(ax: Any, x_day: float, folds: dict[str, np.ndarray]) -> None:
 
 def _pd_lines(ax: Any, t_days: np.ndarray, folds: dict[str, np.ndarray]) -> dict[str, Any]:
     shown = [p for p in ("Treg", "all NK", "CD56bright NK", "NK", "CD4", "CD8") if p in folds]
-    return {p: ax.plot(t_days, folds[p], color=COLORS[p], ls=_PD_STYLE.get(p, "-"),
-                       label=_LABEL[p])[0] for p in shown}
+    return {p: ax.plot(t_days, folds[p], color=COLORS[p], label=_LABEL[p],
+                       **_PD_LOOK.get(p, {}))[0] for p in shown}
 
 
 def _fold_axis(ax: Any, low: float, high: float) -> None:
@@ -646,28 +657,26 @@ def draw_pd(course: Any) -> Figure:
     return fig
 
 
-#: Doses per injection of the dose-response figure (million IU/m²).
-DOSE_GRID_MIU: tuple[float, ...] = (0.1, 0.3, 1.0, 3.0, 10.0)
-
-
 @styled
 def draw_dose_response(dr: low_dose_pd.DoseResponse, thresholds_pM: dict[str, float]) -> Figure:
     """Left: fold changes at the end of a course against the dose per injection
     (:func:`il2.low_dose_pd.dose_response`). Right: the plasma peak against the one-hour
     thresholds of the cells in ``thresholds_pM`` (:func:`il2.therapy.threshold_pM`)."""
     unit = dr.dose_unit.replace("MIU/m^2", "million IU/m²").replace("MIU", "million IU")
-    fig, axes = new_figure(1, 2, width_in=9.0, height_in=3.8)
+    fig, axes = new_figure(1, 2, width_in=9.0, height_in=4.8)
     ax, bx = axes
     for p in ("Treg", "all NK", "CD56bright NK", "NK", "CD4", "CD8"):
         if p in dr.final_fold:
             ax.plot(dr.doses_miu, dr.final_fold[p], marker="o", color=COLORS[p],
-                    ls=_PD_STYLE.get(p, "-"), label=_LABEL[p])
+                    label=_LABEL[p], **_PD_LOOK.get(p, {}))
     ax.set_xscale("log")
     _fold_axis(ax, 0.8, 12.0)
     ax.axhline(1.0, color=QUANTITY_COLORS["threshold"], lw=0.8)
     ax.set_xlabel(f"dose per daily injection ({unit})")
     ax.set_ylabel(f"cells after {dr.weeks:g} weeks (fold)")
-    ax.legend(loc="upper left", fontsize=7.5)
+    # legends below the panels: inside, they lay over the NK curves (left) and the CD56dim
+    # threshold (right)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=7.5)
     bx.plot(dr.doses_miu, dr.peak_plasma_pM, marker="s", color=QUANTITY_COLORS["plasma"],
             label="daily plasma peak")
     for c, theta in thresholds_pM.items():
@@ -678,7 +687,7 @@ def draw_dose_response(dr: low_dose_pd.DoseResponse, thresholds_pM: dict[str, fl
     bx.set_ylim(1, 1e4)
     bx.set_xlabel(f"dose per daily injection ({unit})")
     bx.set_ylabel("plasma IL-2 (pM)")
-    bx.legend(loc="upper left", fontsize=7.5)
+    bx.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=7.5)
     return fig
 
 
@@ -687,7 +696,7 @@ def draw_dose_response(dr: low_dose_pd.DoseResponse, thresholds_pM: dict[str, fl
 # ---------------------------------------------------------------------------------------
 
 #: Slider values of the course explorer (million IU/m² per injection) and its schedules.
-COURSE_DOSES: tuple[float, ...] = (0.1, 0.3, 1.0, 3.0, 10.0)
+COURSE_DOSES: tuple[float, ...] = DOSE_GRID_MIU
 COURSE_INTERVALS: tuple[tuple[str, float], ...] = (("daily", 1.0), ("every other day", 2.0))
 
 
@@ -738,7 +747,8 @@ def course_explorer() -> Explorer:
         _course_model,
         _course_view,
         [Slider("dose_miu_per_m2", "Dose per injection", COURSE_DOSES[0], COURSE_DOSES[-1], 1.0,
-                steps=len(COURSE_DOSES), log=True, unit="MIU/m²", grid_only=True),
+                steps=len(COURSE_DOSES), log=True, unit="MIU/m²", grid_only=True,
+                grid=COURSE_DOSES),
          Choice("interval_days", "Schedule", list(COURSE_INTERVALS), 1.0)],
         alt=("Fold change of regulatory T cells, NK cells and conventional T cells on a log scale over "
              "12 weeks of {dose_miu_per_m2} injected {interval_days}; markers at the end show the "
