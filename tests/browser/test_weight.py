@@ -2,9 +2,10 @@
 
 Chromium's network emulation throttles the local server to 10 Mbit/s down (40 ms latency); a
 fresh browser context has an empty cache, as on a reader's first visit. Targets (issue 16.4): a
-chapter transfers at most 3 MB and paints its first content within 2 s; the front matter is far
+chapter transfers at most 2.5 MB and paints its first content within 2 s; the front matter is far
 lighter. Before the fixes of issue 16 a chapter transferred 10.3-12.2 MB and painted after
-8.5-10 s. Run after `jupyter-book build .`:
+8.5-10 s; with the "full" MathJax bundle and the search scripts on every page, 2.7-2.8 MB (1.96-2.09
+MB without them). Run after `jupyter-book build .`:
 
     pytest -m browser tests/browser/test_weight.py -n 0 -s     (-s prints the numbers)
 """
@@ -25,13 +26,14 @@ FRONT = [p for p in PAGES if not p.startswith("chapters/")]
 
 MBIT = 1_000_000 / 8  # bytes per second in one Mbit/s
 SLOW_LINK = {"offline": False, "latency": 40, "downloadThroughput": 10 * MBIT, "uploadThroughput": 5 * MBIT}
-CHAPTER_MAX_BYTES = 3_000_000
+CHAPTER_MAX_BYTES = 2_500_000
 # The front matter carries no explorer: the theme and its icon font, plus MathJax on a page
 # with maths (the Parameters page's notes and the library reference).
 FRONT_MAX_BYTES = 1_200_000
-# MathJax: its loader and the TeX, CommonHTML and assistive-MathML components with the fonts an
-# equation uses, about 0.8 MB; the "full" bundle the book loaded before weighed 1.33 MB alone.
-MATHJAX_BYTES = 900_000
+# MathJax: its loader and the TeX, CommonHTML and assistive-MathML components (0.76 MB) with the
+# fonts a page's equations use, 0.82-0.88 MB; the "full" bundle the book loaded before weighed
+# 1.33 MB before any font.
+MATHJAX_BYTES = 1_000_000
 # Loaded only by search.html: the search box on every other page submits to it.
 SEARCH_FILES = ("searchtools.js", "language_data.js", "searchindex.js")
 MAX_FCP_MS = 2000
