@@ -274,3 +274,14 @@ def test_every_public_module_has_its_reference_page():
         and not m.name.startswith("il2.figures") and not m.name.startswith("il2.data")
     }
     assert public - documented == set(), f"modules without a reference page: {sorted(public - documented)}"
+
+
+def test_docutils_viewport_tag_is_dropped_from_the_metatags(il2_book):
+    """The page template has its own viewport tag; docutils' copy in the metatags goes, the rest stays."""
+    context = {"metatags": '<meta name="viewport" content="width=device-width, initial-scale=1" />\n'
+                           '<meta content="IL-2" name="description" />\n'}
+    il2_book.single_viewport(None, "chapters/01_growth_factor", "page.html", context, None)
+    assert context["metatags"] == '<meta content="IL-2" name="description" />\n'
+    empty = {"metatags": ""}
+    il2_book.single_viewport(None, "search", "search.html", empty, None)
+    assert empty == {"metatags": ""}

@@ -24,13 +24,23 @@ Page assets (``trim_page_assets``), so that a page loads only what it shows:
   each explorer's static HTML view (``nb_mime_priority_overrides`` in _config.yml), so no
   widget is ever rendered: the state (100-200 kB a page) and any widget manager script are
   dropped.
-- MathJax (1.3 MB) is loaded only on pages that contain mathematics. Sphinx counts a page as
+- MathJax (760 kB) is loaded only on pages that contain mathematics. Sphinx counts a page as
   having equations when any page of its toctree has some, so the root page loaded MathJax
   for nothing.
 
+- MathJax itself is the loader (``startup.js``) with the TeX input, the CommonHTML output and
+  the assistive MathML for screen readers (``mathjax3_config`` in _config.yml), about 760 kB,
+  not the 1.33 MB "full" bundle, whose extra weight is every TeX extension (the book's
+  equations use the base and AMS macros only) and the right-click menu.
+- ``single_viewport``: each page gets one ``<meta name="viewport">``. Sphinx's page template has
+  one, docutils adds a second to the metatags and pydata-sphinx-theme a third; the template
+  drops the theme's, this handler docutils'.
+
 Templates (``book/_templates``): ``layout.html`` drops the theme's Font Awesome SVG script
 (1.5 MB); the theme's stylesheet already draws the same icons with the Font Awesome web font
-(150 kB, loaded only when an icon is on screen).
+(150 kB, loaded only when an icon is on screen). It also loads the search scripts and the
+search index (about 135 kB, with blocking tags) only on the search page: the search box on the
+other pages submits to it.
 
 Bibliography (pybtex style ``il2``, set as ``bibtex_default_style`` in _config.yml): ``plain``
 formatting with labels like the in-text author-year citations, "Morgan et al., 1976", instead of
@@ -153,6 +163,15 @@ def trim_page_assets(app: Any, pagename: str, templatename: str, context: dict, 
         kept.append(script)
     # In place: the builder and later handlers hold the same list.
     scripts[:] = kept
+
+
+_VIEWPORT_META = re.compile(r'<meta\s+name="viewport"[^>]*>\s*')
+
+
+def single_viewport(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Drop the viewport tag docutils puts in the page's metatags: the page template has its own."""
+    if context.get("metatags"):
+        context["metatags"] = _VIEWPORT_META.sub("", context["metatags"])
 
 
 @functools.lru_cache(maxsize=1)
@@ -823,6 +842,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("builder-inited", search_only_main_objects)
     app.connect("builder-inited", et_al_authors, priority=900)  # after sphinxcontrib-bibtex reads the bib
     app.connect("html-page-context", slim_front_matter)
+    app.connect("html-page-context", single_viewport)
     register_bibliography_style()
     cache_plugin_lookups()
     # Late, so that the MathJax and myst-nb handlers have added their scripts first.
