@@ -106,22 +106,24 @@ def test_an_author_list_cut_short_reads_et_al(il2_book):
     bib = pybtex.database.parse_string(
         "@article{one, author={Setoguchi, Ruka and others}, title={T}, journal={J}, year={2005}}\n"
         "@article{two, author={Mier, J. and Vachino, G. and others}, title={T}, journal={J}, year={1988}}\n"
-        "@article{pair, author={Konrad, M. and Hemstreet, G.}, title={T}, journal={J}, year={1990}}\n",
+        "@article{pair, author={Konrad, M. and Hemstreet, G.}, title={T}, journal={J}, year={1990}}\n"
+        "@book{ed, editor={Smith, A. and others}, title={B}, publisher={P}, year={2000}}\n",
         "bibtex")
     domain = types.SimpleNamespace(bibdata=types.SimpleNamespace(data=bib))
     app = types.SimpleNamespace(env=types.SimpleNamespace(get_domain=lambda name: domain))
     il2_book.et_al_authors(app)
     il2_book.et_al_authors(app)  # a rebuild reads the same (cached) data again
     entries = list(bib.entries.values())
-    assert [len(e.persons["author"]) for e in entries] == [3, 3, 2]
+    assert [len(e.persons.get("author", e.persons.get("editor"))) for e in entries] == [3, 3, 2, 3]
     assert il2_book.author_year_labels(entries) == ["Setoguchi et al., 2005", "Mier et al., 1988",
-                                                    "Konrad and Hemstreet, 1990"]
+                                                    "Konrad and Hemstreet, 1990", "Smith et al., 2000"]
     il2_book.register_bibliography_style()
     style = pybtex.plugin.find_plugin("pybtex.style.formatting", "il2")()
     listed = {e.key: e.text.render_as("text") for e in style.format_entries(entries)}
     assert listed == {"one": "Ruka Setoguchi et al. T. J, 2005.",
                       "two": "J. Mier, G. Vachino, et al. T. J, 1988.",
-                      "pair": "M. Konrad and G. Hemstreet. T. J, 1990."}
+                      "pair": "M. Konrad and G. Hemstreet. T. J, 1990.",
+                      "ed": "A. Smith et al., editors. B. P, 2000."}
 
 
 # -- the library reference -------------------------------------------------------------------

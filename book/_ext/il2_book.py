@@ -273,12 +273,15 @@ def register_bibliography_style() -> None:
             return (who.casefold(), year, str(entry.fields.get("title", "")).casefold())
 
     from pybtex.richtext import Text
-    from pybtex.style.template import join, node, sentence
+    from pybtex.style.template import FieldIsMissing, join, node, sentence
 
     @node
     def names_et_al(children, context, role, **kwargs):
         """pybtex's ``names`` with "others" left out and "et al." after the known names."""
-        persons = context["entry"].persons[role]
+        try:
+            persons = context["entry"].persons[role]
+        except KeyError:  # as pybtex's names: optional[...] then leaves the field out
+            raise FieldIsMissing(role, context["entry"]) from None
         style = context["style"]
         known = [style.format_name(p, style.abbreviate_names) for p in persons if not _is_others(p)]
         if len(known) == len(persons):
