@@ -599,7 +599,8 @@ def response_table_markdown(level: float = 0.95) -> str:
             if r.update_of is not None:
                 series = f"↳ update: {series}"
                 patients = f"same {r.patients}"
-            rows.append(f"| {series} | {patients} | {r.complete} | {r.partial} | {response} | {r.durability} |")
+            rows.append(f"| {series} | {patients} | {r.complete} | {r.partial} | {response} "
+                        f"| {r.durability} |")
     return "\n".join(rows)
 
 
