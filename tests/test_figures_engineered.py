@@ -43,6 +43,8 @@ def test_tables_list_every_record_and_mark_the_unconfirmed():
     o = figs.outcome_table_markdown()
     assert "20/38: 52.6% (95% CI 35.8–69.0%)" in o  # PIVOT-02, exact interval from the counts
     assert "no exact CI" in o and "not reported †" in o
+    # three columns (trial, setting and arms, responses and result): the table fits the text column
+    assert {line.count("|") for line in o.splitlines()} == {4}
 
 
 def test_chapter_numbers_tell_the_chapter_story(numbers):

@@ -210,19 +210,22 @@ def comparison_table_markdown() -> str:
 
 
 def outcome_table_markdown() -> str:
-    """The trials of the engineered drugs, with exact 95% intervals where counts are published."""
-    rows = ["| Trial | Drug | Setting | Arms | Objective responses | Result | Source |",
-            "|---|---|---|---|---|---|---|"]
+    """The trials of the engineered drugs, with exact 95% intervals where counts are published.
+
+    Three columns, so that the table fits the book's text column: the trial (with its drug, phase
+    and source), its setting and arms, and its objective responses followed by its result."""
+    rows = ["| Trial | Setting and arms | Responses and result |", "|---|---|---|"]
     for o in variants.CLINICAL_OUTCOMES:
         if o.responders is not None:
             resp = "; ".join(f"{k}/{n}: {o.orr_ci(i).percent(1)}"
                              for i, (k, n) in enumerate(zip(o.responders, o.patients)))
         elif o.orr_percent is not None:
-            resp = " vs ".join(f"{x:g}%" for x in o.orr_percent) + " (no counts: no exact CI)"
+            resp = " vs ".join(f"{x:.1f}%" for x in o.orr_percent) + " (no counts: no exact CI)"
         else:
             resp = "not reported †"
-        rows.append(f"| {o.trial} ({o.phase}) | {o.variant} | {o.setting} | {' vs '.join(o.arms)} "
-                    f"| {resp} | {o.result} | {{cite:p}}`{o.source}` |")
+        rows.append(f"| **{o.trial}**: {o.variant}, phase {o.phase} {{cite:p}}`{o.source}` "
+                    f"| {o.setting}: {' vs '.join(o.arms)} "
+                    f"| Objective responses {resp}. {o.result}. |")
     return "\n".join(rows)
 
 

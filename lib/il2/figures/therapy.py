@@ -587,28 +587,27 @@ def response_table_markdown(level: float = 0.95) -> str:
     """The published series as a MyST table with exact CIs computed here and the sources cited.
 
     Updates of a cohort (the same patients, longer follow-up) follow their first report, marked
-    as updates, so that one cohort is not read as several series."""
-    head = (f"| Series | Disease | Patients | CR | PR | Objective response, exact {100 * level:g}% CI "
-            "| Published | Durability |\n|---|---|---|---|---|---|---|---|")
+    as updates, so that one cohort is not read as several series. The disease sits in the series
+    cell and the published rate follows the computed one, so that the table fits the book's text
+    column and leaves the durability text room."""
+    head = (f"| Series | Patients | CR | PR | Objective response: exact {100 * level:g}% CI; published "
+            "| Durability |\n|---|---|---|---|---|---|")
     rows = [head]
     for group in outcomes.cohorts():
         for r in group:
-            ci = r.orr_ci(level)
-            pub = "—"
+            response = r.orr_ci(level).percent()
             if r.published_orr_percent is not None:
-                pub = f"{r.published_orr_percent:g}%"
+                response += f"; published {r.published_orr_percent:g}%"
                 if r.published_ci_percent is not None:
                     lo, hi = r.published_ci_percent
-                    pub += f" ({100 * r.published_ci_level:g}% CI {lo:g}–{hi:g}%)"
-            series = f"{{cite:t}}`{r.source}`"
+                    response += f" ({100 * r.published_ci_level:g}% CI {lo:g}–{hi:g}%)"
+            series = f"{{cite:t}}`{r.source}`, {_short(r.disease)}"
             patients = f"{r.patients}"
             if r.update_of is not None:
                 series = f"↳ update: {series}"
                 patients = f"same {r.patients}"
-            rows.append(
-                f"| {series} | {_short(r.disease)} | {patients} | {r.complete} | {r.partial} "
-                f"| {ci.percent()} | {pub} | {r.durability} |"
-            )
+            rows.append(f"| {series} | {patients} | {r.complete} | {r.partial} | {response} "
+                        f"| {r.durability} |")
     return "\n".join(rows)
 
 
