@@ -40,6 +40,14 @@ def test_notebook_is_clean(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_equation_references_are_not_wrapped_in_a_second_pair_of_parentheses(path):
+    """MyST prints {eq}`label` with its own parentheses, "(3.6)": "({eq}`label`)" in the text or a
+    caption would read "((3.6))"."""
+    text = path.read_text()  # cell sources and cell metadata (figure captions) alike
+    assert "({eq}" not in text, "write 'equation {eq}`label`', not '({eq}`label`)'"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_notebook_has_no_model_code(path):
     """Chapters call the library: no solver calls or parameter dataclass definitions in notebooks."""
     nb = json.loads(path.read_text())
