@@ -168,3 +168,38 @@ def test_figures_are_sharp_on_high_density_screens(browser, book_url, path):
         assert count >= 3, f"{path}: expected the chapter's figures, found {count}"
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+@pytest.mark.parametrize("path", [p for p in PAGES if p.startswith("chapters/")])
+def test_tables_and_equations_fit_the_text_column_on_a_desktop(browser, book_url, path, width):
+    """At desktop widths no table and no displayed equation is wider than the column it sits in:
+    a reader never scrolls sideways to see a table's last column or an equation's last term
+    (a phone may scroll a wide equation; its tables are stacked, test_reader.py)."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(f"{book_url}/{path}", wait_until="networkidle")
+        page.evaluate(
+            "async () => { const mj = window.MathJax;"
+            " if (mj && mj.startup && mj.startup.promise) { await mj.startup.promise; } }"
+        )
+        too_wide = page.evaluate(
+            """() => {
+              const out = [];
+              for (const t of document.querySelectorAll('main table')) {
+                const box = t.parentElement;
+                if (t.scrollWidth > box.clientWidth + 1)
+                  out.push(`table "${(t.caption ? t.caption.innerText : t.innerText).slice(0, 50)}": ` +
+                           `${t.scrollWidth} px in ${box.clientWidth}`);
+              }
+              for (const m of document.querySelectorAll('main mjx-container[display="true"]')) {
+                const box = m.closest('.math') || m.parentElement;
+                if (m.scrollWidth > box.clientWidth + 1)
+                  out.push(`equation ${box.id || ''}: ${m.scrollWidth} px in ${box.clientWidth}`);
+              }
+              return out;
+            }"""
+        )
+        assert not too_wide, f"wider than the text column at {width} px: {too_wide}"
+    finally:
+        page.close()
