@@ -623,6 +623,10 @@ def response_table_markdown(level: float = 0.95) -> str:
 #: every value of the explorer's controls (the earlier ``rtol=1e-2`` with restarts: up to 1.4%), at
 #: about a third of the earlier cost. ``tests/test_therapy.py`` bounds the difference below 1%.
 _EXPLORER_TAIL_H = 24.0
+#: Right end of the explorer's hours-above-threshold axis, fixed so that the bars can be compared
+#: between settings: above the longest bar over every value of the controls (313 h, regulatory
+#: T cells at 720,000 IU/kg every 12 h; a test checks them all).
+_HOURS_AXIS_MAX = 350.0
 _EXPLORER_RTOL = 3e-3
 _EXPLORER_STEP_H = 1.0
 
@@ -681,7 +685,7 @@ def _course_view(result: CourseExplorerResult, fig: Figure, **values) -> Callabl
     ax2.set_yticks(y, [_LABEL[c] for c in eng.cells])
     ax2.set_xlabel("hours above threshold\n(whole course)")
     ax2.invert_yaxis()
-    ax2.set_xlim(0, 260)
+    ax2.set_xlim(0, _HOURS_AXIS_MAX)
     # A new dose moves the curves, the title and the bars; the schedule and weight redraw it all.
     plasma = ax1.get_lines()[0]
     folds = ax3.get_lines()[:len(cells.populations)]
