@@ -216,6 +216,8 @@ def test_chapter_reads_as_its_page_and_explorers_redraw(lab, lab_browser, chapte
         print(f"{chapter}: {len(cells)} markdown cells rendered, 0 raw MyST markers, "
               f"unresolved in JupyterLab: {unresolved}")
 
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         explorers = page.locator(".il2-explorer-live")
         n = explorers.count()
         # cells that show an explorer (a setup cell reading an explorer's default is not one)
@@ -237,20 +239,25 @@ def test_chapter_reads_as_its_page_and_explorers_redraw(lab, lab_browser, chapte
                 readout = handle.locator(
                     "xpath=ancestor::div[contains(@class, 'widget-slider')]").locator(".widget-readout")
             value_before = readout.inner_text()
-            position = handle.get_attribute("aria-valuenow")
+
+            def readout_moved(timeout_ms):
+                # a free slider's label is rewritten by the kernel, so it follows a moment later
+                try:
+                    page.wait_for_function("([el, text]) => el.innerText !== text",
+                                           arg=[readout.element_handle(), value_before],
+                                           timeout=timeout_ms, polling=100)
+                    return True
+                except PlaywrightTimeout:
+                    return False
+
             handle.scroll_into_view_if_needed()
             handle.focus()
             for _ in range(5):
                 page.keyboard.press("ArrowRight")
-            if handle.get_attribute("aria-valuenow") == position:  # at its maximum
+            if not readout_moved(5_000):  # at its maximum
                 for _ in range(10):
                     page.keyboard.press("ArrowLeft")
-            assert handle.get_attribute("aria-valuenow") != position, f"explorer {i}: slider did not move"
-            # the readout follows (a label the kernel rewrites, or the widget's own)
-            page.wait_for_function(
-                "([el, text]) => el.innerText !== text",
-                arg=[readout.element_handle(), value_before], timeout=30_000, polling=100,
-            )
+                assert readout_moved(30_000), f"explorer {i}: slider did not move"
             page.wait_for_function(
                 "([el, src]) => el.getAttribute('src') !== src",
                 arg=[img.element_handle(), before], timeout=30_000, polling=100,
