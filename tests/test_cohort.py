@@ -382,3 +382,22 @@ def test_exercise_7_3_solution_describes_what_the_vasopressor_changes():
     assert abs(np.median(with_drug.min_systolic_mmHg) - np.median(without.min_systolic_mmHg)) < 2.0
     assert np.percentile(with_drug.min_systolic_mmHg, 10) <= np.percentile(without.min_systolic_mmHg, 10)
     assert np.median(with_drug.weight_gain_end_kg) > np.median(without.weight_gain_end_kg) + 0.5
+
+
+def test_trait_distributions_are_as_named():
+    """NORMAL_TRAITS are drawn symmetric about their median on a linear scale, LOG_NORMAL_TRAITS on
+    a log scale (the chapter counts both): the sample skewness of the scale each is named for is
+    near 0, of the other scale clearly not for the log-normal traits with a wide spread."""
+    c = co.draw_cohort(20_000, seed=1)
+
+    def skew(x):
+        x = np.asarray(x, dtype=float)
+        return float(np.mean((x - x.mean()) ** 3) / np.std(x) ** 3)
+
+    assert set(co.NORMAL_TRAITS) | set(co.LOG_NORMAL_TRAITS) == set(co.TRAITS)
+    for name in co.NORMAL_TRAITS:
+        assert abs(skew(getattr(c, name))) < 0.05, name
+    for name in co.LOG_NORMAL_TRAITS:
+        values = getattr(c, name)
+        assert np.all(values > 0) and abs(skew(np.log(values))) < 0.05, name
+    assert skew(c.sensitivity) > 1.0  # the widest log-normal trait is clearly skewed unlogged

@@ -513,7 +513,7 @@ def test_figure_7_1_has_a_panel_for_every_trait_and_the_text_counts_them(chapter
     drawn = [ax for ax in fig.axes if ax.axison]
     assert len(drawn) == len(co.TRAITS)
     assert any("central volume" in ax.get_xlabel() for ax in drawn)
-    assert len(figs.LOG_NORMAL_TRAITS) + len(figs.NORMAL_TRAITS) == len(co.TRAITS)
+    assert len(co.LOG_NORMAL_TRAITS) + len(co.NORMAL_TRAITS) == len(co.TRAITS)
     nb = json.loads((CHAPTERS / "07_virtual_cohort.ipynb").read_text())
     text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     assert "seven traits" not in text and "Five are" not in text  # counts are glued now

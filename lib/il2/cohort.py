@@ -86,6 +86,8 @@ __all__ = [
     "KAMMULA_1998",
     "SCHWARTZENTRUBER_2001",
     "TRAITS",
+    "NORMAL_TRAITS",
+    "LOG_NORMAL_TRAITS",
     "ENGAGED_CELLS",
     "draw_cohort",
     "simulate_cohort",
@@ -116,6 +118,10 @@ TRAITS: tuple[str, ...] = (
     "nk_receptor_factor",
     "cd8_receptor_factor",
 )
+#: The traits :func:`draw_cohort` draws from a normal distribution (the mean arterial pressure);
+#: every other trait is log-normal: a median times the exponential of a normal deviate.
+NORMAL_TRAITS: tuple[str, ...] = ("mean_pressure_mmHg",)
+LOG_NORMAL_TRAITS: tuple[str, ...] = tuple(t for t in TRAITS if t not in NORMAL_TRAITS)
 #: Cells whose engagement (hours above threshold) the cohort reports.
 ENGAGED_CELLS: tuple[str, ...] = ("NK", "CD8")
 #: Largest cohort one call accepts (a few GB of work on one machine; shard beyond that).

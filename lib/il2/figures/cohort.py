@@ -25,8 +25,6 @@ from il2.toxicity.adverse_events import LABEL_PATIENTS
 from il2.toxicity.measured import TEXTOR_COURSE
 
 __all__ = [
-    "NORMAL_TRAITS",
-    "LOG_NORMAL_TRAITS",
     "N_PATIENTS",
     "SEED",
     "EXPLORER_PATIENTS",
@@ -63,10 +61,6 @@ _C = {
     "plasma": QUANTITY_COLORS["plasma"],
     "grey": QUANTITY_COLORS["threshold"],
 }
-#: The traits :func:`il2.cohort.draw_cohort` draws from a normal distribution; every other trait
-#: of :data:`il2.cohort.TRAITS` is log-normal (the chapter counts both from here).
-NORMAL_TRAITS: tuple[str, ...] = ("mean_pressure_mmHg",)
-LOG_NORMAL_TRAITS: tuple[str, ...] = tuple(t for t in co.TRAITS if t not in NORMAL_TRAITS)
 _TRAIT_LABELS = {
     "weight_kg": "body weight",
     "clearance_factor": "aldesleukin clearance",
