@@ -40,6 +40,7 @@ __all__ = [
     "display_width_px",
     "enforce_min_text",
     "figure_png",
+    "legend_below",
     "new_figure",
     "plain_log_ticks",
     "register_notebook_display",
@@ -285,6 +286,25 @@ def plain_log_ticks(axis: Any, low: float, high: float, ticks: Sequence[float] |
     axis.set_major_locator(FixedLocator([t for t in ticks if lo <= t <= hi]))
     axis.set_minor_locator(NullLocator())
     axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+
+
+#: How far below its axes a legend under a panel starts (points): the tick labels and the axis
+#: label (half as far under a panel without an axis label).
+LEGEND_DROP_PT = 36.0
+
+
+def legend_below(ax: Any, ncol: int, *, fontsize: float = 7.5, **kwargs: Any) -> Any:
+    """The legend of ``ax`` under its x-axis label, centred on the panel: a fixed distance in
+    points below the axes (:data:`LEGEND_DROP_PT`), so it clears the tick labels and the axis
+    label whatever the panel's height, and no curve runs through it. ``kwargs`` go to
+    :meth:`matplotlib.axes.Axes.legend`."""
+    from matplotlib.transforms import ScaledTranslation
+
+    drop_pt = LEGEND_DROP_PT if ax.get_xlabel() else LEGEND_DROP_PT / 2
+    below = ScaledTranslation(0.0, -drop_pt / 72.0, ax.figure.dpi_scale_trans)
+    options = {"handlelength": 1.8, "columnspacing": 1.0, **kwargs}
+    return ax.legend(fontsize=fontsize, ncol=ncol, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                     bbox_transform=ax.transAxes + below, **options)
 
 
 def new_figure(

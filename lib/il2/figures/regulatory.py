@@ -22,7 +22,7 @@ from il2 import low_dose, low_dose_pd, pk, regulatory, signaling
 from il2.explore import Choice, Explorer, Slider, explore
 from il2.outcomes import BinomialCI
 from il2.regulatory import CELLS, BlockadeResult, blockade_response
-from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure, plain_log_ticks, styled
+from il2.plotting import CELL_COLORS, QUANTITY_COLORS, legend_below, new_figure, plain_log_ticks, styled
 from il2.receptors import DEFAULT_MODEL, ReceptorModel, check_model
 from il2.validation import check_array, check_choice, check_scalar
 
@@ -471,7 +471,7 @@ def draw_ec50(ec50: regulatory.EC50Comparison) -> Figure:
     ax.set_yticks(y, [_LABEL[c] for c in CELLS])
     ax.set_ylim(-0.6, len(CELLS) - 0.4)
     ax.set_xlabel("pSTAT5 EC50 (pM)")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=8)
+    legend_below(ax, 3, fontsize=8)
     return fig
 
 
@@ -529,7 +529,7 @@ def draw_sc_pk(singles: Any, course: pk.PKResult, ec50: regulatory.EC50Compariso
     ax.set_ylim(0, 130)
     ax.set_xlabel("hours after the injection")
     ax.set_ylabel("plasma IL-2 (IU/mL)")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=7.5)
+    legend_below(ax, 2)
     keep = course.t_h <= 7 * _HOURS_PER_DAY
     bx.plot(course.t_h[keep] / _HOURS_PER_DAY, course.il2_pM[keep], color=QUANTITY_COLORS["plasma"],
             label="plasma IL-2, low dose")
@@ -542,7 +542,7 @@ def draw_sc_pk(singles: Any, course: pk.PKResult, ec50: regulatory.EC50Compariso
     bx.set_xlabel("day of the low-dose course")
     bx.set_ylabel("plasma IL-2 (pM)")
     # below the panel: inside, it lay over the CD56dim NK EC50 line
-    bx.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=7.5)
+    legend_below(bx, 2)
     return fig
 
 
@@ -676,7 +676,7 @@ def draw_dose_response(dr: low_dose_pd.DoseResponse, thresholds_pM: dict[str, fl
     ax.set_ylabel(f"cells after {dr.weeks:g} weeks (fold)")
     # legends below the panels: inside, they lay over the NK curves (left) and the CD56dim
     # threshold (right)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=7.5)
+    legend_below(ax, 2)
     bx.plot(dr.doses_miu, dr.peak_plasma_pM, marker="s", color=QUANTITY_COLORS["plasma"],
             label="daily plasma peak")
     for c, theta in thresholds_pM.items():
@@ -687,7 +687,7 @@ def draw_dose_response(dr: low_dose_pd.DoseResponse, thresholds_pM: dict[str, fl
     bx.set_ylim(1, 1e4)
     bx.set_xlabel(f"dose per daily injection ({unit})")
     bx.set_ylabel("plasma IL-2 (pM)")
-    bx.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=7.5)
+    legend_below(bx, 2)
     return fig
 
 

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from il2 import pk, toxicity, units
 from il2.explore import Choice, Explorer, Slider, explore
-from il2.plotting import CELL_COLORS, QUANTITY_COLORS, new_figure, styled
+from il2.plotting import CELL_COLORS, QUANTITY_COLORS, legend_below, new_figure, styled
 from il2.toxicity import adverse_events, fluids
 
 __all__ = [
@@ -66,9 +66,6 @@ FEVER_AXIS_C = (36.8, 40.5)
 FEVER_SPAN_H = 24.0
 _SCHEDULE_STYLE = ("-", "--", ":")
 _SCHEDULE_MARK = ("o", "s", "^")
-#: How far below its axes a legend under a panel starts (points): tick labels and axis label
-#: (half as far under a panel without an axis label).
-_LEGEND_DROP_PT = 36.0
 
 
 def efficacy_threshold_pM() -> float:
@@ -334,18 +331,6 @@ def _day_axis(ax: Any, last_day: float) -> None:
     ax.set_xlim(-pad, float(last_day) + pad)
 
 
-def _legend_below(ax: Any, ncol: int) -> Any:
-    """The legend of ``ax`` under its x-axis label, centred on the panel: a fixed distance in
-    points below the axes, so it clears the tick labels and the axis label whatever the panel's
-    height, and no curve runs through it."""
-    from matplotlib.transforms import ScaledTranslation
-
-    drop_pt = _LEGEND_DROP_PT if ax.get_xlabel() else _LEGEND_DROP_PT / 2
-    below = ScaledTranslation(0.0, -drop_pt / 72.0, ax.figure.dpi_scale_trans)
-    return ax.legend(fontsize=7.5, ncol=ncol, loc="upper center", bbox_to_anchor=(0.5, 0.0),
-                     bbox_transform=ax.transAxes + below, handlelength=1.8, columnspacing=1.0)
-
-
 def _mark_doses(ax: Any, result: toxicity.CourseResult, y: float, *, text: bool = False) -> None:
     """Tick marks at the top of an axis: filled for doses given, crosses for doses held."""
     given = result.scheduled_times_h[result.given] / _DAY_H
@@ -383,7 +368,7 @@ def draw_course(course: toxicity.CourseResult) -> Figure:
     ax.set_ylim(40, 140)  # the systolic pressure ends the course a little above 130
     ax.set_ylabel("arterial pressure (mmHg)")
     ax.set_title(f"Blood pressure: {c.doses_held} of {c.given.size} doses held")
-    _legend_below(ax, 3)
+    legend_below(ax, 3)
     ax = axes[1, 0]
     ax.plot(days, c.weight_kg - c.weight_at_start_kg, color=_C["tissue"], lw=1.8, label="weight gain")
     ax.plot(days, c.interstitial_volume_l - c.interstitial_volume_l[0], color=_C["tissue"], lw=1.0,
@@ -395,7 +380,7 @@ def draw_course(course: toxicity.CourseResult) -> Figure:
     ax.set_xlabel("day of the course")
     ax.set_ylabel("change (kg or L)")
     ax.set_title("Where the fluid goes")
-    _legend_below(ax, 2)
+    legend_below(ax, 2)
     ax = axes[1, 1]
     ax.plot(days, c.albumin_g_per_dl, color=_C["plasma"], lw=1.8, label="serum")
     ax.plot(days, c.interstitial_albumin_g_per_dl, color=_C["tissue"], lw=1.2, ls="--", label="interstitial")
@@ -405,7 +390,7 @@ def draw_course(course: toxicity.CourseResult) -> Figure:
     ax.set_xlabel("day of the course")
     ax.set_ylabel("albumin (g/dL)")
     ax.set_title("Albumin leaves the blood")
-    _legend_below(ax, 3)  # the curves fill the panels: every legend goes under its panel
+    legend_below(ax, 3)  # the curves fill the panels: every legend goes under its panel
     for a in axes.ravel():
         _day_axis(a, days[-1])
     return fig
@@ -498,7 +483,7 @@ def draw_circulation(course: toxicity.CourseResult) -> Figure:
     for a, ncol in ((ax1, 1), (ax2, 2)):
         a.set_xlabel("day of the course")
         _day_axis(a, max(days[-1], 5.0))
-        _legend_below(a, ncol)
+        legend_below(a, ncol)
     return fig
 
 
