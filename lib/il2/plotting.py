@@ -31,6 +31,7 @@ from il2.validation import check_choice, check_integer, check_scalar
 __all__ = [
     "CELL_COLORS",
     "DISPLAY_WIDTH_PX",
+    "LEGEND_DROP_PT",
     "MIN_TEXT_PX",
     "PIXEL_RATIO",
     "QUANTITY_COLORS",
